@@ -1,0 +1,3 @@
+from expert.entry import main
+
+main()

@@ -1,0 +1,107 @@
+"""The knowledge base: malformed files get file:line errors; the real base passes the lint."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from expert.knowledge import KnowledgeError, lint, load_knowledge
+from tests.conftest import FIXTURE_KB
+
+
+def kb_copy(tmp_path):
+    target = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, target)
+    return target
+
+
+def test_the_fixture_base_loads(small_kb):
+    assert set(small_kb.agents) == {"api/rest-design", "database/modeling"}
+    assert lint(small_kb) == []
+
+
+@pytest.mark.parametrize(
+    "old,new,fragment",
+    [
+        ("then: {auth: jwt}", "then: {auth: jwtt}", "'jwtt' is not a known value of 'auth'"),
+        ("when: {data_shape: document}", "when: {data_shap: document}", "tests 'data_shap'"),
+        ("when: {data_shape: document}", "when: {data_shape: documents}", "not one of its values"),
+        ("    default: low", "    default: medium", "default 'medium' is not one of its choices"),
+        ("  - id: db.mongo", "  - id: db.pg", "used twice"),
+        ("    type: choice\n    prompt: {en: Load?", "    type: select\n    prompt: {en: Load?", "type must be one of"),
+    ],
+)
+def test_lint_errors_name_the_file(tmp_path, old, new, fragment):
+    root = kb_copy(tmp_path)
+    for path in root.rglob("*.yml"):
+        text = path.read_text()
+        if old in text:
+            path.write_text(text.replace(old, new, 1))
+            break
+    else:
+        pytest.fail(f"{old!r} not found in the fixture")
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(rules_dir=root)
+    assert fragment in str(info.value)
+
+
+def test_a_dependency_cycle_is_refused(tmp_path):
+    root = kb_copy(tmp_path)
+    path = root / "database" / "modeling.yml"
+    path.write_text(path.read_text().replace("when: {data_shape: relational}", "when: {data_shape: relational, cache: none}")
+                    + "  - id: x.cycle\n    when: {database: postgresql}\n    then: {cache: redis}\n    because: {en: a, fr: b}\n")
+    with pytest.raises(KnowledgeError, match="dependency cycle"):
+        load_knowledge(rules_dir=root)
+
+
+def test_bad_yaml_in_a_rule_pack_names_the_line(tmp_path):
+    pack = tmp_path / "policy.yml"
+    pack.write_text("agent: acme/policy\nrules:\n  - id: a\n    when: {load: [low}\n")
+    with pytest.raises(KnowledgeError, match=r"policy.yml:4: invalid YAML"):
+        load_knowledge([pack], rules_dir=FIXTURE_KB)
+
+
+def test_a_rule_pack_adds_rules(tmp_path, small_kb):
+    pack = tmp_path / "policy.yml"
+    pack.write_text(
+        "agent: acme/policy\nrules:\n  - id: acme.always-pg\n    when: {data_shape: document}\n"
+        "    then: {database: postgresql}\n    priority: 90\n    because: {en: company policy, fr: politique}\n"
+    )
+    kb = load_knowledge([pack], rules_dir=FIXTURE_KB)
+    assert kb.agents["acme/policy"].pack
+    assert [r.id for r in kb.rules_concluding("database")][-1] == "acme.always-pg"
+
+
+def test_the_real_knowledge_base_passes_the_lint(kb):
+    assert lint(kb) == []
+
+
+def test_the_fast_parser_reads_what_the_line_keeping_parser_reads():
+    import dataclasses
+
+    fast, slow = load_knowledge(fast=True), load_knowledge(fast=False)
+
+    def strip(items):
+        return [dataclasses.replace(x, where="") for x in items]
+
+    assert strip(fast.questions.values()) == strip(slow.questions.values())
+    assert strip(fast.rules) == strip(slow.rules)
+    assert strip(fast.agents.values()) == strip(slow.agents.values())
+    assert fast.decisions == slow.decisions
+
+
+def test_lint_errors_in_the_built_in_files_still_name_their_line(tmp_path):
+    from expert.knowledge import RULES_DIR
+
+    root = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, root)
+    path = root / "api" / "rest-design.yml"
+    lines = path.read_text().splitlines()
+    index = next(i for i, line in enumerate(lines) if line.strip().startswith("then:"))
+    lines[index] = lines[index].split("then:")[0] + "then: {api_style: soap}"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(rules_dir=root)
+    assert "'soap' is not a known value" in str(info.value)
+    assert ":1:" not in str(info.value).split(" rule ")[0]
