@@ -1,0 +1,355 @@
+"""The consultation loop: settle facts key by key, ask what is pending, until nothing is.
+
+Keys are settled in dependency order (stratified forward chaining): a decision key takes its value only
+once every key its rules test is settled, so that the highest-priority matching rule is always known
+and no retraction is ever needed. The engine (durable-rules) does the matching; this module resolves
+priorities, pins and conflicts, and keeps the provenance of every fact (HOW) and question (WHY).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from expert.engine import Engine, EngineRule, Firing, Premise
+from expert.knowledge import KnowledgeBase, Question, Rule, Text
+
+SOURCES = ("answer", "pin", "implied", "default", "rule")
+
+
+@dataclass
+class Fact:
+    """A settled fact. ``source``: answer (the user's), pin (the user's, for a decision key),
+    implied (fixed by a pinned value, e.g. the language of a pinned framework), default (a question's
+    default, taken without asking), rule (derived)."""
+
+    key: str
+    value: Any
+    source: str
+    rule: str | None = None
+    premises: list[str] = field(default_factory=list)
+    because: Text | None = None
+    overridden: list[tuple[str, Any]] = field(default_factory=list)  # (rule id, value) that lost
+
+
+@dataclass
+class Conflict:
+    """``kind``: incompatible (refuses generation), pin (a rule disagrees with the user's choice),
+    tie (two rules of the same priority disagree), warning (works, but deserves attention).
+    ``reasons`` are the texts on both sides."""
+
+    id: str
+    kind: str
+    keys: list[str]
+    because: Text
+    reasons: list[Text]
+
+
+@dataclass
+class Why:
+    """Why a question is asked: the facts that made it relevant, and the rules that need its answer."""
+
+    question: str
+    relevant_because: dict[str, Any]  # the facts (key -> value) that made it relevant
+    needed_by: list[Rule]
+    position: tuple[int, int] = (1, 1)  # this question's rank in its domain, and the domain's count so far
+
+
+@dataclass
+class Consultation:
+    facts: dict[str, Fact]
+    asked: list[str]
+    conflicts: list[Conflict]
+    warnings: list[Conflict]
+    relevance: dict[str, list[str]]
+
+    def decisions(self, kb: KnowledgeBase) -> dict[str, Fact]:
+        return {k: f for k, f in self.facts.items() if k in kb.decisions}
+
+    def answers(self, kb: KnowledgeBase) -> dict[str, Any]:
+        """The user's answers and pins (what a rerun needs), in knowledge-base order."""
+        return {k: f.value for k, f in self.facts.items() if f.source in ("answer", "pin", "default")}
+
+
+Asker = Callable[[Question, Why], Any]
+
+
+class ConsultError(Exception):
+    """The consultation cannot complete (e.g. a question without an answer under --no-input)."""
+
+
+def compile_rules(kb: KnowledgeBase) -> list[EngineRule]:
+    """Knowledge -> engine rules: one per alternative of every rule, and one per relevant-when question."""
+    out = []
+    for r in kb.rules:
+        for i, cond in enumerate(r.when):
+            out.append(EngineRule(f"{r.id}#{i}", r.agent, tuple(Premise(k, t.op, t.values) for k, t in cond)))
+    for q in kb.questions.values():
+        for i, cond in enumerate(q.when):
+            out.append(EngineRule(f"ask:{q.id}#{i}", q.agent, tuple(Premise(k, t.op, t.values) for k, t in cond)))
+    return out
+
+
+class Consultant:
+    """Runs consultations over one compiled knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase, engine: Engine | None = None) -> None:
+        self.kb = kb
+        self.engine = engine or Engine(compile_rules(kb))
+        self._rules = {r.id: r for r in kb.rules}
+        self._deps = kb.dependencies()
+        self._order = _topological(self._deps, kb)
+
+    def why(self, qid: str, relevance: dict[str, list[str]], facts: dict[str, Fact]) -> Why:
+        keys = relevance.get(qid, [])
+        return Why(qid, {k: facts[k].value for k in keys if k in facts}, self.kb.rules_using(qid))
+
+    def run(self, given: dict[str, Any], ask: Asker | None = None) -> Consultation:
+        """Settle every key. ``given``: answers and pins. ``ask``: None means take defaults."""
+        kb = self.kb
+        facts: dict[str, Fact] = {}
+        absent: set[str] = set()
+        firings: list[Firing] = []
+        relevance: dict[str, list[str]] = {}
+        asked: list[str] = []
+        answers = dict(given)
+        implied = self.implied(answers)
+        answers.update({k: v for k, (v, _) in implied.items()})
+        defaulted: set[str] = set()
+        needed = self.needed({k for k in answers if k in kb.decisions})  # answers include implied ones
+        with self.engine.session() as session:
+
+            def commit(fact: Fact) -> None:
+                facts[fact.key] = fact
+                firings.extend(session.add([{"id": _fid(fact.key), "key": fact.key, "value": fact.value}]))
+
+            while True:
+                pending: list[Question] = []
+                progress = True
+                while progress:
+                    progress = False
+                    pending = []
+                    for key in self._order:
+                        if key in facts or key in absent:
+                            continue
+                        if not all(d in facts or d in absent for d in self._deps[key]):
+                            continue
+                        if key in implied:
+                            value, origin = implied[key]
+                            commit(Fact(key, value, "implied", premises=[origin], because=_implied_text(key, value, origin, answers)))
+                            progress = True
+                        elif key in answers:
+                            source = "pin" if key in kb.decisions else "default" if key in defaulted else "answer"
+                            commit(Fact(key, answers[key], source))
+                            progress = True
+                        elif key in kb.questions:
+                            q = kb.questions[key]
+                            reason = self._relevant(q, firings)
+                            if reason is None or key not in needed:
+                                absent.add(key)
+                                progress = True
+                            else:
+                                relevance[key] = reason
+                                pending.append(q)
+                        else:
+                            fact = self._decide(key, firings, facts)
+                            if fact is None:
+                                absent.add(key)
+                            else:
+                                commit(fact)
+                            progress = True
+                if not pending:
+                    break
+                q = min(pending, key=lambda x: kb.question_order(x.id))
+                asked.append(q.id)
+                if ask is None:
+                    answers[q.id] = q.default
+                    defaulted.add(q.id)
+                else:
+                    why = self.why(q.id, relevance, facts)
+                    why.position = self._position(q, asked, facts, absent)
+                    answers[q.id] = ask(q, why)
+            conflicts, warnings = self._report(firings, facts)
+        return Consultation(facts, asked, conflicts, warnings, relevance)
+
+    def implied(self, answers: dict[str, Any]) -> dict[str, tuple[Any, str]]:
+        """Decisions fixed by a pinned value (``framework: nestjs`` fixes ``language: typescript``),
+        transitively; an explicit answer always wins over an implied one."""
+        out: dict[str, tuple[Any, str]] = {}
+        todo = [k for k in answers if k in self.kb.decisions]
+        while todo:
+            key = todo.pop()
+            value = answers.get(key, out.get(key, (None,))[0])
+            for other, other_value in self.kb.decisions[key].implies.get(str(value), {}).items():
+                if other not in answers and other not in out:
+                    out[other] = (other_value, key)
+                    todo.append(other)
+        return out
+
+    def needed(self, pinned: set[str]) -> set[str]:
+        """Keys whose value still matters once ``pinned`` decisions are fixed: a question that only
+        serves to decide pinned keys is not asked (e.g. the data shape, once the database is pinned)."""
+        kb = self.kb
+        needed = {k for k in kb.decisions if k not in pinned}
+        needed |= {k for r in kb.rules if r.kind != "decision" for cond in r.when for k, _ in cond}
+        changed = True
+        while changed:
+            changed = False
+            for r in kb.rules:
+                if r.kind == "decision" and any(k in needed and k not in pinned for k in r.then):
+                    premises = {k for cond in r.when for k, _ in cond}
+                    if not premises <= needed:
+                        needed |= premises
+                        changed = True
+            for q in kb.questions.values():
+                if q.id in needed:
+                    keys = {k for cond in q.when for k, _ in cond}
+                    if not keys <= needed:
+                        needed |= keys
+                        changed = True
+        return needed
+
+    def _position(self, q: Question, asked: list[str], facts: dict[str, Fact], absent: set[str]) -> tuple[int, int]:
+        """"Database 2/5": asked so far in the domain, and that plus the domain's still-open questions."""
+        domain = q.agent.split("/", 1)[0]
+        same = [k for k, x in self.kb.questions.items() if x.agent.split("/", 1)[0] == domain]
+        done = sum(1 for k in asked if k in same)
+        still_open = sum(1 for k in same if k not in facts and k not in absent and k not in asked)
+        return done, done + still_open
+
+    def _relevant(self, q: Question, firings: list[Firing]) -> list[str] | None:
+        if not q.when:
+            return []
+        for f in firings:
+            if f.rule_id.startswith(f"ask:{q.id}#"):
+                return [_key(i) for i in f.fact_ids]
+        return None
+
+    def _decide(self, key: str, firings: list[Firing], facts: dict[str, Fact]) -> Fact | None:
+        candidates: list[tuple[Rule, Firing]] = []
+        seen: set[str] = set()
+        for f in firings:
+            rule = self._rules.get(f.rule_id.split("#", 1)[0])
+            if rule is None or rule.kind != "decision" or key not in rule.then or rule.id in seen:
+                continue
+            seen.add(rule.id)
+            candidates.append((rule, f))
+        if not candidates:
+            return None
+        candidates.sort(key=lambda rf: (-rf[0].priority, rf[0].order))
+        best, firing = candidates[0]
+        fact = Fact(
+            key,
+            best.then[key],
+            "rule",
+            rule=best.id,
+            premises=[_key(i) for i in firing.fact_ids],
+            because=best.because,
+        )
+        fact.overridden = [(r.id, r.then[key]) for r, _ in candidates[1:] if r.then[key] != fact.value]
+        return fact
+
+    def _report(self, firings: list[Firing], facts: dict[str, Fact]) -> tuple[list[Conflict], list[Conflict]]:
+        conflicts: list[Conflict] = []
+        warnings: list[Conflict] = []
+        done: set[str] = set()
+        for f in firings:
+            rule = self._rules.get(f.rule_id.split("#", 1)[0])
+            if rule is None or rule.id in done:
+                continue
+            done.add(rule.id)
+            keys = [_key(i) for i in f.fact_ids]
+            if rule.kind in ("conflict", "warning"):
+                kind = "incompatible" if rule.kind == "conflict" else "warning"
+                item = Conflict(rule.id, kind, keys, rule.because, [self._reason(k, facts) for k in keys])
+                (conflicts if rule.kind == "conflict" else warnings).append(item)
+        for key, fact in facts.items():
+            if key not in self.kb.decisions:
+                continue
+            for rule in self.kb.rules_concluding(key):
+                if rule.id not in done or rule.then[key] == fact.value:
+                    continue
+                if fact.source in ("pin", "implied") and rule.priority >= 50:
+                    conflicts.append(
+                        Conflict(f"pin:{key}", "pin", [key], _pin_text(key, fact.value, rule.then[key]),
+                                 [self._reason(key, facts), rule.because])
+                    )
+                elif fact.source == "rule" and fact.rule != rule.id and self._rules[fact.rule].priority == rule.priority:
+                    conflicts.append(
+                        Conflict(f"tie:{key}", "tie", [key], _tie_text(key, fact.value, rule.then[key]),
+                                 [fact.because or {}, rule.because])
+                    )
+        return conflicts, warnings
+
+    def _reason(self, key: str, facts: dict[str, Fact]) -> Text:
+        fact = facts.get(key)
+        if fact is None:
+            return {"en": f"{key} is not set", "fr": f"{key} n'est pas défini"}
+        if fact.because:
+            return {lang: f"{key}={_show(fact.value)}: {text}" for lang, text in fact.because.items()}
+        return {
+            "en": f"{key}={_show(fact.value)}: your answer",
+            "fr": f"{key}={_show(fact.value)} : votre réponse",
+        }
+
+
+def _implied_text(key: str, value: Any, origin: str, answers: dict[str, Any]) -> Text:
+    return {
+        "en": f"implied by your choice {origin}={_show(answers[origin])}",
+        "fr": f"impliqué par votre choix {origin}={_show(answers[origin])}",
+    }
+
+
+def _pin_text(key: str, pinned: Any, other: Any) -> Text:
+    return {
+        "en": f"you chose {key}={_show(pinned)}, but a rule recommends {_show(other)}; your choice is kept",
+        "fr": f"vous avez choisi {key}={_show(pinned)}, mais une règle recommande {_show(other)} ; votre choix est conservé",
+    }
+
+
+def _tie_text(key: str, kept: Any, other: Any) -> Text:
+    return {
+        "en": f"two rules of the same priority disagree on {key}: {_show(kept)} (kept) or {_show(other)}",
+        "fr": f"deux règles de même priorité divergent sur {key} : {_show(kept)} (retenu) ou {_show(other)}",
+    }
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value) or "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _fid(key: str) -> str:
+    return f"fact:{key}"
+
+
+def _key(fact_id: str) -> str:
+    return fact_id.split(":", 1)[1]
+
+
+def _topological(deps: dict[str, set[str]], kb: KnowledgeBase) -> list[str]:
+    """Keys in dependency order; questions in interview order among equals."""
+    order: list[str] = []
+    done: set[str] = set()
+
+    def rank(k: str) -> tuple[int, int, str]:
+        if k in kb.questions:
+            a, b = kb.question_order(k)
+            return a, b, k
+        return 99, 0, k
+
+    def visit(k: str) -> None:
+        if k in done:
+            return
+        done.add(k)
+        for d in sorted(deps.get(k, ()), key=rank):
+            visit(d)
+        order.append(k)
+
+    for k in sorted(deps, key=rank):
+        visit(k)
+    return order
