@@ -1,0 +1,177 @@
+"""Answers files and ``--set`` values: load, validate against the knowledge base, normalise.
+
+Every error is one line, ``file:line: problem``, with a "did you mean" for a misspelled key or value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from expert.knowledge import KnowledgeBase
+from expert.yamlio import YamlError, line_of, load_yaml, plain
+
+FORMAT_VERSION = 1
+SLUG_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+TOP_KEYS = ("version", "tool_version", "project", "answers", "decisions", "entities")
+PROJECT_KEYS = ("name", "slug", "description")
+TRUE_WORDS = {"true", "yes", "y", "on", "1", "oui", "o"}
+FALSE_WORDS = {"false", "no", "n", "off", "0", "non"}
+
+
+class AnswersError(Exception):
+    """Bad answers: the message is one line, starting with ``file:line:`` when it comes from a file."""
+
+
+@dataclass
+class AnswerSet:
+    """What the user said: project fields and answers (question ids and decision pins)."""
+
+    project: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, Any] = field(default_factory=dict)
+    entities: list[dict[str, Any]] | None = None  # the normalised domain model (expert.model)
+
+
+def did_you_mean(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def load_answers(path: Path, kb: KnowledgeBase) -> AnswerSet:
+    """Read and validate an answers file (also a generated project's ``.backend-expert.yml``)."""
+    try:
+        doc = load_yaml(path)
+    except YamlError as exc:
+        raise AnswersError(str(exc)) from None
+    if doc is None:
+        return AnswerSet()
+    if not isinstance(doc, dict):
+        raise AnswersError(f"{path}:1: an answers file is a mapping with 'version', 'project' and 'answers'")
+    for key in doc:
+        if key not in TOP_KEYS:
+            raise AnswersError(f"{path}:{line_of(doc, key)}: unknown section {key!r}{did_you_mean(key, list(TOP_KEYS))}")
+    version = doc.get("version", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        raise AnswersError(f"{path}:{line_of(doc, 'version')}: unsupported format version {version!r} (this tool reads version {FORMAT_VERSION})")
+    result = AnswerSet()
+    project = doc.get("project") or {}
+    if not isinstance(project, dict):
+        raise AnswersError(f"{path}:{line_of(doc, 'project')}: 'project' must be a mapping (name, slug, description)")
+    for key, value in project.items():
+        where = f"{path}:{line_of(project, key)}"
+        if key not in PROJECT_KEYS:
+            raise AnswersError(f"{where}: unknown project field {key!r}{did_you_mean(key, list(PROJECT_KEYS))}")
+        result.project[key] = check_project_field(key, value, where)
+    answers = doc.get("answers") or {}
+    if not isinstance(answers, dict):
+        raise AnswersError(f"{path}:{line_of(doc, 'answers')}: 'answers' must be a mapping of question ids to values")
+    for key, value in answers.items():
+        where = f"{path}:{line_of(answers, key)}"
+        result.answers[str(key)] = check_answer(kb, str(key), plain(value), where)
+    if doc.get("entities") is not None:
+        from expert.model import parse_entities  # the model module uses this module's errors
+
+        result.entities = parse_entities(doc["entities"], str(path))
+    return result
+
+
+def check_project_field(key: str, value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise AnswersError(f"{where}: project.{key} must be a non-empty text")
+    if key == "slug" and not SLUG_RE.match(value):
+        raise AnswersError(
+            f"{where}: project.slug {value!r} is invalid: use lower-case letters, digits and '-', starting with a letter"
+        )
+    if key == "name" and len(value) > 200:
+        raise AnswersError(f"{where}: project.name is longer than 200 characters")
+    return value
+
+
+def check_answer(kb: KnowledgeBase, key: str, value: Any, where: str) -> Any:
+    """Validate one answer (question id or decision key); return it normalised."""
+    if key in kb.questions:
+        q = kb.questions[key]
+        if q.type == "bool":
+            if isinstance(value, bool):
+                return value
+            raise AnswersError(f"{where}: {key} expects true or false, not {value!r}")
+        if q.type == "text":
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                return str(value)
+            raise AnswersError(f"{where}: {key} expects a text, not {value!r}")
+        choices = q.choice_values()
+        if q.type == "multi":
+            items = value if isinstance(value, list) else [value]
+            out = []
+            for item in items:
+                if not isinstance(item, str) or item not in choices:
+                    raise AnswersError(f"{where}: {key}: {item!r} is not a valid choice ({', '.join(choices)}){did_you_mean(item, choices)}")
+                if item not in out:
+                    out.append(item)
+            if not out:
+                raise AnswersError(f"{where}: {key} needs at least one of: {', '.join(choices)}")
+            return sorted(out, key=choices.index)
+        if not isinstance(value, str) or value not in choices:
+            raise AnswersError(f"{where}: {key}: {value!r} is not a valid choice ({', '.join(choices)}){did_you_mean(value, choices)}")
+        return value
+    if key in kb.decisions:
+        values = list(kb.decisions[key].values)
+        if not isinstance(value, str) or value not in values:
+            raise AnswersError(f"{where}: {key}: {value!r} is not a known value ({', '.join(values)}){did_you_mean(value, values)}")
+        return value
+    known = list(kb.questions) + list(kb.decisions)
+    raise AnswersError(f"{where}: unknown answer key {key!r}{did_you_mean(key, known)}")
+
+
+def parse_cli_value(kb: KnowledgeBase, key: str, raw: str) -> Any:
+    """``--set`` gives text: turn it into the type the question expects (lists by commas, booleans)."""
+    q = kb.questions.get(key)
+    if q is not None and q.type == "bool":
+        word = raw.strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        return raw
+    if q is not None and q.type == "multi":
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    return raw.strip()
+
+
+def apply_sets(result: AnswerSet, sets: list[str], kb: KnowledgeBase) -> None:
+    """Apply ``--set key=value`` (and ``--set project.name=...``) over the file's answers."""
+    for item in sets:
+        where = f"--set {item}"
+        if "=" not in item:
+            raise AnswersError(f"{where}: expected key=value")
+        key, raw = item.split("=", 1)
+        key = key.strip()
+        if key.startswith("project."):
+            field_name = key.split(".", 1)[1]
+            if field_name not in PROJECT_KEYS:
+                raise AnswersError(f"{where}: unknown project field {field_name!r}{did_you_mean(field_name, list(PROJECT_KEYS))}")
+            result.project[field_name] = check_project_field(field_name, raw, where)
+        else:
+            result.answers[key] = check_answer(kb, key, parse_cli_value(kb, key, raw), where)
+
+
+def slugify(name: str) -> str:
+    """A slug from a free-text name: ASCII-folded, lower-case, words joined by '-'."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    slug = re.sub(r"^[^a-z]+", "", slug)
+    return slug
+
+
+def resolve_project(project: dict[str, str], fallback_name: str) -> dict[str, str]:
+    """Fill name (from the destination folder), slug (from the name) and description."""
+    name = project.get("name") or fallback_name
+    slug = project.get("slug") or slugify(name)
+    if not slug or not SLUG_RE.match(slug):
+        raise AnswersError(f"cannot derive a project slug from the name {name!r}: set project.slug (lower-case letters, digits, '-')")
+    description = project.get("description") or f"{name}: a backend service."
+    return {"name": name, "slug": slug, "description": description}

@@ -1,0 +1,69 @@
+"""Answers files and --set: one clear error with file:line and a "did you mean"."""
+
+from __future__ import annotations
+
+import pytest
+
+from expert.answers import AnswerSet, AnswersError, apply_sets, load_answers, resolve_project, slugify
+
+
+def write(tmp_path, text):
+    path = tmp_path / "answers.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_valid_file_is_normalised(tmp_path, small_kb):
+    path = write(tmp_path, "version: 1\nproject:\n  name: Orders API\nanswers:\n  clients: [mobile, browser-spa]\n  auth: jwt\n")
+    result = load_answers(path, small_kb)
+    assert result.project == {"name": "Orders API"}
+    assert result.answers == {"clients": ["browser-spa", "mobile"], "auth": "jwt"}
+
+
+@pytest.mark.parametrize(
+    "text,line,fragment",
+    [
+        ("version: 1\nanswers:\n  clients: [mobile\n", 4, "invalid YAML"),
+        ("version: 1\nanswers:\n  client: [mobile]\n", 3, "did you mean 'clients'?"),
+        ("version: 1\nanswers:\n  clients: [mobil]\n", 3, "did you mean 'mobile'?"),
+        ("version: 1\nanswers:\n  load: hihg\n", 3, "did you mean 'high'?"),
+        ("version: 1\nanswers:\n  realtime: maybe\n", 3, "expects true or false"),
+        ("version: 1\nanswers:\n  auth: jwtt\n", 3, "did you mean 'jwt'?"),
+        ("version: 1\nanswer:\n  auth: jwt\n", 2, "did you mean 'answers'?"),
+        ("version: 2\n", 1, "unsupported format version"),
+        ("version: 1\nproject:\n  slug: ../../x\n", 3, "project.slug"),
+        ("version: 1\nproject:\n  slug: /tmp/x\n", 3, "project.slug"),
+        ("version: 1\nproject:\n  nmae: x\n", 3, "did you mean 'name'?"),
+        ("version: 1\nanswers:\n  auth: jwt\n  auth: session-cookie\n", 4, "duplicate key"),
+    ],
+)
+def test_bad_files_get_one_line_with_file_and_line(tmp_path, small_kb, text, line, fragment):
+    path = write(tmp_path, text)
+    with pytest.raises(AnswersError) as info:
+        load_answers(path, small_kb)
+    message = str(info.value)
+    assert message.startswith(f"{path}:{line}:"), message
+    assert fragment in message
+    assert "\n" not in message
+
+
+def test_set_overrides_and_parses_types(small_kb):
+    result = AnswerSet(answers={"load": "low"})
+    apply_sets(result, ["load=high", "clients=mobile,browser-spa", "realtime=yes", "project.name=Shop"], small_kb)
+    assert result.answers == {"load": "high", "clients": ["browser-spa", "mobile"], "realtime": True}
+    assert result.project == {"name": "Shop"}
+
+
+@pytest.mark.parametrize("item,fragment", [("load", "key=value"), ("lod=high", "did you mean 'load'"),
+                                           ("project.slug=../../x", "project.slug"), ("project.slug=/tmp/x", "project.slug")])
+def test_bad_set_values(small_kb, item, fragment):
+    with pytest.raises(AnswersError, match=fragment.replace("(", r"\(")):
+        apply_sets(AnswerSet(), [item], small_kb)
+
+
+def test_project_defaults_and_slug():
+    assert resolve_project({}, "orders-api") == {
+        "name": "orders-api", "slug": "orders-api", "description": "orders-api: a backend service."}
+    assert slugify("Éléphant's API 2") == "elephant-s-api-2"
+    with pytest.raises(AnswersError, match="project.slug"):
+        resolve_project({"name": "日本"}, "x")
