@@ -1,0 +1,83 @@
+"""Jinja filters that escape user values for the file format they land in.
+
+User values reach templates as data (never rendered as templates); these filters make sure a
+name with quotes, backslashes, newlines or unicode still yields valid Python, TOML, YAML, JSON, SQL.
+Templates load them through cookiecutter's ``_extensions`` context key.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from jinja2.ext import Extension
+
+
+_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+def json_str(value: object) -> str:
+    """A JSON string literal (also valid YAML, TOML, Dockerfile LABEL and JavaScript): JSON escapes
+    C0 controls; DEL, C1 controls and line separators are escaped too, as YAML and TOML require."""
+    text = json.dumps(str(value), ensure_ascii=False)
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def py_str(value: object) -> str:
+    """A double-quoted Python string literal."""
+    text = str(value)
+    out = []
+    for ch in text:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"')
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\x{ord(ch):02x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def toml_str(value: object) -> str:
+    """A TOML basic string: the JSON escapes used here are all valid TOML escapes."""
+    return json_str(value)
+
+
+def yaml_str(value: object) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json_str(value)
+
+
+def sql_str(value: object) -> str:
+    """A standard SQL string literal ('' doubles a quote)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def one_line(value: object) -> str:
+    """Collapse whitespace so a value cannot start a new line in Markdown, comments or headers."""
+    return " ".join(str(value).split())
+
+
+FILTERS = {
+    "json_str": json_str,
+    "py_str": py_str,
+    "toml_str": toml_str,
+    "yaml_str": yaml_str,
+    "sql_str": sql_str,
+    "one_line": one_line,
+}
+
+
+class EscapeExtension(Extension):
+    """Registers the escaping filters on the environment cookiecutter builds."""
+
+    def __init__(self, environment):  # type: ignore[no-untyped-def]
+        super().__init__(environment)
+        environment.filters.update(FILTERS)

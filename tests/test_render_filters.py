@@ -1,0 +1,50 @@
+"""User values are escaped for the format they land in: the result parses back to the same text."""
+
+from __future__ import annotations
+
+import ast
+import json
+import sqlite3
+import tomllib
+
+import pytest
+import yaml
+
+from expert.render_filters import json_str, one_line, py_str, sql_str, toml_str, yaml_str
+
+HOSTILE = [
+    "O'Brien \"quoted\" \\ back\\slash",
+    "{{ 7*7 }} {% raw %} ${{ secrets.TOKEN }}",
+    "Ünïcødé — 日本語 🚀",
+    "- [a, b]: {c: d} # not a comment\n--- \t tab",
+    "line\nbreak\r\x00\x1f\x7f end",
+    "''' \"\"\" triple",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_python(value):
+    assert ast.literal_eval(py_str(value)) == value
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_toml(value):
+    assert tomllib.loads(f"x = {toml_str(value)}\n")["x"] == value
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_yaml_and_json(value):
+    assert yaml.safe_load(f"x: {yaml_str(value)}\n")["x"] == value
+    assert json.loads(json_str(value)) == value
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_sql(value):
+    if "\x00" in value:
+        value = value.replace("\x00", "")  # SQL text cannot hold NUL
+    with sqlite3.connect(":memory:") as db:
+        assert db.execute(f"SELECT {sql_str(value)}").fetchone()[0] == value
+
+
+def test_one_line():
+    assert one_line("a\n b\t\tc ") == "a b c"
