@@ -1,0 +1,358 @@
+"""The command line: wires answers -> consultation -> blueprint -> output. No logic of its own."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from expert import __version__
+from expert.answers import AnswerSet, AnswersError, apply_sets, did_you_mean, load_answers, resolve_project
+from expert.consult import Consultant, Consultation, ConsultError
+from expert.engine import EngineError
+from expert.explain import how, report, show, tr
+from expert.generators.blueprint import build_blueprint
+from expert.generators.stack import UnsupportedError
+from expert.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from expert.output import OutputError, write_project
+from expert.prompter import InputEnded, confirm, make_asker
+
+USER_ERRORS = (AnswersError, KnowledgeError, ConsultError, EngineError, UnsupportedError, OutputError, InputEnded)
+
+
+class UserError(click.ClickException):
+    """A one-line error for the user; exit code 1."""
+
+    exit_code = 1
+
+
+def default_lang() -> str:
+    value = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    return "fr" if value.lower().startswith("fr") else "en"
+
+
+def common_options(func):  # type: ignore[no-untyped-def]
+    """--answers, --set, --rules, --lang: shared by the commands that consult."""
+    func = click.option("--lang", type=click.Choice(["en", "fr"]), default=None,
+                        help="Language of questions and explanations (default: from $LANG).")(func)
+    func = click.option("--rules", "rule_packs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+                        help="A company rule pack (same format as the built-in knowledge); repeatable.")(func)
+    func = click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+                        help="Add or override an answer (repeatable); project fields as project.name=...")(func)
+    func = click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path),
+                        help="A saved answers file (YAML), e.g. a project's .backend-expert.yml.")(func)
+    return func
+
+
+def _load(answers_file: Path | None, sets: tuple[str, ...], packs: tuple[Path, ...]) -> tuple[KnowledgeBase, AnswerSet]:
+    kb = load_knowledge(packs)
+    if answers_file is not None:
+        if not answers_file.is_file():
+            raise AnswersError(f"{answers_file}: no such answers file")
+        answer_set = load_answers(answers_file, kb)
+    else:
+        answer_set = AnswerSet()
+    apply_sets(answer_set, list(sets), kb)
+    return kb, answer_set
+
+
+def _guard(func):  # type: ignore[no-untyped-def]
+    """Turn the pipeline's own errors into one-line user errors."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except USER_ERRORS as exc:
+            raise UserError(str(exc)) from None
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="backend-expert")
+def cli() -> None:
+    """A rule-based backend architect: asks what matters, decides, explains, generates a starter."""
+
+
+@cli.command()
+@click.argument("destination", type=click.Path(file_okay=False, path_type=Path))
+@common_options
+@click.option("--no-input", is_flag=True, help="Ask nothing: unanswered questions take their defaults.")
+@click.option("--force", is_flag=True, help="Write into a non-empty destination (never deletes your files).")
+@click.option("--describe", "description", default=None, metavar="TEXT",
+              help="Describe the project in your words; what it names (REST, PostgreSQL, JWT...) is not asked again.")
+@_guard
+def new(destination: Path, answers_file: Path | None, sets: tuple[str, ...], rule_packs: tuple[Path, ...],
+        lang: str | None, no_input: bool, force: bool, description: str | None) -> None:
+    """Interview, decide, and generate a starter project into DESTINATION."""
+    lang = lang or default_lang()
+    kb, answer_set = _load(answers_file, sets, rule_packs)
+    answers = dict(answer_set.answers)
+    if description:
+        answers = _prefill(kb, description, answers, answer_set.project, lang)
+    project = resolve_project(answer_set.project, destination.name)
+    consultant = Consultant(kb)
+    if no_input:
+        result = consultant.run(answers)
+    else:
+        result = _interview(consultant, answers, lang)
+    _refuse_conflicts(result, lang)
+    blueprint = build_blueprint(project, result, kb, lang, answer_set.entities)
+    written = write_project(blueprint, destination, force=force)
+    click.echo(f"\n{_t(lang, 'Generated', 'Généré')} {len(written.files)} {_t(lang, 'files in', 'fichiers dans')} {destination}")
+    if written.overwritten:
+        click.echo(f"{_t(lang, 'Overwritten', 'Remplacés')}: {', '.join(written.overwritten)}")
+    for item in blueprint.skipped:
+        click.echo(f"{_t(lang, 'Not generated yet (no template)', 'Pas encore généré (aucun modèle)')}: {item}", err=True)
+    for warning in result.warnings:
+        click.echo(f"{_t(lang, 'Warning', 'Attention')}: {tr(warning.because, lang)}", err=True)
+    click.echo(f"{_t(lang, 'Next', 'Ensuite')}: cd {destination} && {_t(lang, 'follow its README.md', 'suivez son README.md')}")
+
+
+def _prefill(kb: KnowledgeBase, text: str, answers: dict[str, Any], project: dict[str, str], lang: str) -> dict[str, Any]:
+    """Facts named in the description become answers (explicit answers and --set still win)."""
+    from expert.router import describe
+
+    out = dict(answers)
+    understood = []
+    for item in describe(text, kb):
+        if item.key not in out:
+            out[item.key] = item.value
+            understood.append(f"{item.key}={show(item.value)} ({', '.join(item.words)})")
+    project.setdefault("description", " ".join(text.split()))
+    if understood:
+        click.echo(f"{_t(lang, 'Understood from your description', 'Compris de votre description')}: {'; '.join(understood)}")
+    else:
+        click.echo(_t(lang, "Nothing in the description pre-fills an answer.", "La description ne pré-remplit aucune réponse."))
+    return out
+
+
+def _t(lang: str, en: str, fr: str) -> str:
+    return fr if lang == "fr" else en
+
+
+def _interview(consultant: Consultant, answers: dict[str, Any], lang: str) -> Consultation:
+    """Ask, then review the decisions; a changed decision becomes a pin and the consultation reruns."""
+    kb = consultant.kb
+    ask = make_asker(kb, lang)
+    while True:
+        result = consultant.run(answers, ask)
+        answers = result.answers(kb)
+        _print_decisions(result, kb, lang)
+        key = _review(kb, lang)
+        if key is None:
+            return result
+        values = list(kb.decisions[key].values)
+        for i, v in enumerate(values, 1):
+            click.echo(f"  {i}) {v}")
+        picked = click.prompt(_t(lang, "New value", "Nouvelle valeur"), type=click.Choice([*values, *map(str, range(1, len(values) + 1))]), show_choices=False)
+        answers[key] = values[int(picked) - 1] if picked.isdigit() else picked
+
+
+def _review(kb: KnowledgeBase, lang: str) -> str | None:
+    ok = confirm(_t(lang, "Accept these decisions and generate?", "Accepter ces décisions et générer ?"), lang)
+    if ok:
+        return None
+    keys = list(kb.decisions)
+    while True:
+        key = click.prompt(_t(lang, "Which decision do you want to change (its name, e.g. cache)",
+                              "Quelle décision voulez-vous changer (son nom, par ex. cache)")).strip()
+        if key in keys:
+            return key
+        click.echo(f"  {_t(lang, 'unknown decision', 'décision inconnue')} {key!r}{did_you_mean(key, keys)}")
+
+
+def _print_decisions(result: Consultation, kb: KnowledgeBase, lang: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=_t(lang, "Decisions", "Décisions"), show_lines=False)
+    table.add_column(_t(lang, "decision", "décision"))
+    table.add_column(_t(lang, "value", "valeur"))
+    table.add_column(_t(lang, "why", "pourquoi"))
+    data = report(result, kb, lang)
+    for key, d in data["decisions"].items():
+        table.add_row(key, show(d["value"]), d["because"])
+    console = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+    console.print(table)
+    for c in data["conflicts"]:
+        console.print(f"[bold]{_t(lang, 'Conflict', 'Conflit')}[/bold] ({c['kind']}): {c['because']}", markup=True)
+        for r in c["reasons"]:
+            console.print(f"   - {r}", markup=False)
+    for w in data["warnings"]:
+        console.print(f"{_t(lang, 'Warning', 'Attention')}: {w['because']}", markup=False)
+
+
+def _refuse_conflicts(result: Consultation, lang: str) -> None:
+    hard = [c for c in result.conflicts if c.kind == "incompatible"]
+    if hard:
+        c = hard[0]
+        reasons = "; ".join(tr(r, lang) for r in c.reasons)
+        raise UserError(f"{_t(lang, 'conflict', 'conflit')} {c.id}: {tr(c.because, lang)} ({reasons})")
+
+
+@cli.command()
+@common_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
+@_guard
+def decide(answers_file: Path | None, sets: tuple[str, ...], rule_packs: tuple[Path, ...], lang: str | None, fmt: str) -> None:
+    """Print the decisions for the given answers (no prompt; unanswered questions take defaults)."""
+    lang = lang or default_lang()
+    kb, answer_set = _load(answers_file, sets, rule_packs)
+    result = Consultant(kb).run(dict(answer_set.answers))
+    if fmt == "json":
+        click.echo(json.dumps(report(result, kb, lang), ensure_ascii=False, indent=2))
+        return
+    _print_decisions(result, kb, lang)
+    if result.asked:
+        click.echo(f"{_t(lang, 'Defaults taken for', 'Valeurs par défaut prises pour')}: {', '.join(result.asked)}")
+
+
+@cli.command()
+@click.argument("key")
+@common_options
+@_guard
+def explain(key: str, answers_file: Path | None, sets: tuple[str, ...], rule_packs: tuple[Path, ...], lang: str | None) -> None:
+    """Explain HOW the decision KEY was reached (rules and premises, down to your answers)."""
+    lang = lang or default_lang()
+    kb, answer_set = _load(answers_file, sets, rule_packs)
+    known = list(kb.decisions) + list(kb.questions)
+    if key not in known:
+        raise UserError(f"unknown decision {key!r}{did_you_mean(key, known)}")
+    result = Consultant(kb).run(dict(answer_set.answers))
+    if key not in result.facts:
+        raise UserError(
+            _t(lang, f"{key} is not set for these answers (no rule concluded it)",
+               f"{key} n'est pas défini pour ces réponses (aucune règle ne l'a conclu)")
+        )
+    click.echo("\n".join(how(result, kb, key, lang)))
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--rules", "rule_packs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="A company rule pack; repeatable.")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default=None, help="Language (default: from $LANG).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
+@_guard
+def ask(text: str, rule_packs: tuple[Path, ...], lang: str | None, fmt: str) -> None:
+    """Route a free-text question to the expert agents and print their advice and questions."""
+    from expert.browse import ask_answer
+
+    lang = lang or default_lang()
+    kb = load_knowledge(rule_packs)
+    answer = ask_answer(text, kb, lang)
+    if fmt == "json":
+        click.echo(json.dumps(answer, ensure_ascii=False, indent=2))
+        return
+    if not answer["agents"]:
+        click.echo(_t(lang, "No agent recognised a topic in that text. Ask about one of these domains, e.g.:",
+                      "Aucun agent n'a reconnu de sujet dans ce texte. Posez une question sur l'un de ces domaines, par ex. :"))
+        for d in answer["domains"]:
+            click.echo(f"  {d['domain']}: {', '.join(d['examples'])}  ({len(d['agents'])} agents)")
+        click.echo(_t(lang, 'Example: backend-expert ask "How do I secure my endpoint with JWT?"',
+                      'Exemple : backend-expert ask "Comment sécuriser mon endpoint avec JWT ?"'))
+        return
+    for agent in answer["agents"]:
+        click.secho(f"\n{agent['title']} ({agent['id']}, score {agent['score']:g}: {', '.join(agent['matched'])})", bold=True)
+        for item in agent["advice"]:
+            click.echo(f"  - {item}")
+        if agent["questions"]:
+            click.echo(f"  {_t(lang, 'It would ask', 'Questions posées')}:")
+            for q in agent["questions"]:
+                click.echo(f"    ? {q['prompt']} ({q['id']})")
+    if answer["understood"]:
+        understood = ", ".join(f"{u['key']}={show(u['value'])}" for u in answer["understood"])
+        click.echo(f"\n{_t(lang, 'Understood', 'Compris')}: {understood}")
+
+
+@cli.command()
+@click.option("--rules", "rule_packs", multiple=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", type=click.Choice(["en", "fr"]), default=None)
+@_guard
+def agents(rule_packs: tuple[Path, ...], lang: str | None) -> None:
+    """List the expert agents by domain, with their questions and rule counts."""
+    from expert.browse import agents_table
+
+    lang = lang or default_lang()
+    for row in agents_table(load_knowledge(rule_packs), lang):
+        questions = ", ".join(row["questions"]) or "-"
+        click.echo(f"{row['id']:<34} {row['title']:<34} rules={row['rules']:<3} questions={questions}")
+
+
+@cli.command()
+@click.option("--agent", "agent_id", default=None, help="Only this agent's questions.")
+@click.option("--rules", "rule_packs", multiple=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", type=click.Choice(["en", "fr"]), default=None)
+@_guard
+def questions(agent_id: str | None, rule_packs: tuple[Path, ...], lang: str | None) -> None:
+    """List the questions, with when they are relevant, their choices and default."""
+    from expert.browse import condition_text
+
+    lang = lang or default_lang()
+    kb = load_knowledge(rule_packs)
+    _check_agent(kb, agent_id)
+    for q in kb.questions.values():
+        if agent_id and q.agent != agent_id:
+            continue
+        when = condition_text(q.when) or _t(lang, "always", "toujours")
+        choices = ", ".join(str(v) for v in q.choice_values()) or q.type
+        click.echo(f"{q.id} [{q.agent}] {tr(q.prompt, lang)}\n    {_t(lang, 'when', 'quand')}: {when}; "
+                   f"{_t(lang, 'choices', 'choix')}: {choices}; {_t(lang, 'default', 'défaut')}: {show(q.default)}")
+
+
+@cli.command()
+@click.option("--agent", "agent_id", default=None, help="Only this agent's rules.")
+@click.option("--graph", is_flag=True, help="Print the question/decision dependency graph (Mermaid).")
+@click.option("--rules", "rule_packs", multiple=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", type=click.Choice(["en", "fr"]), default=None)
+@_guard
+def rules(agent_id: str | None, graph: bool, rule_packs: tuple[Path, ...], lang: str | None) -> None:
+    """List the rules (conditions, conclusions, reasons), or their dependency graph."""
+    from expert.browse import mermaid_graph, rule_line
+
+    lang = lang or default_lang()
+    kb = load_knowledge(rule_packs)
+    _check_agent(kb, agent_id)
+    if graph:
+        click.echo(mermaid_graph(kb), nl=False)
+        return
+    for rule in kb.rules:
+        if not agent_id or rule.agent == agent_id:
+            click.echo(rule_line(rule, lang))
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_guard
+def validate(directory: Path) -> None:
+    """Run every validator that applies to the files in DIRECTORY; exit 1 on any failure."""
+    from expert.validate import validate_tree
+
+    results = validate_tree(directory)
+    if not results:
+        click.echo(f"nothing to validate in {directory}")
+        return
+    width = max(len(r.artifact) for r in results)
+    for r in results:
+        click.echo(f"{r.artifact:<{width}}  {r.validator:<22} {r.status:<8} {r.detail}")
+    failed = [r for r in results if r.status == "fail"]
+    skipped = [r for r in results if r.status == "skipped"]
+    click.echo(f"{len(results) - len(failed) - len(skipped)} passed, {len(failed)} failed, {len(skipped)} skipped")
+    if failed:
+        raise SystemExit(1)
+
+
+def _check_agent(kb: KnowledgeBase, agent_id: str | None) -> None:
+    if agent_id and agent_id not in kb.agents:
+        raise UserError(f"unknown agent {agent_id!r}{did_you_mean(agent_id, list(kb.agents))}")
+
+
+def main() -> None:
+    cli(prog_name="backend-expert")

@@ -1,0 +1,1 @@
+"""Generators: decisions (and the domain model) in, template layers with their contexts out."""

@@ -1,0 +1,174 @@
+"""Decisions -> a Blueprint: the template layers to render with their contexts, and computed documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from expert import __version__
+from expert.answers import FORMAT_VERSION
+from expert.consult import Consultation
+from expert.explain import show, tr
+from expert.generators import adr, openapi
+from expert.generators.docs import build_docs
+from expert.generators.stack import layer_exists, layer_spec, select_stack
+from expert.knowledge import KnowledgeBase
+from expert.model import default_entities, to_answers_form
+from expert.yamlio import dump_yaml
+
+ANSWERS_FILE = ".backend-expert.yml"
+
+#: the decisions that get an architecture decision record, in order (a key with no value is skipped)
+ADR_TOPICS: list[tuple[str, ...]] = [
+    ("architecture",),
+    ("language", "framework"),
+    ("api_style",),
+    ("database",),
+    ("orm", "migrations"),
+    ("auth",),
+    ("authorization",),
+    ("cache",),
+    ("broker",),
+    ("observability",),
+    ("ci",),
+    ("container", "deploy"),
+    ("iac",),
+]
+
+@dataclass
+class Blueprint:
+    """Everything needed to write a project: layers (name, context), documents (path -> text), notes."""
+
+    project: dict[str, str]
+    layers: list[tuple[str, dict[str, Any]]]
+    documents: dict[str, str]
+    skipped: list[str] = field(default_factory=list)  # decided but not generated (no template yet)
+
+
+def decision_values(result: Consultation, kb: KnowledgeBase) -> dict[str, Any]:
+    return {k: f.value for k, f in result.decisions(kb).items()}
+
+
+def build_blueprint(
+    project: dict[str, str], result: Consultation, kb: KnowledgeBase, lang: str, entities: list[dict[str, Any]] | None = None
+) -> Blueprint:
+    decisions = decision_values(result, kb)
+    stack = select_stack(decisions)
+    base = {
+        "project_name": project["name"],
+        "project_slug": project["slug"],
+        "project_description": project["description"],
+        "tool_version": __version__,
+        "decisions": decisions,
+    }
+    entities = entities or default_entities()
+    stack_context = {
+        **base,
+        "package": "app",
+        "python_version": str(stack.spec.get("toolchain", {}).get("version", "")),
+        "entities": entities,
+        **{k: decisions.get(k, "none") for k in ("database", "auth", "orm", "migrations", "cache", "broker")},
+    }
+    layers: list[tuple[str, dict[str, Any]]] = [(stack.name, stack_context)]
+    cloud = str(result.facts["cloud"].value) if "cloud" in result.facts else "none"
+    shared = {**stack_context, "stack": stack.spec, "cloud": cloud}
+    skipped: list[str] = []
+    for key, name in deliverable_layers(decisions, cloud):
+        if layer_exists(name):
+            layers.append((name, shared))
+        else:
+            skipped.append(f"{key}={decisions[key]}" + (f" ({cloud})" if key == "iac" else ""))
+    adrs = build_adrs(result, kb, lang)
+    layers.append(("docs/adr", {**base, "adrs": adrs}))
+    documents = {
+        "openapi.yaml": dump_yaml(openapi.build_openapi(stack_context)),
+        ANSWERS_FILE: saved_answers(project, result, kb, entities),
+        **{f"docs/adr/{adr.adr_filename(a)}": adr.render_adr(a) for a in adrs},
+        **build_docs(project, result, kb, lang, [layer_spec(name) for name, _ in layers]),
+    }
+    return Blueprint(project, layers, documents, skipped)
+
+
+def deliverable_layers(decisions: dict[str, Any], cloud: str) -> list[tuple[str, str]]:
+    """(decision key, layer name) for every cross-language layer the decisions call for.
+    compose and paas deployments need no layer of their own: the container layer's compose file and
+    image are what they run."""
+    wanted: list[tuple[str, str]] = []
+    for key, kind in (("container", "container"), ("ci", "ci")):
+        value = decisions.get(key)
+        if value and value != "none":
+            wanted.append((key, f"{kind}/{value}"))
+    deploy = decisions.get("deploy")
+    if deploy and deploy not in ("none", "compose", "paas"):
+        wanted.append(("deploy", f"deploy/{deploy}"))
+    iac = decisions.get("iac")
+    if iac and iac != "none":
+        wanted.append(("iac", f"iac/{iac}-{cloud}"))
+    wanted.append(("deploy", "docs/deployment"))
+    return wanted
+
+
+def saved_answers(project: dict[str, str], result: Consultation, kb: KnowledgeBase, entities: list[dict[str, Any]]) -> str:
+    """The project's ``.backend-expert.yml``: enough to regenerate the same tree. Never a secret:
+    answers are choices about the architecture, and no question asks for a credential."""
+    answers = {k: f.value for k, f in result.facts.items() if f.source in ("answer", "default", "pin")}
+    ordered = {k: answers[k] for k in kb.keys() if k in answers}
+    doc = {
+        "version": FORMAT_VERSION,
+        "tool_version": __version__,
+        "project": dict(project),
+        "answers": ordered,
+        "decisions": {k: result.facts[k].value for k in kb.decisions if k in result.facts},
+        "entities": to_answers_form(entities),
+    }
+    header = "# Written by backend-expert. Regenerate with: backend-expert new DIR --answers .backend-expert.yml --no-input\n"
+    return header + dump_yaml(doc)
+
+
+def build_adrs(result: Consultation, kb: KnowledgeBase, lang: str) -> list[dict[str, Any]]:
+    """One record per major decision, written from the rule explanations."""
+    adrs = []
+    for keys in ADR_TOPICS:
+        facts = [result.facts[k] for k in keys if k in result.facts]
+        if not facts or all(show(f.value) == "none" for f in facts):
+            continue
+        title_values = " / ".join(_value_label(kb, f.key, f.value, lang) for f in facts)
+        topic = " / ".join(tr(kb.decisions[k].label, lang) for k in keys if k in kb.decisions)
+        context_lines, decision_lines, alternatives, rules, consequences = [], [], [], [], []
+        for f in facts:
+            premises = [p for p in f.premises if p in result.facts]
+            if premises:
+                context_lines.append(
+                    ", ".join(f"{p} = {show(result.facts[p].value)}" for p in premises)
+                )
+            if f.source == "rule":
+                decision_lines.append(f"{f.key} = {f.value}: {tr(f.because, lang)}")
+                rules.append(f.rule)
+                agent = next(r.agent for r in kb.rules if r.id == f.rule)
+                consequences += [tr(a, lang) for a in kb.agents[agent].advice]
+            else:
+                decision_lines.append(f"{f.key} = {f.value}: " + ("chosen by the team" if lang == "en" else "choisi par l'équipe"))
+            alternatives += [f"{value} ({rule})" for rule, value in f.overridden]
+        adrs.append(
+            {
+                "number": len(adrs) + 1,
+                "slug": "-".join(str(f.value) for f in facts).replace("_", "-"),
+                "title": f"{topic}: {title_values}",
+                "status": "accepted",
+                "date": "",
+                "context": "; ".join(context_lines) or ("project defaults" if lang == "en" else "valeurs par défaut du projet"),
+                "decision": "\n".join(decision_lines),
+                "consequences": list(dict.fromkeys(consequences)),
+                "alternatives": list(dict.fromkeys(alternatives)),
+                "rules": rules,
+            }
+        )
+    return adrs
+
+
+def _value_label(kb: KnowledgeBase, key: str, value: Any, lang: str) -> str:
+    dk = kb.decisions.get(key)
+    if dk and isinstance(value, str) and value in dk.values:
+        return tr(dk.values[value], lang)
+    return show(value)
+

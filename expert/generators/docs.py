@@ -1,0 +1,136 @@
+"""Computed documents: ``docs/architecture.md`` (every decision, its reason, where it lands in the code)
+and ``docs/checklists/<domain>.md`` (each agent's checklist), so that no agent is talk only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+
+from expert.consult import Consultation
+from expert.explain import reason, show, tr
+from expert.knowledge import DOMAINS, KnowledgeBase
+from expert.render import TEMPLATES_DIR
+from expert.render_filters import FILTERS
+
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "intro": "Every decision below was derived by backend-expert's rules from the team's answers; "
+                 "`backend-expert explain KEY --answers .backend-expert.yml` shows the full derivation.",
+        "decision": "Decision", "value": "Value", "agent": "Agent", "why": "Why",
+        "in_code": "Where the decisions are in the code",
+        "advice_only": "Decided, not generated",
+        "advice_only_intro": "These decisions are recorded but no template implements them yet: act on them "
+                             "when the need arrives (the domain checklists say how).",
+        "warnings": "Points of attention", "answers": "The answers behind them",
+"checklists": "Checklists by domain:",
+        "checklist_title": "Checklist", "decided": "Decided",
+        "checklist_intro": "What an expert in each field checks, grounded in the four principles: security first, "
+                           "scalability, maintainability, performance (measure before optimising).",
+        "pinned": "your choice",
+    },
+    "fr": {
+        "intro": "Chaque décision ci-dessous a été déduite par les règles de backend-expert à partir des réponses "
+                 "de l'équipe ; `backend-expert explain CLÉ --answers .backend-expert.yml` en montre la déduction complète.",
+        "decision": "Décision", "value": "Valeur", "agent": "Agent", "why": "Pourquoi",
+        "in_code": "Où les décisions se trouvent dans le code",
+        "advice_only": "Décidé, non généré",
+        "advice_only_intro": "Ces décisions sont consignées mais aucun modèle ne les met encore en œuvre : "
+                             "appliquez-les le moment venu (les listes de contrôle par domaine disent comment).",
+        "warnings": "Points d'attention", "answers": "Les réponses qui les fondent",
+"checklists": "Listes de contrôle par domaine :",
+        "checklist_title": "Liste de contrôle", "decided": "Décidé",
+        "checklist_intro": "Ce que vérifie un expert de chaque domaine, selon les quatre principes : la sécurité "
+                           "d'abord, la scalabilité, la maintenabilité, la performance (mesurer avant d'optimiser).",
+        "pinned": "votre choix",
+    },
+}
+DOMAIN_TITLES = {
+    "api": {"en": "API", "fr": "API"},
+    "database": {"en": "Database", "fr": "Base de données"},
+    "auth-security": {"en": "Authentication and security", "fr": "Authentification et sécurité"},
+    "architecture": {"en": "Architecture", "fr": "Architecture"},
+    "performance": {"en": "Performance", "fr": "Performance"},
+    "testing": {"en": "Testing", "fr": "Tests"},
+    "devops": {"en": "DevOps", "fr": "DevOps"},
+}
+
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR / "docs" / "architecture")),
+        autoescape=False,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def implemented_by(layer_specs: list[dict[str, Any]], key: str, value: Any) -> str | None:
+    """Where a selected layer implements ``key=value`` (its layer.yml ``implements``), if any does."""
+    for spec in layer_specs:
+        where = (spec.get("implements") or {}).get(key, {})
+        if isinstance(where, dict) and value in where:
+            return str(where[value])
+    return None
+
+
+def build_docs(
+    project: dict[str, str], result: Consultation, kb: KnowledgeBase, lang: str, layer_specs: list[dict[str, Any]]
+) -> dict[str, str]:
+    t = TEXTS[lang]
+    rules = {r.id: r for r in kb.rules}
+    decisions, generated, advice_only = [], [], []
+    for key, dk in kb.decisions.items():
+        fact = result.facts.get(key)
+        if fact is None:
+            continue
+        agent = rules[fact.rule].agent if fact.rule else t["pinned"]
+        value_label = tr(dk.values.get(str(fact.value)), lang) or show(fact.value)
+        row = {"key": key, "value": show(fact.value), "label": tr(dk.label, lang), "value_label": value_label,
+               "agent": agent, "because": reason(fact, lang)}
+        decisions.append(row)
+        where = implemented_by(layer_specs, key, fact.value)
+        if where:
+            generated.append({**row, "where": where})
+        elif show(fact.value) not in ("none", "not-needed"):
+            advice_only.append(row)
+    answers = [
+        {"prompt": tr(q.prompt, lang), "value": show(result.facts[q.id].value)}
+        for q in kb.questions.values()
+        if q.id in result.facts
+    ]
+    checklists = []
+    documents: dict[str, str] = {}
+    env = _env()
+    for domain in DOMAINS:
+        agents = []
+        for agent in kb.agents.values():
+            if agent.domain != domain:
+                continue
+            decided = [
+                {"key": k, "value": show(f.value)}
+                for k, f in result.facts.items()
+                if f.rule and rules[f.rule].agent == agent.id
+            ]
+            agents.append({"id": agent.id, "title": tr(agent.title, lang), "advice": [tr(a, lang) for a in agent.advice],
+                           "decisions": decided})
+        if not agents:
+            continue
+        title = tr(DOMAIN_TITLES[domain], lang)
+        checklists.append({"domain": domain, "title": title})
+        documents[f"docs/checklists/{domain}.md"] = env.get_template("checklist.md.j2").render(
+            t=t, domain_title=title, agents=agents)
+    documents["docs/architecture.md"] = env.get_template("architecture.md.j2").render(
+        t=t,
+        project_name=project["name"],
+        project_description=project["description"],
+        decisions=decisions,
+        generated=generated,
+        advice_only=advice_only,
+        warnings=[tr(w.because, lang) for w in result.warnings],
+        answers=answers,
+        checklists=checklists,
+    )
+    return documents

@@ -1,0 +1,107 @@
+"""The command line as a user meets it: exit codes, one-line errors, JSON shapes, languages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from expert import __version__
+from expert.cli import cli
+
+COMMANDS = ["new", "decide", "explain", "ask", "agents", "questions", "rules", "validate"]
+
+
+def invoke(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+def test_version_and_help():
+    result = invoke("--version")
+    assert result.exit_code == 0 and __version__ in result.output
+    for command in COMMANDS:
+        result = invoke(command, "--help")
+        assert result.exit_code == 0, command
+        assert "Usage:" in result.output
+
+
+def test_usage_errors_exit_2():
+    assert invoke("decide", "--format", "xml").exit_code == 2
+    assert invoke("nope").exit_code == 2
+
+
+def test_user_errors_exit_1_with_one_line(tmp_path):
+    bad = tmp_path / "a.yml"
+    bad.write_text("version: 1\nanswers:\n  databse: postgresql\n")
+    result = invoke("decide", "--answers", str(bad))
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"Error: {bad}:3: unknown answer key 'databse' (did you mean 'database'?)"]
+    result = invoke("decide", "--answers", str(tmp_path / "missing.yml"))
+    assert result.exit_code == 1 and "no such answers file" in result.output
+    result = invoke("decide", "--set", "database=postgres")
+    assert result.exit_code == 1 and "did you mean 'postgresql'" in result.output
+    result = invoke("explain", "framwork")
+    assert result.exit_code == 1 and "did you mean 'framework'" in result.output
+
+
+def test_decide_json_shape():
+    result = invoke("decide", "--format", "json", "--set", "clients=mobile")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert set(data) >= {"decisions", "asked", "conflicts", "warnings"}
+    core = ["language", "framework", "api_style", "database", "orm", "migrations", "auth", "authorization", "cache",
+            "broker", "architecture", "ci", "container", "deploy", "iac", "observability"]
+    for key in core:
+        assert key in data["decisions"], key
+        entry = data["decisions"][key]
+        assert set(entry) >= {"value", "rule", "because", "premises"}
+        assert entry["because"]
+    assert data["decisions"]["auth"]["value"] == "jwt"
+    assert "clients" not in data["asked"]
+
+
+def test_pins_are_kept_and_disagreement_reported():
+    data = json.loads(invoke("decide", "--format", "json", "--set", "clients=mobile", "--set", "auth=session-cookie").output)
+    assert data["decisions"]["auth"]["value"] == "session-cookie"
+    assert data["decisions"]["auth"]["source"] == "pin"
+    assert any(c["kind"] == "pin" and c["keys"] == ["auth"] for c in data["conflicts"])
+
+
+def test_explain_walks_down_to_the_answers():
+    result = invoke("explain", "migrations", "--set", "team_languages=python")
+    assert result.exit_code == 0
+    text = result.output
+    assert text.startswith("migrations = ")
+    assert "team_languages = python" in text
+    assert "your answer" in text
+
+
+def test_french():
+    result = invoke("explain", "auth", "--set", "clients=mobile", "--lang", "fr")
+    assert "par la règle" in result.output
+    data = json.loads(invoke("decide", "--format", "json", env={"LANG": "fr_FR.UTF-8"}).output)
+    english = json.loads(invoke("decide", "--format", "json", env={"LANG": "en_US.UTF-8"}).output)
+    assert data["decisions"]["database"]["because"] != english["decisions"]["database"]["because"]
+
+
+def test_the_entry_point_runs_as_a_module():
+    proc = subprocess.run([sys.executable, "-m", "expert", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and __version__ in proc.stdout
+
+
+@pytest.mark.parametrize("command", [["agents"], ["questions"], ["rules"], ["rules", "--graph"]])
+def test_browsing_commands(command):
+    result = invoke(*command)
+    assert result.exit_code == 0 and result.output.strip()
+
+
+def test_pinning_a_framework_fixes_its_language_and_skips_the_language_question():
+    data = json.loads(invoke("decide", "--format", "json", "--set", "framework=nestjs").output)
+    assert data["decisions"]["language"]["value"] == "typescript"
+    assert data["decisions"]["language"]["source"] == "implied"
+    assert "team_languages" not in data["asked"]
+    assert not [c for c in data["conflicts"] if c["kind"] == "incompatible"]

@@ -1,0 +1,160 @@
+"""Generation as a user runs it: values stay data, output is valid and reproducible, nothing is lost."""
+
+from __future__ import annotations
+
+import ast
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from expert.cli import cli
+from tests.conftest import SAMPLES
+
+SAMPLE = SAMPLES / "orders-api.yml"
+
+
+def new(dest: Path, *extra: str):
+    return CliRunner().invoke(cli, ["new", str(dest), "--answers", str(SAMPLE), "--no-input", *extra], catch_exceptions=False)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def assert_all_files_parse(root: Path) -> None:
+    for path in root.rglob("*"):
+        if path.suffix == ".py":
+            ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        elif path.suffix == ".toml":
+            tomllib.loads(path.read_text(encoding="utf-8"))
+        elif path.suffix in (".yml", ".yaml"):
+            list(yaml.safe_load_all(path.read_text(encoding="utf-8")))
+        elif path.suffix == ".json":
+            json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_a_sample_generates_a_complete_starter(tmp_path):
+    result = new(tmp_path / "orders")
+    assert result.exit_code == 0, result.output
+    root = tmp_path / "orders"
+    for rel in ["pyproject.toml", "README.md", "openapi.yaml", "Dockerfile", "docker-compose.yml", ".dockerignore",
+                ".github/workflows/ci.yml", ".env.example", ".backend-expert.yml", "alembic.ini", "app/main.py"]:
+        assert (root / rel).is_file(), rel
+    adrs = sorted((root / "docs" / "adr").glob("0*.md"))
+    assert len(adrs) >= 8
+    assert_all_files_parse(root)
+
+
+def test_the_same_answers_give_byte_identical_trees_and_a_project_regenerates_itself(tmp_path):
+    assert new(tmp_path / "one").exit_code == 0
+    assert new(tmp_path / "two").exit_code == 0
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+    saved = tmp_path / "one" / ".backend-expert.yml"
+    again = CliRunner().invoke(cli, ["new", str(tmp_path / "again"), "--answers", str(saved), "--no-input"])
+    assert again.exit_code == 0, again.output
+    assert tree(tmp_path / "again") == tree(tmp_path / "one")
+
+
+HOSTILE_NAMES = [
+    "{{ 7*7 }}",
+    "O'Brien \"Orders\" \\ API: - [x] # é 日本",
+    "name\nwith newline ${{ secrets.TOKEN }} {% raw %}",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_user_values_are_data_and_land_escaped(tmp_path, name):
+    marker = tmp_path / "pwned"
+    description = "{{ cycler.__init__.__globals__.os.popen('touch " + str(marker) + "').read() }} and {{ 7*7 }}"
+    dest = tmp_path / "out"
+    result = new(dest, "--set", f"project.name={name}", "--set", "project.slug=hostile-app", "--set", f"project.description={description}")
+    assert result.exit_code == 0, result.output
+    assert not marker.exists()
+    assert not (tmp_path / "49").exists() and not (dest / "49").exists()
+    saved = yaml.safe_load((dest / ".backend-expert.yml").read_text())
+    assert saved["project"]["name"] == name
+    assert saved["project"]["description"] == description
+    assert tomllib.loads((dest / "pyproject.toml").read_text())["project"]["description"]
+    assert yaml.safe_load((dest / "openapi.yaml").read_text())["info"]["title"] == name
+    assert "{{ 7*7 }}" in (dest / "README.md").read_text()
+    assert_all_files_parse(dest)
+
+
+@pytest.mark.parametrize("slug", ["../../x", "/tmp/x", "Upper", "x/y", "-x"])
+def test_bad_slugs_are_refused_and_nothing_is_written(tmp_path, slug):
+    result = new(tmp_path / "out", "--set", f"project.slug={slug}")
+    assert result.exit_code == 1
+    assert "project.slug" in result.output
+    assert not (tmp_path / "out").exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_non_empty_destination_is_refused_without_force(tmp_path):
+    dest = tmp_path / "out"
+    dest.mkdir()
+    (dest / "notes.txt").write_text("mine")
+    result = new(dest)
+    assert result.exit_code == 1 and "--force" in result.output
+    assert [p.name for p in dest.iterdir()] == ["notes.txt"]
+
+
+def test_force_overwrites_template_files_and_keeps_the_users_own(tmp_path):
+    dest = tmp_path / "out"
+    dest.mkdir()
+    (dest / "notes.txt").write_text("mine")
+    (dest / "README.md").write_text("old readme")
+    result = new(dest, "--force")
+    assert result.exit_code == 0, result.output
+    assert (dest / "notes.txt").read_text() == "mine"
+    assert (dest / "README.md").read_text() != "old readme"
+    assert "README.md" in result.output  # reported as overwritten
+
+
+def test_a_failure_mid_generation_leaves_the_destination_as_it_was(tmp_path, monkeypatch):
+    import expert.output
+
+    dest = tmp_path / "out"
+    dest.mkdir()
+    (dest / "README.md").write_text("old readme")
+    before = tree(dest)
+    real_copy = expert.output.shutil.copy2
+    calls = {"n": 0}
+
+    def failing_copy(src, dst, **kwargs):
+        if str(dst).startswith(str(dest)):
+            calls["n"] += 1
+            if calls["n"] == 5:
+                raise OSError("disk full")
+        return real_copy(src, dst, **kwargs)
+
+    monkeypatch.setattr(expert.output.shutil, "copy2", failing_copy)
+    result = CliRunner().invoke(cli, ["new", str(dest), "--answers", str(SAMPLE), "--no-input", "--force"])
+    assert result.exit_code == 1 and "left as it was" in result.output
+    assert tree(dest) == before
+    assert sorted(p.name for p in dest.rglob("*")) == ["README.md"]
+
+
+def test_a_failing_check_writes_nothing(tmp_path, monkeypatch):
+    import expert.output
+
+    def broken(root):
+        raise expert.output.OutputError("the generated project fails its own check: openapi.yaml: broken")
+
+    monkeypatch.setattr(expert.output, "check_tree", broken)
+    result = new(tmp_path / "out")
+    assert result.exit_code == 1
+    assert not (tmp_path / "out").exists()
+    assert [p for p in tmp_path.iterdir()] == []
+
+
+def test_no_secret_in_the_saved_answers_or_committed_files(tmp_path):
+    assert new(tmp_path / "out").exit_code == 0
+    saved = (tmp_path / "out" / ".backend-expert.yml").read_text().lower()
+    for word in ("password", "secret_key", "token"):
+        assert word not in saved
+    env_example = (tmp_path / "out" / ".env.example").read_text()
+    assert "SECRET_KEY=" in env_example
