@@ -1,0 +1,58 @@
+"""Routing free text to agents (FR + EN, accents and case ignored) and pre-filling facts from it."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from expert.cli import cli
+from expert.router import describe, normalise, route
+
+
+def ids(text, kb):
+    return [r.agent.id for r in route(text, kb)]
+
+
+def test_the_briefs_three_examples(kb):
+    assert ids("Je veux créer une API REST pour gérer des utilisateurs", kb)[0] == "api/rest-design"
+    assert ids("Comment sécuriser mon endpoint avec JWT?", kb)[0] == "auth-security/authentication"
+    top = ids("Mes requêtes sont lentes, comment optimiser?", kb)[:2]
+    assert set(top) == {"database/optimization", "performance/caching"}
+
+
+def test_case_accents_and_whole_words(kb):
+    assert ids("MES REQUETES SONT LENTES", kb)[:2] == ids("mes requêtes sont lentes", kb)[:2]
+    assert "api/rest-design" not in ids("a restaurant booking tool", kb)
+    assert normalise("Déploiement, K8s!") == " deploiement k8s "
+
+
+def test_several_agents_when_several_topics(kb):
+    found = ids("Kubernetes deployment with a Redis cache and GitHub Actions", kb)
+    assert {"devops/kubernetes", "performance/caching", "devops/cicd"} <= set(found)
+
+
+def test_describe_understands_named_technologies(kb):
+    facts = {u.key: u.value for u in describe("A REST API for our mobile app and SPA, on PostgreSQL, JWT, Redis", kb)}
+    assert facts["api_style"] == "rest"
+    assert facts["database"] == "postgresql"
+    assert facts["auth"] == "jwt"
+    assert facts["cache"] == "redis"
+    assert set(facts["clients"]) >= {"mobile", "browser-spa"}
+
+
+def test_ask_command_json_and_text():
+    result = CliRunner().invoke(cli, ["ask", "Comment sécuriser mon endpoint avec JWT ?", "--format", "json", "--lang", "fr"])
+    data = json.loads(result.output)
+    assert data["agents"][0]["id"] == "auth-security/authentication"
+    assert data["agents"][0]["advice"] and data["agents"][0]["questions"]
+    text = CliRunner().invoke(cli, ["ask", "How do I version my API without breaking clients?"]).output
+    assert "api/versioning" in text
+
+
+def test_text_matching_nothing_gets_a_helpful_answer():
+    result = CliRunner().invoke(cli, ["ask", "bonjour", "--lang", "en"])
+    assert result.exit_code == 0
+    assert "No agent recognised" in result.output
+    for domain in ("api", "database", "auth-security", "architecture", "performance", "testing", "devops"):
+        assert f"  {domain}:" in result.output
