@@ -79,9 +79,15 @@ def load_answers(path: Path, kb: KnowledgeBase) -> AnswerSet:
     return result
 
 
+CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def check_project_field(key: str, value: Any, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise AnswersError(f"{where}: project.{key} must be a non-empty text")
+    bad = CONTROL_RE.search(value) or (key != "description" and re.search("[\n\t]", value))
+    if bad:
+        raise AnswersError(f"{where}: project.{key} contains a control character (U+{ord(bad.group()):04X}); remove it")
     if key == "slug" and not SLUG_RE.match(value):
         raise AnswersError(
             f"{where}: project.slug {value!r} is invalid: use lower-case letters, digits and '-', starting with a letter"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
@@ -78,12 +77,11 @@ def plain(node: Any) -> Any:
 
 
 def dump_yaml(data: Any) -> str:
-    """Deterministic block-style YAML (insertion order kept, unicode kept)."""
-    yaml = YAML(typ="safe", pure=True)
-    yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False
-    yaml.allow_unicode = True
-    yaml.width = 4096
-    out = io.StringIO()
-    yaml.dump(data, out)
-    return out.getvalue()
+    """Deterministic block-style YAML (insertion order kept, unicode kept).
+
+    PyYAML writes YAML 1.1, which quotes words such as ``yes``, ``no`` or ``on``: every reader
+    (YAML 1.1 or 1.2) then gets strings back, which ruamel's 1.2 output does not guarantee."""
+    import yaml
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=4096)

@@ -62,14 +62,15 @@ def test_the_same_answers_give_byte_identical_trees_and_a_project_regenerates_it
 HOSTILE_NAMES = [
     "{{ 7*7 }}",
     "O'Brien \"Orders\" \\ API: - [x] # é 日本",
-    "name\nwith newline ${{ secrets.TOKEN }} {% raw %}",
+    "yes",
+    "${{ secrets.TOKEN }} {% raw %} {# c #}",
 ]
 
 
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_user_values_are_data_and_land_escaped(tmp_path, name):
     marker = tmp_path / "pwned"
-    description = "{{ cycler.__init__.__globals__.os.popen('touch " + str(marker) + "').read() }} and {{ 7*7 }}"
+    description = "{{ cycler.__init__.__globals__.os.popen('touch " + str(marker) + "').read() }}\nand {{ 7*7 }}"
     dest = tmp_path / "out"
     result = new(dest, "--set", f"project.name={name}", "--set", "project.slug=hostile-app", "--set", f"project.description={description}")
     assert result.exit_code == 0, result.output
@@ -82,6 +83,13 @@ def test_user_values_are_data_and_land_escaped(tmp_path, name):
     assert yaml.safe_load((dest / "openapi.yaml").read_text())["info"]["title"] == name
     assert "{{ 7*7 }}" in (dest / "README.md").read_text()
     assert_all_files_parse(dest)
+
+
+@pytest.mark.parametrize("field,value", [("name", "two\nlines"), ("description", "bell\x07"), ("name", "nel\x85")])
+def test_control_characters_in_project_fields_are_refused(tmp_path, field, value):
+    result = new(tmp_path / "out", "--set", f"project.{field}={value}")
+    assert result.exit_code == 1 and "control character" in result.output
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("slug", ["../../x", "/tmp/x", "Upper", "x/y", "-x"])

@@ -1,0 +1,540 @@
+"""The OpenAPI document of a generated ``python-fastapi`` project, computed from the render context.
+
+``build_openapi(context)`` returns exactly what the generated app's ``app.openapi()`` returns (FastAPI
+0.165 + pydantic 2.14, as pinned by the template), so the generated ``openapi.yaml`` is the app's real
+contract: the generated project's test suite asserts ``app.openapi() == yaml.safe_load(openapi.yaml)``.
+
+When the routes, models or pins of ``templates/stack/python-fastapi`` change, this module must change
+with them. ``validate_context`` checks the values the template turns into identifiers.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["APP_VERSION", "OpenAPIContextError", "build_openapi", "validate_context"]
+
+APP_VERSION = "0.1.0"  # the version in the generated pyproject.toml and app/main.py
+FIELD_TYPES = ("string", "text", "integer", "boolean")
+DEFAULT_MAX_LENGTH = 255
+INT32_MIN = -2147483648
+INT32_MAX = 2147483647
+NO_NUL = r"^[^\x00]*$"
+EMAIL_PATTERN = r"^[^@\x00-\x20\x7f]+@[^@\x00-\x20\x7f]+\.[^@\x00-\x20\x7f]+$"
+
+REF = "#/components/schemas/"
+JSON = "application/json"
+
+ENTITY_NAME_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+PLURAL_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+TABLE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+FIELD_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+# Names the generated modules already define or import (a resource class must not shadow them).
+RESERVED_CLASS_NAMES = set(
+    """
+    Annotated Any APIRouter Base BaseModel Boolean Callable ConfigDict CurrentUser DateTime DbSession
+    DeclarativeBase Depends Email ErrorMessage Field ForeignKey HealthStatus HTTPException
+    HTTPValidationError Integer Limit LoginRequest Mapped MetaData Offset Password Path Query Resource
+    Response SessionInfo StrictModel String StringConstraints Text TestClient Token TypeDecorator
+    Session Settings UniqueConstraint User UserCreate UserRead UTCDateTime ValidationError
+    """.split()
+)
+# An entity's lower-case name is a local variable in the generated routes: it must not shadow these.
+RESERVED_VARS = set(
+    """
+    app client db field func owned page payload request resource response routers rows select
+    session settings status total user value
+    """.split()
+)
+RESERVED_FIELD_NAMES = {"id", "owner_id", "created_at", "updated_at", "metadata", "registry"}
+RESERVED_PLURALS = {"auth", "users"}
+RESERVED_TABLES = {"users", "alembic_version"}
+
+
+class OpenAPIContextError(ValueError):
+    """The context holds a value the python-fastapi template cannot turn into valid code."""
+
+
+# --------------------------------------------------------------------------------------- checks
+
+
+def _cookiecutter(context: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Accept either the cookiecutter dict itself or ``{"cookiecutter": {...}}``."""
+    inner = context.get("cookiecutter")
+    return inner if isinstance(inner, Mapping) else context
+
+
+def validate_context(context: Mapping[str, Any]) -> None:
+    """Raise OpenAPIContextError unless the entities can be rendered by the template."""
+    cc = _cookiecutter(context)
+    if cc.get("auth") not in ("jwt", "session-cookie"):
+        raise OpenAPIContextError(f"auth must be jwt or session-cookie, not {cc.get('auth')!r}")
+    entities = cc.get("entities")
+    if not isinstance(entities, list) or not entities:
+        raise OpenAPIContextError("entities must be a non-empty list")
+    class_names: set[str] = set()
+    seen: dict[str, set[str]] = {"plural": set(), "table": set(), "var": set()}
+    for entity in entities:
+        name = entity.get("name", "")
+        if not ENTITY_NAME_RE.match(name) or name in RESERVED_CLASS_NAMES or name.lower() in RESERVED_VARS:
+            raise OpenAPIContextError(f"entity name {name!r}: use PascalCase, not a reserved name")
+        plural, table = entity.get("plural", ""), entity.get("table", "")
+        if not PLURAL_RE.match(plural) or plural in RESERVED_PLURALS:
+            raise OpenAPIContextError(f"{name}: plural {plural!r} is not a free URL segment")
+        if not TABLE_RE.match(table) or table in RESERVED_TABLES:
+            raise OpenAPIContextError(f"{name}: table {table!r} is not a free table name")
+        for key, value in (("plural", plural), ("table", table), ("var", name.lower())):
+            if value in seen[key]:
+                raise OpenAPIContextError(f"two entities share the {key} {value!r}")
+            seen[key].add(value)
+        if len(f"fk_{table}_owner_id_users") > 63:
+            raise OpenAPIContextError(f"{name}: table name {table!r} too long for constraint names")
+        fields = entity.get("fields")
+        if not isinstance(fields, list) or not fields:
+            raise OpenAPIContextError(f"{name}: needs at least one field")
+        generated = [name, *(name + suffix for suffix in ("Create", "Update", "Read", "Page", "Id"))]
+        field_names: set[str] = set()
+        for field in fields:
+            fname, ftype = field.get("name", ""), field.get("type")
+            if (
+                not FIELD_RE.match(fname)
+                or keyword.iskeyword(fname)
+                or fname in RESERVED_FIELD_NAMES
+                or fname.startswith("model_")
+                or fname in field_names
+            ):
+                raise OpenAPIContextError(f"{name}: field name {fname!r} is not allowed")
+            field_names.add(fname)
+            if ftype not in FIELD_TYPES:
+                raise OpenAPIContextError(f"{name}.{fname}: type must be one of {FIELD_TYPES}")
+            for flag in ("required", "unique"):
+                if not isinstance(field.get(flag), bool):
+                    raise OpenAPIContextError(f"{name}.{fname}: {flag} must be true or false")
+            if ftype == "boolean" and field["unique"]:
+                raise OpenAPIContextError(f"{name}.{fname}: a boolean field cannot be unique")
+            if ftype == "string":
+                max_length = field.get("max_length", DEFAULT_MAX_LENGTH)
+                if not isinstance(max_length, int) or isinstance(max_length, bool):
+                    raise OpenAPIContextError(f"{name}.{fname}: max_length must be an integer")
+                if not 1 <= max_length <= 10_000:
+                    raise OpenAPIContextError(f"{name}.{fname}: max_length must be 1..10000")
+            generated.append(name + _camel(fname))
+            if field["unique"] and len(f"uq_{table}_owner_id_{fname}") > 63:
+                raise OpenAPIContextError(f"{name}.{fname}: constraint name too long for PostgreSQL")
+        for class_name in generated:
+            if class_name in class_names or class_name in RESERVED_CLASS_NAMES:
+                raise OpenAPIContextError(f"{name}: generated name {class_name} clashes")
+            class_names.add(class_name)
+
+
+# ------------------------------------------------------------------------------------- helpers
+
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+def _title(name: str) -> str:
+    """pydantic's default title for a field or parameter."""
+    return name.title().replace("_", " ").strip()
+
+
+def _ref(model: str) -> dict[str, Any]:
+    return {"$ref": REF + model}
+
+
+def _json_response(description: str, model: str) -> dict[str, Any]:
+    return {"description": description, "content": {JSON: {"schema": _ref(model)}}}
+
+
+def _object(title: str, properties: dict[str, Any], required: list[str], strict: bool) -> dict:
+    schema: dict[str, Any] = {"properties": properties}
+    if strict:
+        schema["additionalProperties"] = False
+    schema["type"] = "object"
+    if required:
+        schema["required"] = required
+    schema["title"] = title
+    return schema
+
+
+def _nullable(schema: dict[str, Any], title: str) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}], "title": title}
+
+
+def _input_type(field: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON schema of a request field's type (constraints included, title excluded)."""
+    ftype, required = field["type"], field["required"]
+    if ftype == "string":
+        schema: dict[str, Any] = {
+            "type": "string",
+            "maxLength": field.get("max_length", DEFAULT_MAX_LENGTH),
+        }
+        if required:
+            schema["minLength"] = 1
+        schema["pattern"] = NO_NUL
+        return schema
+    if ftype == "text":
+        schema = {"type": "string"}
+        if required:
+            schema["minLength"] = 1
+        schema["pattern"] = NO_NUL
+        return schema
+    if ftype == "integer":
+        return {"type": "integer", "maximum": INT32_MAX, "minimum": INT32_MIN}
+    return {"type": "boolean"}
+
+
+def _input_property(field: Mapping[str, Any]) -> dict[str, Any]:
+    title = _title(field["name"])
+    if field["required"]:
+        return {**_input_type(field), "title": title}
+    return _nullable(_input_type(field), title)
+
+
+def _output_property(field: Mapping[str, Any]) -> dict[str, Any]:
+    title = _title(field["name"])
+    json_type = {"string": "string", "text": "string", "integer": "integer", "boolean": "boolean"}
+    schema = {"type": json_type[field["type"]]}
+    if field["required"]:
+        return {**schema, "title": title}
+    return _nullable(schema, title)
+
+
+def _simple(title: str, **types: str) -> dict[str, Any]:
+    properties = {name: {"type": json_type, "title": _title(name)} for name, json_type in types.items()}
+    return _object(title, properties, list(types), strict=False)
+
+
+DATETIME = {"type": "string", "format": "date-time"}
+
+VALIDATION_ERROR = {
+    "properties": {
+        "loc": {
+            "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+            "type": "array",
+            "title": "Location",
+        },
+        "msg": {"type": "string", "title": "Message"},
+        "type": {"type": "string", "title": "Error Type"},
+        "input": {"title": "Input"},
+        "ctx": {"type": "object", "title": "Context"},
+    },
+    "type": "object",
+    "required": ["loc", "msg", "type"],
+    "title": "ValidationError",
+}
+HTTP_VALIDATION_ERROR = {
+    "properties": {"detail": {"items": _ref("ValidationError"), "type": "array", "title": "Detail"}},
+    "type": "object",
+    "title": "HTTPValidationError",
+}
+
+
+# ------------------------------------------------------------------------------------ document
+
+
+def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
+    """The OpenAPI 3.1 document the generated app serves, as plain dicts/lists/str/int/bool."""
+    validate_context(context)
+    cc = _cookiecutter(context)
+    jwt = cc["auth"] == "jwt"
+
+    bad_body = {"400": _json_response("Malformed request body", "ErrorMessage")}
+    unauthorized = {"401": _json_response("Not authenticated", "ErrorMessage")}
+    csrf_failed = {} if jwt else {"403": _json_response("CSRF token missing or invalid", "ErrorMessage")}
+    not_found = {"404": _json_response("Not found", "ErrorMessage")}
+    conflict = {"409": _json_response("Conflict", "ErrorMessage")}
+    invalid = {"422": _json_response("Validation Error", "HTTPValidationError")}
+    read_security = [{"BearerAuth": []}] if jwt else [{"SessionCookie": []}]
+    # The generated app merges the session cookie and the CSRF header into one requirement (AND).
+    write_security = [{"BearerAuth": []}] if jwt else [{"SessionCookie": [], "CSRFToken": []}]
+
+    def operation(
+        tag: str,
+        summary: str,
+        operation_id: str,
+        responses: dict[str, Any],
+        *,
+        parameters: list[dict[str, Any]] | None = None,
+        body: str | None = None,
+        security: list[dict[str, list[str]]] | None = None,
+    ) -> dict[str, Any]:
+        op: dict[str, Any] = {"tags": [tag], "summary": summary, "operationId": operation_id}
+        if security:
+            op["security"] = security
+        if parameters:
+            op["parameters"] = parameters
+        if body:
+            op["requestBody"] = {"required": True, "content": {JSON: {"schema": _ref(body)}}}
+        op["responses"] = dict(responses)
+        if parameters or body:
+            op["responses"].update(invalid)
+        return op
+
+    def ok(model: str | None, status: str = "200") -> dict[str, Any]:
+        if model is None:
+            return {status: {"description": "Successful Response"}}
+        return {status: _json_response("Successful Response", model)}
+
+    paths: dict[str, Any] = {
+        "/health/live": {"get": operation("health", "Liveness probe", "health_live", ok("HealthStatus"))},
+        "/health/ready": {
+            "get": operation(
+                "health",
+                "Readiness probe (checks the database)",
+                "health_ready",
+                {**ok("HealthStatus"), "503": _json_response("Database unavailable", "HealthStatus")},
+            )
+        },
+        "/api/v1/auth/register": {
+            "post": operation(
+                "auth",
+                "Create an account",
+                "auth_register",
+                {**ok("UserRead", "201"), **bad_body, **conflict},
+                body="UserCreate",
+            )
+        },
+    }
+    bad_login = {**bad_body, "401": _json_response("Invalid email or password", "ErrorMessage")}
+    if jwt:
+        paths["/api/v1/auth/login"] = {
+            "post": operation(
+                "auth",
+                "Exchange credentials for a bearer access token",
+                "auth_login",
+                {**ok("Token"), **bad_login},
+                body="LoginRequest",
+            )
+        }
+    else:
+        paths["/api/v1/auth/login"] = {
+            "post": operation(
+                "auth",
+                "Open a session (sets the HttpOnly session cookie and the csrf_token cookie)",
+                "auth_login",
+                {**ok("SessionInfo"), **bad_login},
+                body="LoginRequest",
+            )
+        }
+        paths["/api/v1/auth/logout"] = {
+            "post": operation(
+                "auth",
+                "Close the session (clears the cookies)",
+                "auth_logout",
+                {**ok(None, "204"), **unauthorized, **csrf_failed},
+                security=write_security,
+            )
+        }
+    paths["/api/v1/users/me"] = {
+        "get": operation(
+            "users",
+            "The current user",
+            "users_me",
+            {**ok("UserRead"), **unauthorized},
+            security=read_security,
+        )
+    }
+
+    schemas: dict[str, Any] = {
+        "ErrorMessage": _simple("ErrorMessage", detail="string"),
+        "HTTPValidationError": HTTP_VALIDATION_ERROR,
+        "HealthStatus": _simple("HealthStatus", status="string"),
+        "LoginRequest": _object(
+            "LoginRequest",
+            {
+                "email": _email(),
+                "password": {"type": "string", "maxLength": 128, "minLength": 1, "title": "Password"},
+            },
+            ["email", "password"],
+            strict=True,
+        ),
+        "UserCreate": _object(
+            "UserCreate",
+            {
+                "email": _email(),
+                "password": {"type": "string", "maxLength": 128, "minLength": 8, "title": "Password"},
+            },
+            ["email", "password"],
+            strict=True,
+        ),
+        "UserRead": _object(
+            "UserRead",
+            {
+                "id": {"type": "integer", "title": "Id"},
+                "email": {"type": "string", "title": "Email"},
+                "created_at": {**DATETIME, "title": "Created At"},
+            },
+            ["id", "email", "created_at"],
+            strict=False,
+        ),
+        "ValidationError": VALIDATION_ERROR,
+    }
+    if jwt:
+        schemas["Token"] = _simple("Token", access_token="string", token_type="string", expires_in="integer")
+    else:
+        schemas["SessionInfo"] = _simple("SessionInfo", csrf_token="string", expires_in="integer")
+
+    for entity in cc["entities"]:
+        name, plural, fields = entity["name"], entity["plural"], entity["fields"]
+        var = name.lower()
+        plural_id = plural.replace("-", "_")
+        tag = plural
+        has_unique = any(field["unique"] for field in fields)
+        maybe_conflict = conflict if has_unique else {}
+        paging = [
+            _query("limit", "Page size", 20, minimum=1, maximum=100),
+            _query("offset", "Items to skip", 0, minimum=0, maximum=INT32_MAX),
+        ]
+        item_id = [
+            {
+                "name": f"{var}_id",
+                "in": "path",
+                "required": True,
+                "schema": {
+                    "type": "integer",
+                    "maximum": INT32_MAX,
+                    "minimum": 1,
+                    "title": _title(f"{var}_id"),
+                },
+            }
+        ]
+        paths[f"/api/v1/{plural}"] = {
+            "get": operation(
+                tag,
+                f"List {plural}",
+                f"list_{plural_id}",
+                {**ok(f"{name}Page"), **unauthorized},
+                parameters=paging,
+                security=read_security,
+            ),
+            "post": operation(
+                tag,
+                f"Create {name}",
+                f"create_{var}",
+                {**ok(f"{name}Read", "201"), **bad_body, **unauthorized, **csrf_failed, **maybe_conflict},
+                body=f"{name}Create",
+                security=write_security,
+            ),
+        }
+        paths[f"/api/v1/{plural}/{{{var}_id}}"] = {
+            "get": operation(
+                tag,
+                f"Get {name}",
+                f"get_{var}",
+                {**ok(f"{name}Read"), **unauthorized, **not_found},
+                parameters=item_id,
+                security=read_security,
+            ),
+            "patch": operation(
+                tag,
+                f"Update {name} (only the fields sent)",
+                f"update_{var}",
+                {
+                    **ok(f"{name}Read"),
+                    **bad_body,
+                    **unauthorized,
+                    **csrf_failed,
+                    **not_found,
+                    **maybe_conflict,
+                },
+                parameters=item_id,
+                body=f"{name}Update",
+                security=write_security,
+            ),
+            "delete": operation(
+                tag,
+                f"Delete {name}",
+                f"delete_{var}",
+                {**ok(None, "204"), **unauthorized, **csrf_failed, **not_found},
+                parameters=item_id,
+                security=write_security,
+            ),
+        }
+
+        schemas[f"{name}Create"] = _object(
+            f"{name}Create",
+            {field["name"]: _input_property(field) for field in fields},
+            [field["name"] for field in fields if field["required"]],
+            strict=True,
+        )
+        # PATCH: every field may be omitted; a required field may not be set to null.
+        schemas[f"{name}Update"] = _object(
+            f"{name}Update",
+            {field["name"]: _input_property(field) for field in fields},
+            [],
+            strict=True,
+        )
+        read_properties = {
+            "id": {"type": "integer", "title": "Id"},
+            **{field["name"]: _output_property(field) for field in fields},
+            "created_at": {**DATETIME, "title": "Created At"},
+            "updated_at": {**DATETIME, "title": "Updated At"},
+        }
+        schemas[f"{name}Read"] = _object(f"{name}Read", read_properties, list(read_properties), strict=False)
+        schemas[f"{name}Page"] = _object(
+            f"{name}Page",
+            {
+                "items": {"items": _ref(f"{name}Read"), "type": "array", "title": "Items"},
+                "total": {"type": "integer", "title": "Total"},
+                "limit": {"type": "integer", "title": "Limit"},
+                "offset": {"type": "integer", "title": "Offset"},
+            },
+            ["items", "total", "limit", "offset"],
+            strict=False,
+        )
+
+    if jwt:
+        security_schemes = {"BearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+    else:
+        security_schemes = {
+            "SessionCookie": {"type": "apiKey", "in": "cookie", "name": "session"},
+            "CSRFToken": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token"},
+        }
+
+    # The app's title is the project name on one line (whitespace collapsed, like the one_line filter).
+    info: dict[str, Any] = {"title": " ".join(str(cc["project_name"]).split())}
+    description = str(cc.get("project_description") or "")
+    if description:  # FastAPI leaves out an empty description
+        info["description"] = description
+    info["version"] = APP_VERSION
+    return {
+        "openapi": "3.1.0",
+        "info": info,
+        "paths": paths,
+        "components": {
+            "schemas": {key: schemas[key] for key in sorted(schemas)},
+            "securitySchemes": security_schemes,
+        },
+    }
+
+
+def _email() -> dict[str, Any]:
+    return {
+        "type": "string",
+        "maxLength": 320,
+        "minLength": 3,
+        "pattern": EMAIL_PATTERN,
+        "title": "Email",
+    }
+
+
+def _query(name: str, description: str, default: int, *, minimum: int, maximum: int) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": {
+            "type": "integer",
+            "maximum": maximum,
+            "minimum": minimum,
+            "description": description,
+            "default": default,
+            "title": _title(name),
+        },
+        "description": description,
+    }

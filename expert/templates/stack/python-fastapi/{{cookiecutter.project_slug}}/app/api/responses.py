@@ -1,0 +1,24 @@
+"""Documented error responses, shared by the routes (so the OpenAPI document lists every status)."""
+
+from typing import Any
+
+from app.schemas import ErrorMessage
+
+# Bytes that are not JSON text at all (e.g. invalid UTF-8) are refused by FastAPI with a 400.
+BAD_BODY: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorMessage, "description": "Malformed request body"}
+}
+UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorMessage, "description": "Not authenticated"}
+}
+{%- if cookiecutter.auth == "session-cookie" %}
+CSRF_FAILED: dict[int | str, dict[str, Any]] = {
+    403: {"model": ErrorMessage, "description": "CSRF token missing or invalid"}
+}
+{%- endif %}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorMessage, "description": "Not found"}
+}
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"model": ErrorMessage, "description": "Conflict"}
+}

@@ -1,0 +1,49 @@
+"""Password hashing (argon2id) and signed tokens (HS256 JWT, algorithm pinned)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+ALGORITHM = "HS256"
+_hasher = PasswordHasher()
+# Verified when the email is unknown, so both failures take the same time.
+_DUMMY_HASH = _hasher.hash("dummy password used for timing")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def create_token(
+    subject: str, secret: str, expires_in: timedelta, extra: dict[str, Any] | None = None
+) -> str:
+    now = datetime.now(timezone.utc)
+    claims: dict[str, Any] = {"sub": subject, "iat": now, "exp": now + expires_in}
+    claims.update(extra or {})
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def decode_token(token: str, secret: str) -> dict[str, Any] | None:
+    """The claims of a valid, unexpired token, or None."""
+    try:
+        return jwt.decode(
+            token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "iat", "sub"]}
+        )
+    except jwt.PyJWTError:
+        return None

@@ -1,0 +1,133 @@
+"""End to end: generate each sample in tests/samples/, then run the generated project's OWN install,
+linters, migrations, test suite (against a real PostgreSQL, or SQLite), validators and schemathesis.
+
+Needs E2E_DATABASE_URL (an admin URL that may create databases); scripts/test.sh provides it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import SAMPLES
+
+pytestmark = pytest.mark.e2e
+SAMPLE_FILES = sorted(SAMPLES.glob("*.yml"))
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 900) -> str:
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+    return proc.stdout
+
+
+def admin_url() -> str:
+    url = os.environ.get("E2E_DATABASE_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("E2E_DATABASE_URL is not set: scripts/test.sh sets it after starting PostgreSQL")
+        pytest.skip("E2E_DATABASE_URL is not set (run scripts/test.sh, which starts PostgreSQL)")
+    return url
+
+
+def psql(url: str, sql: str) -> None:
+    subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True, capture_output=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("sample", SAMPLE_FILES, ids=[p.stem for p in SAMPLE_FILES])
+def test_generated_project_passes_its_own_checks(sample: Path, tmp_path: Path) -> None:
+    url = admin_url()
+    project = tmp_path / "project"
+    run([sys.executable, "-m", "expert", "new", str(project), "--answers", str(sample), "--no-input"], cwd=tmp_path)
+    saved = yaml.safe_load((project / ".backend-expert.yml").read_text())
+    database = saved["decisions"]["database"]
+
+    # its own validators (the same ones `backend-expert validate` runs): nothing fails
+    from expert.validate import validate_tree
+
+    failures = [r for r in validate_tree(project) if r.status == "fail"]
+    assert not failures, failures
+
+    venv = tmp_path / "venv"
+    run([sys.executable, "-m", "venv", str(venv)], cwd=tmp_path)
+    py = str(venv / "bin" / "python")
+    env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", "VIRTUAL_ENV": str(venv), "PATH": f"{venv / 'bin'}:{os.environ['PATH']}"}
+    env.pop("PYTHONPATH", None)
+    run([py, "-m", "pip", "install", "--quiet", "-e", ".[dev]"], cwd=project, env=env)
+    run([py, "-m", "ruff", "check", "."], cwd=project, env=env)
+    run([py, "-m", "ruff", "format", "--check", "."], cwd=project, env=env)
+
+    dbname = f"e2e_{uuid.uuid4().hex[:10]}"
+    if database == "postgresql":
+        psql(url, f"CREATE DATABASE {dbname}")
+        base = url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+        env["DATABASE_URL"] = f"{base}/{dbname}"
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'app.db'}"
+    env["SECRET_KEY"] = uuid.uuid4().hex + uuid.uuid4().hex
+    try:
+        run([py, "-m", "alembic", "upgrade", "head"], cwd=project, env=env)
+        out = run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=env)
+        assert " passed" in out and " failed" not in out, out
+        schemathesis_against_live_app(project, py, env)
+    finally:
+        if database == "postgresql":
+            psql(url, f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
+
+
+def login(base: str) -> dict[str, str]:
+    """Register and log in as the project's README shows; return schemathesis's credential variables."""
+    body = json.dumps({"email": "st@example.com", "password": "schemathesis-password"}).encode()
+    headers = {"Content-Type": "application/json"}
+    urllib.request.urlopen(urllib.request.Request(f"{base}/api/v1/auth/register", body, headers), timeout=10)
+    response = urllib.request.urlopen(urllib.request.Request(f"{base}/api/v1/auth/login", body, headers), timeout=10)
+    data = json.loads(response.read())
+    if "access_token" in data:
+        return {"ST_TOKEN": data["access_token"]}
+    cookies = [c.split(";", 1)[0] for c in response.headers.get_all("Set-Cookie") or []]
+    session = next(c.split("=", 1)[1] for c in cookies if c.startswith("session="))
+    return {"ST_SESSION": session, "ST_CSRF": data["csrf_token"]}
+
+
+def schemathesis_against_live_app(project: Path, py: str, env: dict[str, str]) -> None:
+    """Start the app as its README says and run schemathesis against it with the shipped openapi.yaml."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [py, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/health/live", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the generated app did not start: " + (server.stderr.read().decode() if server.stderr else ""))
+        credentials = login(base)
+        schemathesis = str(Path(py).parent / "schemathesis")
+        out = run([schemathesis, "run", "openapi.yaml", "--url", base, "--checks", "all", "--max-time", "60"],
+                  cwd=project, env={**env, **credentials}, timeout=600)
+        assert "No issues found" in out or " passed" in out, out[-3000:]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
