@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Quick start 2: install backend-expert with its test and validator extras, make sure a PostgreSQL
+# server is running (installing it from apt when run as root on Debian), then run the whole suite,
+# end-to-end tests included (they generate starters and run THEIR lint, tests and validators).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/common.sh
+make_venv "test,validate"
+. scripts/postgres.sh
+ensure_postgres
+export E2E_DATABASE_URL="${E2E_DATABASE_URL:-postgresql://expert:expert@127.0.0.1:5432/expert}"
+status=0
+.venv/bin/python -m pytest "$@" || status=$?
+exit "$status"
