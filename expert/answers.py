@@ -56,7 +56,8 @@ def load_answers(path: Path, kb: KnowledgeBase) -> AnswerSet:
             raise AnswersError(f"{path}:{line_of(doc, key)}: unknown section {key!r}{did_you_mean(key, list(TOP_KEYS))}")
     version = doc.get("version", FORMAT_VERSION)
     if version != FORMAT_VERSION:
-        raise AnswersError(f"{path}:{line_of(doc, 'version')}: unsupported format version {version!r} (this tool reads version {FORMAT_VERSION})")
+        where = f"{path}:{line_of(doc, 'version')}"
+        raise AnswersError(f"{where}: unsupported format version {version!r} (this tool reads version {FORMAT_VERSION})")
     result = AnswerSet()
     project = doc.get("project") or {}
     if not isinstance(project, dict):
@@ -115,7 +116,8 @@ def check_answer(kb: KnowledgeBase, key: str, value: Any, where: str) -> Any:
             out = []
             for item in items:
                 if not isinstance(item, str) or item not in choices:
-                    raise AnswersError(f"{where}: {key}: {item!r} is not a valid choice ({', '.join(choices)}){did_you_mean(item, choices)}")
+                    hint = did_you_mean(item, choices)
+                    raise AnswersError(f"{where}: {key}: {item!r} is not a valid choice ({', '.join(choices)}){hint}")
                 if item not in out:
                     out.append(item)
             if not out:

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from expert import __version__
-from expert.answers import AnswerSet, AnswersError, apply_sets, did_you_mean, load_answers, resolve_project
+from expert.answers import AnswersError, AnswerSet, apply_sets, did_you_mean, load_answers, resolve_project
 from expert.consult import Consultant, Consultation, ConsultError
 from expert.engine import EngineError
 from expert.explain import how, report, show, tr
@@ -151,7 +151,8 @@ def _interview(consultant: Consultant, answers: dict[str, Any], lang: str) -> Co
         values = list(kb.decisions[key].values)
         for i, v in enumerate(values, 1):
             click.echo(f"  {i}) {v}")
-        picked = click.prompt(_t(lang, "New value", "Nouvelle valeur"), type=click.Choice([*values, *map(str, range(1, len(values) + 1))]), show_choices=False)
+        accepted = [*values, *map(str, range(1, len(values) + 1))]
+        picked = click.prompt(_t(lang, "New value", "Nouvelle valeur"), type=click.Choice(accepted), show_choices=False)
         answers[key] = values[int(picked) - 1] if picked.isdigit() else picked
 
 

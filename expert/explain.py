@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from expert.consult import Consultation, Conflict, Fact, Why
+from expert.consult import Conflict, Consultation, Fact, Why
 from expert.knowledge import KnowledgeBase, Text
 
 MESSAGES: dict[str, Text] = {

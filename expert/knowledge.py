@@ -481,13 +481,10 @@ def _cycles(kb: KnowledgeBase) -> list[str]:
 
 
 def _unconcluded(kb: KnowledgeBase) -> list[str]:
-    """Decision values that some rule tests but no rule concludes can never match."""
-    concluded: dict[str, set[str]] = {}
-    for r in kb.rules:
-        for k, v in r.then.items():
-            concluded.setdefault(k, set()).add(v)
+    """A decision key no rule concludes would only ever be set by a pin: the catalogue and the rules disagree."""
+    concluded = {k for r in kb.rules for k in r.then}
     errors = []
-    for key, dk in kb.decisions.items():
+    for key in kb.decisions:
         if key not in concluded:
             errors.append(f"decision {key!r} is in decisions.yml but no rule concludes it")
     return errors

@@ -93,7 +93,8 @@ def parse_entities(node: Any, file: str) -> list[dict[str, Any]]:
             raise _err(where, f"entity {name!r} must be a mapping with 'fields' (and optional 'relations')")
         for key in spec:
             if key not in ("fields", "relations", "description"):
-                raise _err(f"{file}:{line_of(spec, key)}", f"entity {name!r}: unknown section {key!r}{did_you_mean(key, ['fields', 'relations'])}")
+                hint = did_you_mean(key, ["fields", "relations"])
+                raise _err(f"{file}:{line_of(spec, key)}", f"entity {name!r}: unknown section {key!r}{hint}")
         entity = {
             "name": name,
             "snake": snake(name),
@@ -262,7 +263,8 @@ def _relations(node: Any, entity: dict[str, Any], names: list[str], file: str) -
         if not isinstance(required, bool):
             raise _err(f"{file}:{line_of(spec, 'required')}", f"relation {entity['name']}.{rname}: 'required' must be true or false")
         if required and on_delete == "set-null":
-            raise _err(f"{file}:{line_of(spec, 'on_delete')}", f"relation {entity['name']}.{rname}: a required relation cannot use set-null")
+            where = f"{file}:{line_of(spec, 'on_delete')}"
+            raise _err(where, f"relation {entity['name']}.{rname}: a required relation cannot use set-null")
         out.append({"name": rname, "kind": kind, "target": target, "required": required, "on_delete": on_delete})
     return out
 

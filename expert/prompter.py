@@ -28,9 +28,15 @@ WORDS = {
     "why": {"en": "why is this asked?", "fr": "pourquoi cette question ?"},
     "yes": {"en": "yes", "fr": "oui"},
     "no": {"en": "no", "fr": "non"},
-    "invalid": {"en": "Not a valid answer: type a number, a value, or ? for why.", "fr": "Réponse invalide : tapez un numéro, une valeur, ou ? pour savoir pourquoi."},
+    "invalid": {
+        "en": "Not a valid answer: type a number, a value, or ? for why.",
+        "fr": "Réponse invalide : tapez un numéro, une valeur, ou ? pour savoir pourquoi.",
+    },
     "several": {"en": "several allowed, separated by commas", "fr": "plusieurs possibles, séparées par des virgules"},
-    "eof": {"en": "input ended before every question was answered (use --no-input to take the defaults)", "fr": "l'entrée s'est terminée avant la fin des questions (utilisez --no-input pour prendre les valeurs par défaut)"},
+    "eof": {
+        "en": "input ended before every question was answered (use --no-input to take the defaults)",
+        "fr": "l'entrée s'est terminée avant la fin des questions (utilisez --no-input pour prendre les valeurs par défaut)",
+    },
 }
 
 

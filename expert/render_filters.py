@@ -12,7 +12,6 @@ import re
 
 from jinja2.ext import Extension
 
-
 _UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff]")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from expert.answers import AnswerSet, AnswersError, apply_sets, load_answers, resolve_project, slugify
+from expert.answers import AnswersError, AnswerSet, apply_sets, load_answers, resolve_project, slugify
 
 
 def write(tmp_path, text):

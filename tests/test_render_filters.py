@@ -5,9 +5,9 @@ from __future__ import annotations
 import ast
 import json
 import sqlite3
-import tomllib
 
 import pytest
+import tomllib
 import yaml
 
 from expert.render_filters import json_str, one_line, py_str, sql_str, toml_str, yaml_str
