@@ -57,6 +57,8 @@ def render_layers(layers: list[tuple[str, Mapping[str, Any]]], dest_root: Path) 
             rendered = render_layer(layer, context, Path(tmp) / str(index))
             for src in sorted(p for p in rendered.rglob("*") if p.is_file() or p.is_symlink()):
                 rel = src.relative_to(rendered)
+                if "__pycache__" in rel.parts or rel.suffix == ".pyc":
+                    continue  # pip byte-compiles the installed templates' .py files: never ship that
                 target = dest_root / rel
                 if target.exists():
                     raise RenderError(f"layers collide on {rel} ({layer})")

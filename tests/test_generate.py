@@ -166,3 +166,21 @@ def test_no_secret_in_the_saved_answers_or_committed_files(tmp_path):
         assert word not in saved
     env_example = (tmp_path / "out" / ".env.example").read_text()
     assert "SECRET_KEY=" in env_example
+
+
+def test_bytecode_next_to_installed_templates_is_not_copied(tmp_path):
+    """pip byte-compiles the .py files of the installed templates; those caches must not reach a project."""
+    from expert.render import TEMPLATES_DIR
+
+    cache = next(TEMPLATES_DIR.glob("stack/*/*/app")) / "__pycache__"
+    created = not cache.exists()
+    cache.mkdir(exist_ok=True)
+    (cache / "main.cpython-311.pyc").write_bytes(b"\x00bytecode")
+    try:
+        assert new(tmp_path / "out").exit_code == 0
+        assert not list((tmp_path / "out").rglob("__pycache__"))
+    finally:
+        if created:
+            import shutil
+
+            shutil.rmtree(cache)
