@@ -105,3 +105,17 @@ def test_pinning_a_framework_fixes_its_language_and_skips_the_language_question(
     assert data["decisions"]["language"]["source"] == "implied"
     assert "team_languages" not in data["asked"]
     assert not [c for c in data["conflicts"] if c["kind"] == "incompatible"]
+
+
+def test_an_unsupported_python_gets_one_line_not_a_traceback():
+    import glob
+    from pathlib import Path
+
+    candidates = sorted(glob.glob(str(Path.home() / ".pyenv/versions/3.1[3-9]*/bin/python3")))
+    if not candidates:
+        pytest.skip("no Python 3.13+ on this machine")
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([candidates[0], "-m", "expert", "--version"], cwd=root, capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stderr.count("\n") == 1 and "Python 3.10 to 3.12" in proc.stderr
+    assert "Traceback" not in proc.stderr

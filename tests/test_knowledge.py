@@ -105,3 +105,30 @@ def test_lint_errors_in_the_built_in_files_still_name_their_line(tmp_path):
         load_knowledge(rules_dir=root)
     assert "'soap' is not a known value" in str(info.value)
     assert ":1:" not in str(info.value).split(" rule ")[0]
+
+
+def test_too_many_join_rules_in_one_agent_are_refused(tmp_path):
+    """durable-rules hangs past ~256 two-fact join rules in one ruleset: the lint refuses them first."""
+    root = kb_copy(tmp_path)
+    path = root / "database" / "modeling.yml"
+    extra = "".join(
+        f"  - id: x.join{i}\n    when: {{data_shape: relational, load: high}}\n    then: {{database: postgresql}}\n"
+        f"    because: {{en: a, fr: b}}\n"
+        for i in range(210)
+    )
+    path.write_text(path.read_text() + extra)
+    with pytest.raises(KnowledgeError, match="join rules, over the durable-rules limit"):
+        load_knowledge(rules_dir=root)
+
+
+def test_too_many_constants_in_one_agent_are_refused(tmp_path):
+    root = kb_copy(tmp_path)
+    path = root / "database" / "modeling.yml"
+    text = path.read_text().replace("      - {value: document, label: {en: Document, fr: Document}}",
+                                    "      - {value: document, label: {en: Document, fr: Document}}\n"
+                                    + "".join(f"      - {{value: v{i}, label: {{en: x, fr: x}}}}\n" for i in range(420)))
+    text += "  - id: x.many\n    when: {data_shape: [" + ", ".join(f"v{i}" for i in range(420)) + "]}\n"
+    text += "    then: {database: postgresql}\n    because: {en: a, fr: b}\n"
+    path.write_text(text)
+    with pytest.raises(KnowledgeError, match="distinct constants"):
+        load_knowledge(rules_dir=root)
