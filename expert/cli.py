@@ -341,8 +341,9 @@ def validate(directory: Path) -> None:
         click.echo(f"nothing to validate in {directory}")
         return
     width = max(len(r.artifact) for r in results)
+    vwidth = max(len(r.validator) for r in results)
     for r in results:
-        click.echo(f"{r.artifact:<{width}}  {r.validator:<22} {r.status:<8} {r.detail}")
+        click.echo(f"{r.artifact:<{width}}  {r.validator:<{vwidth}}  {r.status:<8} {r.detail}".rstrip())
     failed = [r for r in results if r.status == "fail"]
     skipped = [r for r in results if r.status == "skipped"]
     click.echo(f"{len(results) - len(failed) - len(skipped)} passed, {len(failed)} failed, {len(skipped)} skipped")

@@ -119,3 +119,13 @@ def test_an_unsupported_python_gets_one_line_not_a_traceback():
     assert proc.returncode == 1
     assert proc.stderr.count("\n") == 1 and "Python 3.10 to 3.12" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_validate_reports_a_table_and_fails_on_a_broken_file(tmp_path):
+    (tmp_path / "openapi.yaml").write_text("openapi: 3.1.0\ninfo: {title: x}\npaths: {}\n")  # info.version missing
+    result = invoke("validate", str(tmp_path))
+    assert result.exit_code == 1
+    assert "openapi-spec-validator" in result.output and "fail" in result.output
+    (tmp_path / "openapi.yaml").write_text("openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n")
+    result = invoke("validate", str(tmp_path))
+    assert result.exit_code == 0 and "0 failed" in result.output
