@@ -16,12 +16,15 @@ from expert.consult import Consultant, Consultation, ConsultError
 from expert.engine import EngineError
 from expert.explain import how, report, show, tr
 from expert.generators.blueprint import build_blueprint
+from expert.generators.openapi import OpenAPIContextError
 from expert.generators.stack import UnsupportedError
 from expert.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from expert.output import OutputError, write_project
-from expert.prompter import InputEnded, confirm, make_asker
+from expert.model_prompt import ask_model
+from expert.prompter import InputEnded, confirm, make_asker, read_line
 
-USER_ERRORS = (AnswersError, KnowledgeError, ConsultError, EngineError, UnsupportedError, OutputError, InputEnded)
+USER_ERRORS = (AnswersError, KnowledgeError, ConsultError, EngineError, UnsupportedError, OutputError, InputEnded,
+               OpenAPIContextError)
 
 
 class UserError(click.ClickException):
@@ -98,12 +101,15 @@ def new(destination: Path, answers_file: Path | None, sets: tuple[str, ...], rul
         answers = _prefill(kb, description, answers, answer_set.project, lang)
     project = resolve_project(answer_set.project, destination.name)
     consultant = Consultant(kb)
+    entities = answer_set.entities
     if no_input:
         result = consultant.run(answers)
     else:
         result = _interview(consultant, answers, lang)
     _refuse_conflicts(result, lang)
-    blueprint = build_blueprint(project, result, kb, lang, answer_set.entities)
+    if entities is None and not no_input:
+        entities = ask_model(lambda text: read_line(text, lang), click.echo, lang)
+    blueprint = build_blueprint(project, result, kb, lang, entities)
     written = write_project(blueprint, destination, force=force)
     click.echo(f"\n{_t(lang, 'Generated', 'Généré')} {len(written.files)} {_t(lang, 'files in', 'fichiers dans')} {destination}")
     if written.overwritten:

@@ -124,7 +124,7 @@ def _ask_plain(q: Question, lang: str, explain: Callable[[], None]) -> Any:
         click.echo(f"  1) {word('yes', lang)}  2) {word('no', lang)}")
     default_text = _default_text(q, lang)
     while True:
-        line = _read_line(f"  > [{default_text}] ", lang)
+        line = read_line(f"  > [{default_text}] ", lang)
         text = line.strip()
         if text == "?":
             explain()
@@ -142,7 +142,7 @@ def confirm(text: str, lang: str, default: bool = True) -> bool:
     """A yes/no prompt that understands yes/no and oui/non; end of input is an error, not a yes."""
     hint = ("O/n" if default else "o/N") if lang == "fr" else ("Y/n" if default else "y/N")
     while True:
-        answer = _read_line(f"{text} [{hint}] ", lang).strip().lower()
+        answer = read_line(f"{text} [{hint}] ", lang).strip().lower()
         if not answer:
             return default
         if answer in ("y", "yes", "o", "oui"):
@@ -157,7 +157,7 @@ def _default_text(q: Question, lang: str) -> str:
     return show(q.default)
 
 
-def _read_line(prompt: str, lang: str) -> str:
+def read_line(prompt: str, lang: str) -> str:
     click.echo(prompt, nl=False)
     line = sys.stdin.readline()
     if not line:
