@@ -98,7 +98,7 @@ def parse_entities(node: Any, file: str) -> list[dict[str, Any]]:
         entity = {
             "name": name,
             "snake": snake(name),
-            "plural": table,
+            "plural": table.replace("_", "-"),  # the URL segment: /api/v1/product-categories
             "table": table,
             "description": str(spec.get("description") or ""),
             "fields": _fields(spec.get("fields"), spec, name, file),
