@@ -184,3 +184,13 @@ def test_bytecode_next_to_installed_templates_is_not_copied(tmp_path):
             import shutil
 
             shutil.rmtree(cache)
+
+
+def test_every_agent_lands_in_the_generated_docs(tmp_path, kb):
+    assert new(tmp_path / "out").exit_code == 0
+    docs = "".join(p.read_text() for p in (tmp_path / "out" / "docs" / "checklists").glob("*.md"))
+    for agent in kb.agents:
+        assert f"(`{agent}`)" in docs, agent
+    architecture = (tmp_path / "out" / "docs" / "architecture.md").read_text()
+    for key in ("language", "framework", "database", "auth", "ci", "deploy"):
+        assert f"(`{key}`)" in architecture
