@@ -118,6 +118,7 @@ class DecisionKey:
     values: dict[str, Text]
     keywords: dict[str, list[str]] = field(default_factory=dict)  # value -> words that name it in free text
     implies: dict[str, dict[str, str]] = field(default_factory=dict)  # value -> other decisions it fixes
+    advice_only: list[str] = field(default_factory=list)  # values no template implements: recorded in docs only
 
 
 @dataclass
@@ -360,7 +361,19 @@ def load_catalog(path: Path, kb: KnowledgeBase, fast: bool = False) -> None:
                 for v, lbl in values.items()
                 if isinstance(lbl, dict) and isinstance(lbl.get("implies"), dict)
             },
+            advice_only=_advice_only(spec.get("advice_only"), values, where),
         )
+
+
+def _advice_only(raw: Any, values: dict, where: str) -> list[str]:
+    """``advice_only: true`` (every value) or a list of values that no template implements."""
+    if raw is None or raw is False:
+        return []
+    if raw is True:
+        return [str(v) for v in values]
+    if isinstance(raw, list) and all(str(v) in values for v in raw):
+        return [str(v) for v in raw]
+    raise KnowledgeError(f"{where}: advice_only must be true or a list of this decision's values")
 
 
 def load_knowledge(

@@ -132,3 +132,31 @@ def test_too_many_constants_in_one_agent_are_refused(tmp_path):
     path.write_text(text)
     with pytest.raises(KnowledgeError, match="distinct constants"):
         load_knowledge(rules_dir=root)
+
+
+NOTHING_TO_GENERATE = {"none", "not-needed", "not-required"}
+
+
+def implemented_values():
+    """(key, value) pairs some template layer generates: its layer.yml ``implements`` or ``supports``."""
+    from expert.generators.stack import layer_spec
+    from expert.render import TEMPLATES_DIR
+
+    pairs = set()
+    for path in TEMPLATES_DIR.glob("*/*/layer.yml"):
+        spec = layer_spec(str(path.parent.relative_to(TEMPLATES_DIR)))
+        for section in ("implements", "supports"):
+            for key, values in (spec.get(section) or {}).items():
+                pairs |= {(key, str(v)) for v in values}
+    return pairs
+
+
+def test_every_decision_value_is_generated_or_marked_advice_only(kb):
+    generated = implemented_values()
+    for key, dk in kb.decisions.items():
+        for value in dk.values:
+            if value in NOTHING_TO_GENERATE:
+                continue
+            is_generated = (key, value) in generated
+            assert is_generated or value in dk.advice_only, f"{key}={value}: no layer generates it and it is not advice_only"
+            assert not (is_generated and value in dk.advice_only), f"{key}={value}: generated, yet marked advice_only"
