@@ -63,6 +63,63 @@ def in_process_consultations(count: int) -> float:
     return (time.perf_counter() - start) / count
 
 
+def big_model(entities: int = 30, fields: int = 10) -> dict:
+    """A domain model of 30 entities x 10 fields (300 fields), every field type, relations of each kind."""
+    types = ["string", "text", "integer", "decimal", "boolean", "date", "datetime", "uuid", "enum", "json"]
+    model: dict = {}
+    for i in range(entities):
+        spec: dict = {}
+        for j in range(fields):
+            ftype = types[j % len(types)]
+            field: dict = {"type": ftype, "required": j % 3 == 0}
+            if ftype == "enum":
+                field["values"] = ["a", "b", "c"]
+            if ftype in ("string", "integer", "date") and j % 2 == 0:
+                field["index"] = True
+            spec[f"field_{j}"] = field
+        relations: dict = {}
+        if i:
+            relations["parent"] = {"kind": "many-to-one", "target": f"Entity{i - 1}", "on_delete": "cascade"}
+            relations["links"] = {"kind": "many-to-many", "target": f"Entity{i - 1}"}
+        model[f"Entity{i}"] = {"fields": spec, **({"relations": relations} if relations else {})}
+    return model
+
+
+def big_answers(root: Path) -> Path:
+    """The orders-api sample plus the 30-entity model, as an answers file."""
+    import yaml
+
+    doc = yaml.safe_load(SAMPLE.read_text())
+    doc["entities"] = big_model()
+    path = root / "big-model.yml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return path
+
+
+def render_big_model(answers_file: Path, runs: int) -> float:
+    """Median in-process time to build the blueprint (OpenAPI, schema.sql, ER diagram) and render every
+    layer of a 30-entity / 300-field model (no validation, no writing into place)."""
+    sys.path.insert(0, str(ROOT))
+    from expert.answers import load_answers, resolve_project
+    from expert.consult import Consultant
+    from expert.generators.blueprint import build_blueprint
+    from expert.knowledge import load_knowledge
+    from expert.render import render_layers
+
+    kb = load_knowledge()
+    answers = load_answers(answers_file, kb)
+    result = Consultant(kb).run(dict(answers.answers))
+    project = resolve_project(answers.project, "big")
+    samples = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            blueprint = build_blueprint(project, result, kb, "en", answers.entities)
+            render_layers(blueprint.layers, Path(tmp) / "out")
+            samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -86,6 +143,10 @@ def main() -> int:
         results["backend-expert decide"] = timed([*expert, "decide", "--answers", str(SAMPLE), "--format", "json"], work, args.runs)
         results["backend-expert new"] = timed(
             [*expert, "new", str(out), "--answers", str(SAMPLE), "--no-input"], work, args.runs, before=clean)
+        big = big_answers(work)
+        results["backend-expert new (30 entities, 300 fields)"] = timed(
+            [*expert, "new", str(out), "--answers", str(big), "--no-input"], work, args.runs, before=clean)
+        results["render 30 entities / 300 fields (in-process)"] = render_big_model(big, args.runs)
     results["consultation in-process (mean of 200)"] = in_process_consultations(200)
 
     base_start = results["cookiecutter --version"]

@@ -19,8 +19,8 @@ from expert.generators.blueprint import build_blueprint
 from expert.generators.openapi import OpenAPIContextError
 from expert.generators.stack import UnsupportedError
 from expert.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
-from expert.output import OutputError, write_project
 from expert.model_prompt import ask_model
+from expert.output import OutputError, write_project
 from expert.prompter import InputEnded, confirm, make_asker, read_line
 
 USER_ERRORS = (AnswersError, KnowledgeError, ConsultError, EngineError, UnsupportedError, OutputError, InputEnded,

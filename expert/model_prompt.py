@@ -16,11 +16,13 @@ from expert.model import FIELD_TYPES, RESERVED_ENTITIES, parse_entities
 TEXTS = {
     "resources": {
         "en": "What are your main resources? (comma-separated, e.g. orders, products; Enter for one example resource)",
-        "fr": "Quelles sont vos ressources principales ? (séparées par des virgules, ex. commandes, produits ; Entrée pour une ressource d'exemple)",
+        "fr": "Quelles sont vos ressources principales ? (séparées par des virgules, ex. commandes, produits ; "
+              "Entrée pour une ressource d'exemple)",
     },
     "fields": {
         "en": "Fields of {name}: name:type, comma-separated; add :required or :unique (types: {types}; Enter for name:string:required)",
-        "fr": "Champs de {name} : nom:type, séparés par des virgules ; ajoutez :required ou :unique (types : {types} ; Entrée pour name:string:required)",
+        "fr": "Champs de {name} : nom:type, séparés par des virgules ; ajoutez :required ou :unique "
+              "(types : {types} ; Entrée pour name:string:required)",
     },
     "users": {
         "en": "  (users are built in, for authentication: not added as a resource)",

@@ -74,6 +74,16 @@ FILTERS = {
 }
 
 
+def _relational(context: object) -> object:
+    """The relational view of the domain model (expert.generators.relational), for the stack templates."""
+    from expert.generators.relational import relational
+
+    return relational(context)  # type: ignore[arg-type]
+
+
+FILTERS["relational"] = _relational
+
+
 class EscapeExtension(Extension):
     """Registers the escaping filters on the environment cookiecutter builds."""
 

@@ -73,6 +73,12 @@ def plain(node: Any) -> Any:
         return [plain(v) for v in node]
     if isinstance(node, str):
         return str(node)
+    if isinstance(node, bool) or type(node).__name__ == "ScalarBoolean":
+        return bool(node)
+    if isinstance(node, int):
+        return int(node)  # ruamel's ScalarInt (e.g. 0, 0x10) is not plain data for PyYAML
+    if isinstance(node, float):
+        return float(node)
     return node
 
 

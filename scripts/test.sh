@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Quick start 2: install backend-expert with its test and validator extras, make sure a PostgreSQL
-# server is running (installing it from apt when run as root on Debian), then run the whole suite,
+# Quick start 2: install backend-expert with its test and validator extras, make sure PostgreSQL and
+# MariaDB servers are running (installing them from apt when run as root on Debian), then run the whole suite,
 # end-to-end tests included (they generate starters and run THEIR lint, tests and validators).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 make_venv "test,validate"
 . scripts/postgres.sh
 ensure_postgres
+. scripts/mysql.sh
+ensure_mysql      # exports E2E_MYSQL_URL (the database=mysql samples run against MariaDB)
 export E2E_DATABASE_URL="${E2E_DATABASE_URL:-postgresql://expert:expert@127.0.0.1:5432/expert}"
 status=0
 .venv/bin/python -m pytest "$@" || status=$?

@@ -1,7 +1,9 @@
 """End to end: generate each sample in tests/samples/, then run the generated project's OWN install,
-linters, migrations, test suite (against a real PostgreSQL, or SQLite), validators and schemathesis.
+linters, migrations, test suite (against a real PostgreSQL, MySQL/MariaDB or SQLite), validators and
+schemathesis.
 
-Needs E2E_DATABASE_URL (an admin URL that may create databases); scripts/test.sh provides it.
+Needs E2E_DATABASE_URL (a PostgreSQL admin URL that may create databases) and, for database=mysql
+samples, E2E_MYSQL_URL (e.g. mysql://expert:expert@127.0.0.1:3306); scripts/test.sh provides both.
 """
 
 from __future__ import annotations
@@ -41,6 +43,31 @@ def admin_url() -> str:
     return url
 
 
+def mysql_url() -> str:
+    """E2E_MYSQL_URL: a MySQL/MariaDB server URL whose user may create databases, e.g.
+    mysql://expert:expert@127.0.0.1:3306 (scripts/test.sh starts MariaDB and creates that user)."""
+    url = os.environ.get("E2E_MYSQL_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("E2E_MYSQL_URL is not set: scripts/test.sh sets it after starting MariaDB")
+        pytest.skip("E2E_MYSQL_URL is not set (a database=mysql sample needs a MySQL/MariaDB server)")
+    for prefix in ("mysql://", "mariadb://"):
+        if url.startswith(prefix):
+            url = "mysql+pymysql://" + url[len(prefix):]
+    return url.rstrip("/")
+
+
+def mysql(url: str, sql: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url + "/", isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql(sql)
+    finally:
+        engine.dispose()
+
+
 def psql(url: str, sql: str) -> None:
     subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True, capture_output=True)
 
@@ -58,6 +85,8 @@ def test_generated_project_passes_its_own_checks(sample: Path, tmp_path: Path) -
     run([sys.executable, "-m", "expert", "new", str(project), "--answers", str(sample), "--no-input"], cwd=tmp_path)
     saved = yaml.safe_load((project / ".backend-expert.yml").read_text())
     database = saved["decisions"]["database"]
+    if database == "mysql":
+        mysql_url()  # skip (or fail in CI) before installing anything
 
     # its own validators (the same ones `backend-expert validate` runs): nothing fails
     from expert.validate import validate_tree
@@ -79,6 +108,10 @@ def test_generated_project_passes_its_own_checks(sample: Path, tmp_path: Path) -
         psql(url, f"CREATE DATABASE {dbname}")
         base = url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
         env["DATABASE_URL"] = f"{base}/{dbname}"
+    elif database == "mysql":
+        server = mysql_url()
+        mysql(server, f"CREATE DATABASE {dbname} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+        env["DATABASE_URL"] = f"{server}/{dbname}?charset=utf8mb4"
     else:
         env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'app.db'}"
     env["SECRET_KEY"] = uuid.uuid4().hex + uuid.uuid4().hex
@@ -90,6 +123,8 @@ def test_generated_project_passes_its_own_checks(sample: Path, tmp_path: Path) -
     finally:
         if database == "postgresql":
             psql(url, f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
+        elif database == "mysql":
+            mysql(mysql_url(), f"DROP DATABASE IF EXISTS {dbname}")
 
 
 def login(base: str) -> dict[str, str]:

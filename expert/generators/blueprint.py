@@ -9,7 +9,7 @@ from expert import __version__
 from expert.answers import FORMAT_VERSION
 from expert.consult import Consultation
 from expert.explain import show, tr
-from expert.generators import adr, openapi
+from expert.generators import adr, openapi, schema
 from expert.generators.docs import build_docs
 from expert.generators.stack import layer_exists, layer_spec, select_stack
 from expert.knowledge import KnowledgeBase
@@ -82,6 +82,8 @@ def build_blueprint(
     layers.append(("docs/adr", {**base, "adrs": adrs}))
     documents = {
         "openapi.yaml": dump_yaml(openapi.build_openapi(stack_context)),
+        "db/schema.sql": schema.build_schema_sql(stack_context),
+        "docs/er.md": schema.build_er_diagram(stack_context),
         ANSWERS_FILE: saved_answers(project, result, kb, entities),
         **{f"docs/adr/{adr.adr_filename(a)}": adr.render_adr(a) for a in adrs},
         **build_docs(project, result, kb, lang, [layer_spec(name) for name, _ in layers]),

@@ -15,13 +15,17 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from expert.generators.relational import relational
+
 __all__ = ["APP_VERSION", "OpenAPIContextError", "build_openapi", "validate_context"]
 
 APP_VERSION = "0.1.0"  # the version in the generated pyproject.toml and app/main.py
-FIELD_TYPES = ("string", "text", "integer", "boolean")
+FIELD_TYPES = ("string", "text", "integer", "decimal", "boolean", "date", "datetime", "uuid", "enum", "json")
 DEFAULT_MAX_LENGTH = 255
 INT32_MIN = -2147483648
 INT32_MAX = 2147483647
+MAX_ID = 9007199254740991  # 2**53 - 1: ids stay exact in JavaScript clients and JSON Schema tools
+SORT_HELP = "Sort by this field (prefix - for descending); ties are broken by id"
 NO_NUL = r"^[^\x00]*$"
 EMAIL_PATTERN = r"^[^@\x00-\x20\x7f]+@[^@\x00-\x20\x7f]+\.[^@\x00-\x20\x7f]+$"
 
@@ -121,13 +125,51 @@ def validate_context(context: Mapping[str, Any]) -> None:
                     raise OpenAPIContextError(f"{name}.{fname}: max_length must be an integer")
                 if not 1 <= max_length <= 10_000:
                     raise OpenAPIContextError(f"{name}.{fname}: max_length must be 1..10000")
+            if ftype == "json" and (field.get("unique") or field.get("index")):
+                raise OpenAPIContextError(f"{name}.{fname}: a json field cannot be unique or indexed")
+            if fname == "sort" and (field.get("unique") or field.get("index")):
+                raise OpenAPIContextError(f"{name}.{fname}: 'sort' is the list endpoint's sort parameter")
             generated.append(name + _camel(fname))
             if field["unique"] and len(f"uq_{table}_owner_id_{fname}") > 63:
                 raise OpenAPIContextError(f"{name}.{fname}: constraint name too long for PostgreSQL")
+        for relation in entity.get("relations") or []:
+            rname = relation.get("name", "")
+            if rname == "owner" or f"{rname}_ids" in field_names or f"{rname}_id" in field_names:
+                raise OpenAPIContextError(f"{name}.{rname}: relation name clashes with a generated column")
         for class_name in generated:
             if class_name in class_names or class_name in RESERVED_CLASS_NAMES:
                 raise OpenAPIContextError(f"{name}: generated name {class_name} clashes")
             class_names.add(class_name)
+    _check_identifiers(cc)
+
+
+def _check_identifiers(cc: Mapping[str, Any]) -> None:
+    """Table, constraint and index names must fit PostgreSQL (63) and MySQL (64) identifier limits,
+    and a join table must not clash with an entity's table."""
+    model = relational(cc)
+    tables = {e["table"] for e in model["entities"]} | RESERVED_TABLES
+    for e in model["entities"]:
+        if cc.get("database") == "mysql":
+            for f in e["fields"]:
+                keyed = f["unique"] or f["index"]
+                if keyed and f["type"] == "text":
+                    raise OpenAPIContextError(f"{e['name']}.{f['name']}: MySQL cannot index a text field; "
+                                              "use a string with max_length")
+                if keyed and f["type"] == "string" and f["max_length"] > 768:
+                    raise OpenAPIContextError(f"{e['name']}.{f['name']}: MySQL indexes at most 768 characters (utf8mb4); "
+                                              "lower max_length")
+        names = [e["owner_fk"], e["owner_index"], e["pk_name"]]
+        names += [n for f in e["fields"] for n in (f["index_name"], f["unique_name"])]
+        names += [n for r in e["many_to_one"] for n in (r["fk_name"], r["index_name"])]
+        for r in e["many_to_many"]:
+            if r["table"] in tables:
+                raise OpenAPIContextError(f"{e['name']}.{r['name']}: join table {r['table']!r} clashes with another table")
+            tables.add(r["table"])
+            names += [r["table"], r["pk_name"], r["left_fk"], r["right_fk"], r["right_index"]]
+        for identifier in names:
+            if len(identifier) > 63:
+                raise OpenAPIContextError(f"{e['name']}: database identifier {identifier!r} is longer than 63 characters; "
+                                          "use shorter entity, field or relation names")
 
 
 # ------------------------------------------------------------------------------------- helpers
@@ -166,40 +208,62 @@ def _nullable(schema: dict[str, Any], title: str) -> dict[str, Any]:
 
 
 def _input_type(field: Mapping[str, Any]) -> dict[str, Any]:
-    """The JSON schema of a request field's type (constraints included, title excluded)."""
-    ftype, required = field["type"], field["required"]
-    if ftype == "string":
-        schema: dict[str, Any] = {
-            "type": "string",
-            "maxLength": field.get("max_length", DEFAULT_MAX_LENGTH),
-        }
-        if required:
-            schema["minLength"] = 1
-        schema["pattern"] = NO_NUL
-        return schema
-    if ftype == "text":
-        schema = {"type": "string"}
-        if required:
-            schema["minLength"] = 1
+    """The JSON schema of a request field's type (constraints included, title excluded), from the
+    relational view's field (expert.generators.relational)."""
+    ftype = field["type"]
+    if ftype in ("string", "text"):
+        schema: dict[str, Any] = {"type": "string"}
+        if field["max_length_eff"] is not None:
+            schema["maxLength"] = field["max_length_eff"]
+        if field["min_length"]:
+            schema["minLength"] = field["min_length"]
         schema["pattern"] = NO_NUL
         return schema
     if ftype == "integer":
-        return {"type": "integer", "maximum": INT32_MAX, "minimum": INT32_MIN}
-    return {"type": "boolean"}
+        return {"type": "integer", "maximum": field["le"], "minimum": field["ge"]}
+    if ftype == "decimal":
+        return {"type": "string", "pattern": field["pattern"]}
+    if ftype == "enum":
+        values = list(field["values"])
+        if len(values) == 1:
+            return {"type": "string", "const": values[0]}
+        return {"type": "string", "enum": values}
+    return _plain_type(ftype)
 
 
-def _input_property(field: Mapping[str, Any]) -> dict[str, Any]:
+def _plain_type(ftype: str) -> dict[str, Any]:
+    """The JSON schema of a value of this type without constraints (responses, json)."""
+    return {
+        "string": {"type": "string"},
+        "text": {"type": "string"},
+        "enum": {"type": "string"},
+        "decimal": {"type": "string"},
+        "integer": {"type": "integer"},
+        "boolean": {"type": "boolean"},
+        "date": {"type": "string", "format": "date"},
+        "datetime": {"type": "string", "format": "date-time"},
+        "uuid": {"type": "string", "format": "uuid"},
+        "json": {},
+    }[ftype]
+
+
+def _input_property(field: Mapping[str, Any], *, create: bool) -> dict[str, Any]:
     title = _title(field["name"])
-    if field["required"]:
-        return {**_input_type(field), "title": title}
-    return _nullable(_input_type(field), title)
+    if field["type"] == "json":
+        schema: dict[str, Any] = {"title": title}
+    elif field["required"]:
+        schema = {**_input_type(field), "title": title}
+    else:
+        schema = _nullable(_input_type(field), title)
+    if create and field.get("has_default"):
+        schema["default"] = field["default_value"]
+    return schema
 
 
 def _output_property(field: Mapping[str, Any]) -> dict[str, Any]:
     title = _title(field["name"])
-    json_type = {"string": "string", "text": "string", "integer": "integer", "boolean": "boolean"}
-    schema = {"type": json_type[field["type"]]}
-    if field["required"]:
+    schema = _plain_type(field["type"])
+    if field["required"] or field["type"] == "json":
         return {**schema, "title": title}
     return _nullable(schema, title)
 
@@ -249,6 +313,7 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
     not_found = {"404": _json_response("Not found", "ErrorMessage")}
     conflict = {"409": _json_response("Conflict", "ErrorMessage")}
     invalid = {"422": _json_response("Validation Error", "HTTPValidationError")}
+    throttled = _too_many_requests(cc)
     read_security = [{"BearerAuth": []}] if jwt else [{"SessionCookie": []}]
     # The generated app merges the session cookie and the CSRF header into one requirement (AND).
     write_security = [{"BearerAuth": []}] if jwt else [{"SessionCookie": [], "CSRFToken": []}]
@@ -295,12 +360,16 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
                 "auth",
                 "Create an account",
                 "auth_register",
-                {**ok("UserRead", "201"), **bad_body, **conflict},
+                {**ok("UserRead", "201"), **bad_body, **conflict, **throttled},
                 body="UserCreate",
             )
         },
     }
-    bad_login = {**bad_body, "401": _json_response("Invalid email or password", "ErrorMessage")}
+    bad_login = {
+        **bad_body,
+        "401": _json_response("Invalid email or password", "ErrorMessage"),
+        **throttled,
+    }
     if jwt:
         paths["/api/v1/auth/login"] = {
             "post": operation(
@@ -379,28 +448,51 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
     else:
         schemas["SessionInfo"] = _simple("SessionInfo", csrf_token="string", expires_in="integer")
 
-    for entity in cc["entities"]:
+    model = relational(cc)
+    uuid_ids = model["id_kind"] == "uuid"
+    id_out = {"type": "string", "format": "uuid"} if uuid_ids else {"type": "integer"}
+    id_in = {"type": "string", "format": "uuid"} if uuid_ids else {"type": "integer", "maximum": MAX_ID, "minimum": 1}
+    for entity in model["entities"]:
         name, plural, fields = entity["name"], entity["plural"], entity["fields"]
-        var = name.lower()
-        plural_id = plural.replace("-", "_")
+        var = entity["var"]
+        plural_id = entity["plural_id"]
         tag = plural
-        has_unique = any(field["unique"] for field in fields)
-        maybe_conflict = conflict if has_unique else {}
-        paging = [
+        maybe_conflict = conflict if entity["has_unique"] else {}
+        maybe_missing = not_found if entity["has_refs"] else {}
+        delete_conflict = conflict if entity["restricted"] else {}
+        listing = [
             _query("limit", "Page size", 20, minimum=1, maximum=100),
             _query("offset", "Items to skip", 0, minimum=0, maximum=INT32_MAX),
+            {
+                "name": "sort",
+                "in": "query",
+                "required": False,
+                "schema": {
+                    "enum": entity["sort_values"],
+                    "type": "string",
+                    "description": SORT_HELP,
+                    "default": "id",
+                    "title": "Sort",
+                },
+                "description": SORT_HELP,
+            },
         ]
+        for flt in entity["filters"]:
+            value_schema = id_in if flt["kind"] == "id" else _input_type(flt["field"])
+            listing.append(
+                {
+                    "name": flt["name"],
+                    "in": "query",
+                    "required": False,
+                    "schema": _nullable(value_schema, flt["title"]),
+                }
+            )
         item_id = [
             {
                 "name": f"{var}_id",
                 "in": "path",
                 "required": True,
-                "schema": {
-                    "type": "integer",
-                    "maximum": INT32_MAX,
-                    "minimum": 1,
-                    "title": _title(f"{var}_id"),
-                },
+                "schema": {**id_in, "title": _title(f"{var}_id")},
             }
         ]
         paths[f"/api/v1/{plural}"] = {
@@ -409,14 +501,14 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
                 f"List {plural}",
                 f"list_{plural_id}",
                 {**ok(f"{name}Page"), **unauthorized},
-                parameters=paging,
+                parameters=listing,
                 security=read_security,
             ),
             "post": operation(
                 tag,
                 f"Create {name}",
                 f"create_{var}",
-                {**ok(f"{name}Read", "201"), **bad_body, **unauthorized, **csrf_failed, **maybe_conflict},
+                {**ok(f"{name}Read", "201"), **bad_body, **unauthorized, **csrf_failed, **maybe_missing, **maybe_conflict},
                 body=f"{name}Create",
                 security=write_security,
             ),
@@ -450,31 +542,47 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
                 tag,
                 f"Delete {name}",
                 f"delete_{var}",
-                {**ok(None, "204"), **unauthorized, **csrf_failed, **not_found},
+                {**ok(None, "204"), **unauthorized, **csrf_failed, **not_found, **delete_conflict},
                 parameters=item_id,
                 security=write_security,
             ),
         }
 
+        def link_properties(create: bool, entity: Mapping[str, Any] = entity) -> dict[str, Any]:
+            props: dict[str, Any] = {}
+            for r in entity["many_to_one"]:
+                props[r["column"]] = {**id_in, "title": r["title"]} if r["required"] else _nullable(id_in, r["title"])
+            for r in entity["many_to_many"]:
+                props[r["field"]] = {"items": id_in, "type": "array", "title": r["title"]}
+                if create:
+                    props[r["field"]]["default"] = []
+            return props
+
+        create_required = [f["name"] for f in fields if f["required"] and not f["has_default"]]
+        create_required += [r["column"] for r in entity["many_to_one"] if r["required"]]
         schemas[f"{name}Create"] = _object(
             f"{name}Create",
-            {field["name"]: _input_property(field) for field in fields},
-            [field["name"] for field in fields if field["required"]],
+            {**{field["name"]: _input_property(field, create=True) for field in fields}, **link_properties(True)},
+            create_required,
             strict=True,
         )
         # PATCH: every field may be omitted; a required field may not be set to null.
         schemas[f"{name}Update"] = _object(
             f"{name}Update",
-            {field["name"]: _input_property(field) for field in fields},
+            {**{field["name"]: _input_property(field, create=False) for field in fields}, **link_properties(False)},
             [],
             strict=True,
         )
         read_properties = {
-            "id": {"type": "integer", "title": "Id"},
+            "id": {**id_out, "title": "Id"},
             **{field["name"]: _output_property(field) for field in fields},
-            "created_at": {**DATETIME, "title": "Created At"},
-            "updated_at": {**DATETIME, "title": "Updated At"},
         }
+        for r in entity["many_to_one"]:
+            read_properties[r["column"]] = {**id_out, "title": r["title"]} if r["required"] else _nullable(id_out, r["title"])
+        for r in entity["many_to_many"]:
+            read_properties[r["field"]] = {"items": id_out, "type": "array", "title": r["title"]}
+        read_properties["created_at"] = {**DATETIME, "title": "Created At"}
+        read_properties["updated_at"] = {**DATETIME, "title": "Updated At"}
         schemas[f"{name}Read"] = _object(f"{name}Read", read_properties, list(read_properties), strict=False)
         schemas[f"{name}Page"] = _object(
             f"{name}Page",
@@ -511,6 +619,18 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
             "securitySchemes": security_schemes,
         },
     }
+
+
+def _too_many_requests(cc: Mapping[str, Any]) -> dict[str, Any]:
+    """The 429 of login and registration, when the app limits them (decisions.rate_limiting)."""
+    decisions = cc.get("decisions") or {}
+    if decisions.get("rate_limiting") not in ("app-level", "redis"):
+        return {}
+    response = _json_response("Too many requests", "ErrorMessage")
+    response["headers"] = {
+        "Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}
+    }
+    return {"429": response}
 
 
 def _email() -> dict[str, Any]:

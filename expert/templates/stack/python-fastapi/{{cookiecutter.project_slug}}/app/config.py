@@ -28,6 +28,10 @@ class DatabaseSettings(BaseSettings):
         for prefix in ("postgres://", "postgresql://"):
             if value.startswith(prefix):
                 return "postgresql+psycopg://" + value[len(prefix) :]
+        # MySQL / MariaDB: the driver installed is PyMySQL.
+        for prefix in ("mysql://", "mariadb://"):
+            if value.startswith(prefix):
+                return "mysql+pymysql://" + value[len(prefix) :]
         return value
 
 
@@ -42,6 +46,22 @@ class Settings(DatabaseSettings):
     session_expire_minutes: int = Field(default=480, gt=0)
     # Secure cookies are only sent over https; set COOKIE_SECURE=false for local http development.
     cookie_secure: bool = True
+{%- endif %}
+{%- set ops = cookiecutter.decisions %}
+{%- if ops.get("api_exposure") != "internal-only" %}
+    # Browser origins allowed to call the API (comma-separated); empty: no CORS headers at all.
+    cors_allow_origins: str = ""
+{%- endif %}
+{%- if ops.get("rate_limiting") in ["app-level", "redis"] %}
+    # Login and registration attempts allowed per client address and minute (429 beyond).
+    rate_limit_enabled: bool = True
+    auth_rate_limit_per_minute: int = Field(default=20, gt=0)
+{%- endif %}
+{%- if cookiecutter.cache == "redis" or ops.get("rate_limiting") == "redis" %}
+    redis_url: str = "redis://localhost:6379/0"
+{%- endif %}
+{%- if cookiecutter.cache == "redis" %}
+    cache_ttl_seconds: int = Field(default=60, gt=0)
 {%- endif %}
 
 

@@ -32,6 +32,8 @@ def configure_logging(level: str = "INFO") -> None:
             "loggers": {
                 "uvicorn": {"handlers": ["stdout"], "level": level, "propagate": False},
                 "uvicorn.error": {"handlers": ["stdout"], "level": level, "propagate": False},
+                # Security events (app/audit.py) are kept whatever LOG_LEVEL says.
+                "audit": {"level": "INFO"},
                 # Requests are logged by the app's middleware, with more fields.
                 "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
             },

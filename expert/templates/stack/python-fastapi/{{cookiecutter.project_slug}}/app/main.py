@@ -16,6 +16,7 @@ from starlette.routing import Match
 from app.api import auth, health, resources, users
 from app.config import get_settings
 from app.logging_config import configure_logging
+from app.middleware import install
 
 {# \x22 instead of \" keeps the literal double-quoted whatever the value, as ruff format wants -#}
 TITLE = {{ cookiecutter.project_name | one_line | py_str | replace('\\"', '\\x22') }}
@@ -32,6 +33,7 @@ def create_app() -> FastAPI:
     routers = [health.router, auth.router, users.router, *resources.routers]
     for router in routers:
         app.include_router(router)
+    install(app, settings)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

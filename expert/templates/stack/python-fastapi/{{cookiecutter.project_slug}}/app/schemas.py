@@ -1,13 +1,40 @@
 """Request and response models. Request models are strict: unknown fields, wrong types: 422."""
+{%- set m = cookiecutter | relational %}
+{%- set types = m.types %}
+{%- set uuid_ids = m.id_kind == "uuid" %}
+{%- set has_ints = "integer" in types or not uuid_ids %}
+{%- set dt_import = [] %}
+{%- if "date" in types %}{% set _ = dt_import.append("date") %}{% endif %}
+{%- set _ = dt_import.append("datetime") %}
+{%- if "datetime" in types %}{% set _ = dt_import.append("timezone") %}{% endif %}
 
-from datetime import datetime
-from typing import Annotated, Any
-{% set has_integers = "integer" in (cookiecutter.entities | map(attribute="fields") | sum(start=[]) | map(attribute="type") | list) %}
-{%- if has_integers %}
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
-{%- else %}
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+{% if "date" in types or "datetime" in types or "uuid" in types or uuid_ids -%}
+import re
+{% endif -%}
+from datetime import {{ dt_import | join(", ") }}
+{%- if "decimal" in types %}
+from decimal import Decimal
 {%- endif %}
+{%- if "enum" in types %}
+from typing import Annotated, Any, Literal
+{%- else %}
+from typing import Annotated, Any
+{%- endif %}
+{%- if uuid_ids or "uuid" in types %}
+from uuid import UUID
+{%- endif %}
+{%- set pyd = ["BaseModel"] %}
+{%- if "datetime" in types or "decimal" in types %}{% set _ = pyd.append("AfterValidator") %}{% endif %}
+{%- if has_ints or "date" in types or "datetime" in types or "uuid" in types or uuid_ids %}{% set _ = pyd.append("BeforeValidator") %}{% endif %}
+{%- set _ = pyd.extend(["ConfigDict", "Field"]) %}
+{%- if "decimal" in types %}{% set _ = pyd.append("PlainSerializer") %}{% endif %}
+{%- set _ = pyd.append("StringConstraints") %}
+
+from pydantic import (
+{%- for name in pyd | sort %}
+    {{ name }},
+{%- endfor %}
+)
 
 # PostgreSQL text cannot hold NUL characters: refuse them at the edge (and say so in the schema).
 NO_NUL = r"^[^\x00]*$"
@@ -15,6 +42,8 @@ NO_NUL = r"^[^\x00]*$"
 EMAIL_PATTERN = r"^[^@\x00-\x20\x7f]+@[^@\x00-\x20\x7f]+\.[^@\x00-\x20\x7f]+$"
 INT32_MIN = -2147483648
 INT32_MAX = 2147483647
+# Integer ids stop at 2**53 - 1, the largest integer JavaScript (and JSON tools) hold exactly.
+MAX_ID = 9007199254740991
 
 Email = Annotated[str, StringConstraints(min_length=3, max_length=320, pattern=EMAIL_PATTERN)]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=128)]
@@ -27,7 +56,7 @@ def _no_default(schema: dict[str, Any]) -> None:
 def omittable() -> Any:
     """A PATCH field that may be omitted but not set to null (the None default stays hidden)."""
     return Field(default=None, json_schema_extra=_no_default)
-{%- if has_integers %}
+{%- if has_ints %}
 
 
 def whole_number(value: Any) -> Any:
@@ -35,6 +64,98 @@ def whole_number(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+{%- endif %}
+{%- if "date" in types or "datetime" in types or "uuid" in types or uuid_ids %}
+
+
+def text_matching(pattern: str, what: str) -> Any:
+    """JSON carries dates, instants and UUIDs as strings: accept exactly the standard text forms
+    (pydantic alone would also take numbers and other spellings the JSON Schema format refuses)."""
+    regex = re.compile(pattern)
+
+    def check(value: Any) -> Any:
+        if not isinstance(value, str) or not regex.fullmatch(value):
+            raise ValueError(f"must be {what}")
+        return value
+
+    return BeforeValidator(check)
+{%- endif %}
+{%- if "date" in types %}
+
+
+Day = Annotated[
+    date,
+    Field(strict=False),
+    text_matching(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "a date (YYYY-MM-DD)"),
+]
+{%- endif %}
+{%- if "uuid" in types or uuid_ids %}
+
+
+UuidText = Annotated[
+    UUID,
+    Field(strict=False),
+    text_matching(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}", "a UUID"),
+]
+{%- endif %}
+{%- if "datetime" in types %}
+
+
+def as_utc(value: datetime) -> datetime:
+    """Store instants in UTC (an instant without offset is taken as UTC)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValueError("date-time out of range") from None
+
+
+Instant = Annotated[
+    datetime,
+    Field(strict=False),
+    AfterValidator(as_utc),
+    text_matching(
+        r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})",
+        "an RFC 3339 date-time with an offset",
+    ),
+]
+{%- endif %}
+{%- if "decimal" in types %}
+
+
+def decimal_range(low: str | None, high: str | None) -> Any:
+    """Decimals travel as strings (exact); check their bounds once parsed."""
+
+    def check(value: str) -> Decimal:
+        number = Decimal(value)
+        if low is not None and number < Decimal(low):
+            raise ValueError(f"must be >= {low}")
+        if high is not None and number > Decimal(high):
+            raise ValueError(f"must be <= {high}")
+        return number
+
+    return AfterValidator(check)
+
+
+# The parsed Decimal goes to the database as is (the field's declared type is the text it came as).
+AS_DECIMAL = PlainSerializer(lambda value: value, return_type=Any)
+
+
+def decimal_text(scale: int) -> Any:
+    """Decimals are returned as strings with a fixed number of decimal places."""
+    return PlainSerializer(lambda value: f"{value:.{scale}f}", return_type=str)
+{%- endif %}
+{%- if uuid_ids %}
+
+
+# Primary keys are UUIDv7 strings.
+RowId = UuidText
+{%- else %}
+
+
+# Primary keys are 64-bit integers.
+RowId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(whole_number)]
 {%- endif %}
 
 
@@ -80,19 +201,33 @@ class SessionInfo(BaseModel):
     csrf_token: str
     expires_in: int
 {%- endif %}
-{%- for e in cookiecutter.entities %}
-{%- set ns = namespace(types={}) %}
+{%- set read_types = {"string": "str", "text": "str", "integer": "int", "boolean": "bool", "date": "date", "datetime": "datetime", "uuid": "UUID", "enum": "str", "json": "Any"} %}
+{%- set id_read = "UUID" if uuid_ids else "int" %}
+{%- for e in m.entities %}
+{%- set ns = namespace(types={}, reads={}) %}
 {%- for f in e.fields %}
-{%- if f.type == "string" %}
-{%- set t = "Annotated[\n    str,\n    StringConstraints(%smax_length=%d, pattern=NO_NUL),\n]" % ("min_length=1, " if f.required else "", f.get("max_length", 255)) %}
-{%- elif f.type == "text" %}
-{%- set t = "Annotated[\n    str,\n    StringConstraints(%spattern=NO_NUL),\n]" % ("min_length=1, " if f.required else "") %}
-{%- elif f.type == "integer" %}
-{%- set t = "Annotated[\n    int,\n    Field(ge=INT32_MIN, le=INT32_MAX),\n    BeforeValidator(whole_number),\n]" %}
-{%- else %}
-{%- set t = "bool" %}
-{%- endif %}
 {%- set alias = e.name ~ (f.name.split("_") | map("capitalize") | join) %}
+{%- if f.type in ("string", "text") %}
+{%- set c = ("min_length=%d, " % f.min_length if f.min_length else "") ~ ("max_length=%d, " % f.max_length_eff if f.max_length_eff is not none else "") %}
+{%- set t = "Annotated[\n    str,\n    StringConstraints(%spattern=NO_NUL),\n]" % c %}
+{%- elif f.type == "integer" %}
+{%- set t = "Annotated[\n    int,\n    Field(ge=%s, le=%s),\n    BeforeValidator(whole_number),\n]" % ("INT32_MIN" if f.ge == -2147483648 else f.ge, "INT32_MAX" if f.le == 2147483647 else f.le) %}
+{%- elif f.type == "decimal" %}
+{%- set t = "Annotated[\n    str,\n    StringConstraints(pattern=r\"%s\"),\n    decimal_range(%s, %s),\n    AS_DECIMAL,\n]" % (f.pattern, ('"%s"' % f.dmin) if f.dmin is not none else "None", ('"%s"' % f.dmax) if f.dmax is not none else "None") %}
+{%- set _ = ns.reads.update({f.name: "Annotated[Decimal, decimal_text(%d)]" % f.scale}) %}
+{%- elif f.type == "enum" %}
+{%- set t = "Literal[%s]" % (f["values"] | map("tojson") | join(", ")) %}
+{%- elif f.type == "datetime" %}
+{%- set t = "Instant" %}
+{%- elif f.type == "date" %}
+{%- set t = "Day" %}
+{%- elif f.type == "uuid" %}
+{%- set t = "UuidText" %}
+{%- elif f.type == "json" %}
+{%- set t = "Any" %}
+{%- else %}
+{%- set t = read_types[f.type] %}
+{%- endif %}
 {%- set _ = ns.types.update({f.name: alias}) %}
 {%- if loop.first %}
 
@@ -103,30 +238,72 @@ class SessionInfo(BaseModel):
 
 class {{ e.name }}Create(StrictModel):
 {%- for f in e.fields %}
-{%- if f.required %}
+{%- if f.type == "json" %}
+    {{ f.name }}: {{ ns.types[f.name] }}{{ "" if f.required else " = None" }}
+{%- elif f.has_default and f.type == "decimal" %}
+{%- set line = "    %s: %s%s = Field(default=%s, validate_default=True)" % (f.name, ns.types[f.name], "" if f.required else " | None", f.default_value | tojson) %}
+{%- if line | length <= 100 %}
+{{ line }}
+{%- else %}
+    {{ f.name }}: {{ ns.types[f.name] }}{{ "" if f.required else " | None" }} = Field(
+        default={{ f.default_value | tojson }}, validate_default=True
+    )
+{%- endif %}
+{%- elif f.has_default %}
+    {{ f.name }}: {{ ns.types[f.name] }}{{ "" if f.required else " | None" }} = {{ {True: "True", False: "False"}[f.default_value] if f.default_value is sameas true or f.default_value is sameas false else (f.default_value | tojson) }}
+{%- elif f.required %}
     {{ f.name }}: {{ ns.types[f.name] }}
 {%- else %}
     {{ f.name }}: {{ ns.types[f.name] }} | None = None
 {%- endif %}
 {%- endfor %}
+{%- for r in e.many_to_one %}
+{%- if r.required %}
+    {{ r.column }}: RowId
+{%- else %}
+    {{ r.column }}: RowId | None = None
+{%- endif %}
+{%- endfor %}
+{%- for r in e.many_to_many %}
+    {{ r.field }}: list[RowId] = []
+{%- endfor %}
 
 
 class {{ e.name }}Update(StrictModel):
 {%- for f in e.fields %}
-{%- if f.required %}
+{%- if f.type == "json" %}
+    {{ f.name }}: {{ ns.types[f.name] }} = {{ "omittable()" if f.required else "None" }}
+{%- elif f.required %}
     {{ f.name }}: {{ ns.types[f.name] }} = omittable()
 {%- else %}
     {{ f.name }}: {{ ns.types[f.name] }} | None = None
 {%- endif %}
+{%- endfor %}
+{%- for r in e.many_to_one %}
+{%- if r.required %}
+    {{ r.column }}: RowId = omittable()
+{%- else %}
+    {{ r.column }}: RowId | None = None
+{%- endif %}
+{%- endfor %}
+{%- for r in e.many_to_many %}
+    {{ r.field }}: list[RowId] = omittable()
 {%- endfor %}
 
 
 class {{ e.name }}Read(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    id: {{ id_read }}
 {%- for f in e.fields %}
-    {{ f.name }}: {{ {"string": "str", "text": "str", "integer": "int", "boolean": "bool"}[f.type] }}{{ "" if f.required else " | None" }}
+{%- set rt = ns.reads.get(f.name, read_types.get(f.type)) %}
+    {{ f.name }}: {{ rt }}{{ "" if f.required or f.type == "json" else " | None" }}
+{%- endfor %}
+{%- for r in e.many_to_one %}
+    {{ r.column }}: {{ id_read }}{{ "" if r.required else " | None" }}
+{%- endfor %}
+{%- for r in e.many_to_many %}
+    {{ r.field }}: list[{{ id_read }}]
 {%- endfor %}
     created_at: datetime
     updated_at: datetime

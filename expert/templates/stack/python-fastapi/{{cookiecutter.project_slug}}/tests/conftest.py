@@ -16,6 +16,14 @@ if not os.environ.get("DATABASE_URL"):
         "postgresql+psycopg://app:change-me@localhost:5432/app_test",
         returncode=2,
     )
+{%- elif cookiecutter.database == "mysql" %}
+
+if not os.environ.get("DATABASE_URL"):
+    pytest.exit(
+        "Set DATABASE_URL to a throwaway MySQL/MariaDB database, e.g. "
+        "mysql+pymysql://app:change-me@localhost:3306/app_test?charset=utf8mb4",
+        returncode=2,
+    )
 {%- else %}
 
 os.environ.setdefault("DATABASE_URL", "sqlite:///./test.db")
@@ -23,6 +31,10 @@ os.environ.setdefault("DATABASE_URL", "sqlite:///./test.db")
 # Settings are read at import time: configure them before importing the app.
 os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-for-hs256")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+{%- if cookiecutter.decisions.get("rate_limiting") in ["app-level", "redis"] %}
+# The suite logs in many times from one address: tests/test_hardening.py enables the limiter.
+os.environ.setdefault("RATE_LIMIT_ENABLED", "false")
+{%- endif %}
 {%- if cookiecutter.auth == "session-cookie" %}
 os.environ.setdefault("COOKIE_SECURE", "false")
 {%- endif %}
@@ -31,7 +43,9 @@ from alembic import command  # noqa: E402
 from alembic.config import Config  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import delete  # noqa: E402
-
+{% if cookiecutter.cache == "redis" %}
+from app.cache import get_cache  # noqa: E402
+{%- endif %}
 from app.config import get_settings  # noqa: E402
 from app.db import engine  # noqa: E402
 from app.main import app  # noqa: E402
@@ -65,6 +79,17 @@ def clean_tables(migrated_database: None) -> Iterator[None]:
     with engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(delete(table))
+
+
+{%- if cookiecutter.cache == "redis" %}
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """Cached values must not outlive the rows they were read from (a no-op without Redis)."""
+    yield
+    get_cache().clear()
+{%- endif %}
 
 
 @pytest.fixture

@@ -1,235 +1,350 @@
 {%- set jwt = cookiecutter.auth == "jwt" -%}
-"""CRUD endpoints of every resource: happy paths, validation, not found, authentication."""
+{%- set uuid_ids = (cookiecutter | relational).id_kind == "uuid" -%}
+"""CRUD endpoints of every resource: happy paths, validation, not found, uniqueness,
+authentication, sorting and filtering, and relation integrity. The domain model they exercise
+(with valid and invalid sample values per field) is in tests/model.json, generated with the code."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import json
+{%- if uuid_ids %}
+import time
+import uuid
+{%- endif %}
+from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+{% if uuid_ids -%}
+from app.models import uuid7
+{% endif -%}
 from tests.conftest import login, register
 
-
-@dataclass(frozen=True)
-class Resource:
-    name: str
-    url: str
-    payload: Callable[[int], dict[str, Any]]  # a valid body; different i, different unique values
-    changes: dict[str, Any]  # a valid PATCH body
-    required: list[str]
-    unique: list[str]
-    integers: list[str]
-    invalid: list[dict[str, Any]]  # each one, merged into a valid body, must be rejected
-{%- for e in cookiecutter.entities %}
-{%- set first = e.fields[0] %}
-
-
-def {{ e.name | lower }}_payload(i: int) -> dict[str, Any]:
-    return {
-{%- for f in e.fields %}
-{%- if f.type == "string" %}
-        "{{ f.name }}": f"{i}-{{ f.name }}"[:{{ f.get("max_length", 255) }}],
-{%- elif f.type == "text" %}
-        "{{ f.name }}": f"Some {{ f.name }} text, number {i}.",
-{%- elif f.type == "integer" %}
-        "{{ f.name }}": 40 + i,
-{%- else %}
-        "{{ f.name }}": i % 2 == 0,
-{%- endif %}
-{%- endfor %}
-    }
-{%- endfor %}
+MODEL = json.loads((Path(__file__).parent / "model.json").read_text(encoding="utf-8"))
+ENTITIES = {entity["name"]: entity for entity in MODEL["entities"]}
+NAMES = sorted(ENTITIES)
+if MODEL["id_kind"] == "uuid":
+    MISSING_ID: Any = "00000000-0000-7000-8000-000000000000"
+    BAD_IDS: list[Any] = ["not-a-uuid", 42]
+else:
+    MISSING_ID = 999999
+    BAD_IDS = [0, "12", 1.5, 2**53]
+MANY_TO_ONE = [(e["name"], r) for e in MODEL["entities"] for r in e["many_to_one"]]
+MANY_TO_MANY = [(e["name"], r) for e in MODEL["entities"] for r in e["many_to_many"]]
+PARENT_SAMPLES = range(4, 8)  # sample indexes for rows created as parents (tests use 0-3 directly)
 
 
-RESOURCES = [
-{%- for e in cookiecutter.entities %}
-{%- set first = e.fields[0] %}
-    Resource(
-        name="{{ e.name }}",
-        url="/api/v1/{{ e.plural }}",
-        payload={{ e.name | lower }}_payload,
-{%- if first.type in ("string", "text") %}
-        changes={"{{ first.name }}": "{{ "changed"[:first.get("max_length", 255)] }}"},
-{%- elif first.type == "integer" %}
-        changes={"{{ first.name }}": -7},
-{%- else %}
-        changes={"{{ first.name }}": False},
-{%- endif %}
-{%- for key, items in [("required", e.fields | selectattr("required") | list), ("unique", e.fields | selectattr("unique") | list), ("integers", e.fields | selectattr("type", "equalto", "integer") | list)] %}
-{%- if items %}
-        {{ key }}=[
-{%- for f in items %}
-            "{{ f.name }}",
-{%- endfor %}
-        ],
-{%- else %}
-        {{ key }}=[],
-{%- endif %}
-{%- endfor %}
-        invalid=[
-{%- for f in e.fields %}
-{%- if f.type == "string" %}
-            {"{{ f.name }}": 12345},
-            {"{{ f.name }}": "x" * {{ f.get("max_length", 255) + 1 }}},
-            {"{{ f.name }}": "nul\x00byte"},
-{%- elif f.type == "text" %}
-            {"{{ f.name }}": 12345},
-{%- elif f.type == "integer" %}
-            {"{{ f.name }}": "12"},
-            {"{{ f.name }}": 1.5},
-            {"{{ f.name }}": 2**31},
-{%- else %}
-            {"{{ f.name }}": "yes"},
-            {"{{ f.name }}": 1},
-{%- endif %}
-{%- endfor %}
-            {"unexpected": 1},
-        ],
-    ),
-{%- endfor %}
-]
+class Factory:
+    """Builds valid bodies and creates rows, creating required parents first."""
+
+    def __init__(self, client: TestClient, headers: dict[str, str]) -> None:
+        self.client, self.headers = client, headers
+        self.parents: dict[str, list[int]] = defaultdict(lambda: list(PARENT_SAMPLES))
+
+    def body(self, name: str, i: int) -> dict[str, Any]:
+        entity = ENTITIES[name]
+        body = {field["name"]: field["samples"][i] for field in entity["fields"]}
+        for relation in entity["many_to_one"]:
+            if relation["required"]:
+                body[relation["column"]] = self.parent(relation["target"])["id"]
+        return body
+
+    def parent(self, name: str) -> dict[str, Any]:
+        return self.create(name, self.parents[name].pop(0))
+
+    def create(self, name: str, i: int = 0, **changes: Any) -> dict[str, Any]:
+        body = {**self.body(name, i), **changes}
+        response = self.client.post(ENTITIES[name]["url"], json=body, headers=self.headers)
+        assert response.status_code == 201, response.text
+        return response.json()
 
 
-@pytest.fixture(params=RESOURCES, ids=lambda resource: resource.name)
-def resource(request: pytest.FixtureRequest) -> Resource:
+@pytest.fixture(params=NAMES)
+def name(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-def create(client: TestClient, resource: Resource, headers: dict[str, str], i: int = 0) -> Any:
-    response = client.post(resource.url, json=resource.payload(i), headers=headers)
-    assert response.status_code == 201, response.text
-    return response.json()
+@pytest.fixture
+def factory(client: TestClient, auth_headers: dict[str, str]) -> Factory:
+    return Factory(client, auth_headers)
 
 
-def test_create_and_get(client: TestClient, auth_headers: dict[str, str], resource: Resource):
-    response = client.post(resource.url, json=resource.payload(0), headers=auth_headers)
+def url_of(name: str, row: dict[str, Any] | None = None) -> str:
+    base = ENTITIES[name]["url"]
+    return base if row is None else f"{base}/{row['id']}"
+
+
+def changes_of(name: str) -> dict[str, Any]:
+    field = ENTITIES[name]["fields"][0]
+    return {field["name"]: field["changed"]}
+
+
+def test_create_and_get(client: TestClient, factory: Factory, name: str):
+    body = factory.body(name, 0)
+    response = client.post(url_of(name), json=body, headers=factory.headers)
     assert response.status_code == 201, response.text
     created = response.json()
-    for key, value in resource.payload(0).items():
-        assert created[key] == value
-    assert response.headers["Location"] == f"{resource.url}/{created['id']}"
-    fetched = client.get(f"{resource.url}/{created['id']}", headers=auth_headers)
+    for key, value in body.items():
+        assert created[key] == value, key
+    for relation in ENTITIES[name]["many_to_many"]:
+        assert created[relation["field"]] == []
+    assert response.headers["Location"] == url_of(name, created)
+    fetched = client.get(url_of(name, created), headers=factory.headers)
     assert fetched.status_code == 200
     assert fetched.json() == created
 
 
-def test_list_is_paginated(client: TestClient, auth_headers: dict[str, str], resource: Resource):
-    ids = [create(client, resource, auth_headers, i)["id"] for i in range(3)]
-    page = client.get(resource.url, params={"limit": 2, "offset": 0}, headers=auth_headers)
+def test_list_is_paginated(client: TestClient, factory: Factory, name: str):
+    ids = sorted(factory.create(name, i)["id"] for i in range(3))
+    page = client.get(url_of(name), params={"limit": 2, "offset": 0}, headers=factory.headers)
     assert page.status_code == 200
     body = page.json()
     assert (body["total"], body["limit"], body["offset"]) == (3, 2, 0)
     assert [item["id"] for item in body["items"]] == ids[:2]
-    rest = client.get(resource.url, params={"limit": 2, "offset": 2}, headers=auth_headers)
+    params = {"limit": 2, "offset": 2}
+    rest = client.get(url_of(name), params=params, headers=factory.headers)
     assert [item["id"] for item in rest.json()["items"]] == ids[2:]
 
 
-@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 101}, {"offset": -1}, {"limit": "x"}])
-def test_bad_pagination_is_422(
-    client: TestClient, auth_headers: dict[str, str], resource: Resource, params: dict[str, Any]
+@pytest.mark.parametrize(
+    "params",
+    [{"limit": 0}, {"limit": 101}, {"offset": -1}, {"limit": "x"}, {"sort": "no_such_field"}],
+)
+def test_bad_list_parameters_are_422(
+    client: TestClient, auth_headers: dict[str, str], name: str, params: dict[str, Any]
 ):
-    assert client.get(resource.url, params=params, headers=auth_headers).status_code == 422
+    assert client.get(url_of(name), params=params, headers=auth_headers).status_code == 422
 
 
-def test_update(client: TestClient, auth_headers: dict[str, str], resource: Resource):
-    created = create(client, resource, auth_headers)
-    url = f"{resource.url}/{created['id']}"
-    response = client.patch(url, json=resource.changes, headers=auth_headers)
+def test_sort(client: TestClient, factory: Factory, name: str):
+    ids = sorted(factory.create(name, i)["id"] for i in range(3))
+    for sort in ENTITIES[name]["sorts"]:
+        response = client.get(url_of(name), params={"sort": sort}, headers=factory.headers)
+        assert response.status_code == 200, (sort, response.text)
+        assert sorted(item["id"] for item in response.json()["items"]) == ids
+    down = client.get(url_of(name), params={"sort": "-id"}, headers=factory.headers).json()
+    assert [item["id"] for item in down["items"]] == ids[::-1]
+
+
+def test_filter(client: TestClient, factory: Factory, name: str):
+    if not ENTITIES[name]["filters"]:
+        pytest.skip(f"{name} has no indexed, unique or foreign key field to filter on")
+    rows = [factory.create(name, i) for i in range(3)]
+    for field in ENTITIES[name]["filters"]:
+        value = rows[1][field]
+        if value is None:
+            continue
+        response = client.get(url_of(name), params={field: value}, headers=factory.headers)
+        assert response.status_code == 200, (field, response.text)
+        items = response.json()["items"]
+        assert rows[1]["id"] in [item["id"] for item in items], field
+        assert all(item[field] == value for item in items), field
+
+
+def test_update(client: TestClient, factory: Factory, name: str):
+    created = factory.create(name)
+    changes = changes_of(name)
+    response = client.patch(url_of(name, created), json=changes, headers=factory.headers)
     assert response.status_code == 200, response.text
     updated = response.json()
-    assert updated == {**created, **resource.changes, "updated_at": updated["updated_at"]}
-    assert client.get(url, headers=auth_headers).json() == updated
+    assert updated == {**created, **changes, "updated_at": updated["updated_at"]}
+    assert client.get(url_of(name, created), headers=factory.headers).json() == updated
 
 
-def test_delete(client: TestClient, auth_headers: dict[str, str], resource: Resource):
-    url = f"{resource.url}/{create(client, resource, auth_headers)['id']}"
-    assert client.delete(url, headers=auth_headers).status_code == 204
+def test_delete(client: TestClient, factory: Factory, name: str):
+    url = url_of(name, factory.create(name))
+    assert client.delete(url, headers=factory.headers).status_code == 204
+    assert client.get(url, headers=factory.headers).status_code == 404
+    assert client.delete(url, headers=factory.headers).status_code == 404
+
+
+def test_not_found(client: TestClient, auth_headers: dict[str, str], name: str):
+    url = f"{url_of(name)}/{MISSING_ID}"
     assert client.get(url, headers=auth_headers).status_code == 404
+    assert client.patch(url, json=changes_of(name), headers=auth_headers).status_code == 404
     assert client.delete(url, headers=auth_headers).status_code == 404
 
 
-def test_not_found(client: TestClient, auth_headers: dict[str, str], resource: Resource):
-    url = f"{resource.url}/999999"
-    assert client.get(url, headers=auth_headers).status_code == 404
-    assert client.patch(url, json=resource.changes, headers=auth_headers).status_code == 404
-    assert client.delete(url, headers=auth_headers).status_code == 404
+def test_invalid_bodies_are_422(client: TestClient, factory: Factory, name: str):
+    entity = ENTITIES[name]
+    valid = factory.body(name, 0)
+    overrides = [{field["name"]: value} for field in entity["fields"] for value in field["invalid"]]
+    overrides += [{r["column"]: value} for r in entity["many_to_one"] for value in BAD_IDS]
+    overrides += [{r["field"]: v} for r in entity["many_to_many"] for v in ([BAD_IDS[0]], 7)]
+    overrides.append({"unexpected": 1})
+    for override in overrides:
+        response = client.post(url_of(name), json={**valid, **override}, headers=factory.headers)
+        assert response.status_code == 422, override
+    required = [f["name"] for f in entity["fields"] if f["required"] and not f["has_default"]]
+    required += [r["column"] for r in entity["many_to_one"] if r["required"]]
+    for key in required:
+        body = {k: v for k, v in valid.items() if k != key}
+        assert client.post(url_of(name), json=body, headers=factory.headers).status_code == 422
+    url = url_of(name, factory.create(name))
+    for override in overrides:
+        assert client.patch(url, json=override, headers=factory.headers).status_code == 422
+    json_fields = {f["name"] for f in entity["fields"] if f["type"] == "json"}  # null is JSON
+    for key in required:
+        if key not in json_fields:
+            response = client.patch(url, json={key: None}, headers=factory.headers)
+            assert response.status_code == 422, key
+    bad_path = f"{url_of(name)}/not-an-id"
+    assert client.get(bad_path, headers=factory.headers).status_code == 422
 
 
-def test_invalid_bodies_are_422(
-    client: TestClient, auth_headers: dict[str, str], resource: Resource
-):
-    for override in resource.invalid:
-        body = {**resource.payload(0), **override}
-        response = client.post(resource.url, json=body, headers=auth_headers)
-        assert response.status_code == 422, body
-    for field in resource.required:
-        body = {key: value for key, value in resource.payload(0).items() if key != field}
-        assert client.post(resource.url, json=body, headers=auth_headers).status_code == 422
-    url = f"{resource.url}/{create(client, resource, auth_headers)['id']}"
-    for override in resource.invalid:
-        assert client.patch(url, json=override, headers=auth_headers).status_code == 422
-    for field in resource.required:
-        assert client.patch(url, json={field: None}, headers=auth_headers).status_code == 422
-    assert client.get(f"{resource.url}/not-a-number", headers=auth_headers).status_code == 422
-
-
-def test_integral_floats_are_integers(
-    client: TestClient, auth_headers: dict[str, str], resource: Resource
-):
-    if not resource.integers:
-        pytest.skip(f"{resource.name} has no integer field")
-    body = {**resource.payload(0), **dict.fromkeys(resource.integers, 7.0)}
-    response = client.post(resource.url, json=body, headers=auth_headers)
+def test_integral_floats_are_integers(client: TestClient, factory: Factory, name: str):
+    integers = [f for f in ENTITIES[name]["fields"] if f["type"] == "integer"]
+    if not integers:
+        pytest.skip(f"{name} has no integer field")
+    body = {**factory.body(name, 0), **{f["name"]: float(f["samples"][0]) for f in integers}}
+    response = client.post(url_of(name), json=body, headers=factory.headers)
     assert response.status_code == 201, response.text
-    assert all(response.json()[field] == 7 for field in resource.integers)
+    assert all(response.json()[f["name"]] == f["samples"][0] for f in integers)
 
 
-def test_duplicate_is_409(client: TestClient, auth_headers: dict[str, str], resource: Resource):
-    if not resource.unique:
-        pytest.skip(f"{resource.name} has no unique field")
-    first = create(client, resource, auth_headers, 0)
-    duplicate = {**resource.payload(1), **{field: first[field] for field in resource.unique}}
-    assert client.post(resource.url, json=duplicate, headers=auth_headers).status_code == 409
-    other = create(client, resource, auth_headers, 2)
-    same = {field: first[field] for field in resource.unique}
-    response = client.patch(f"{resource.url}/{other['id']}", json=same, headers=auth_headers)
+def test_duplicate_is_409(client: TestClient, factory: Factory, name: str):
+    unique = [f["name"] for f in ENTITIES[name]["fields"] if f["unique"]]
+    if not unique:
+        pytest.skip(f"{name} has no unique field")
+    first = factory.create(name, 0)
+    duplicate = {**factory.body(name, 1), **{field: first[field] for field in unique}}
+    response = client.post(url_of(name), json=duplicate, headers=factory.headers)
+    assert response.status_code == 409
+    other = factory.create(name, 2)
+    same = {field: first[field] for field in unique}
+    response = client.patch(url_of(name, other), json=same, headers=factory.headers)
     assert response.status_code == 409
 
 
-def test_requires_authentication(client: TestClient, resource: Resource):
-    assert client.get(resource.url).status_code == 401
-    assert client.post(resource.url, json=resource.payload(0)).status_code == 401
-    assert client.get(f"{resource.url}/1").status_code == 401
+def test_requires_authentication(client: TestClient, name: str):
+    assert client.get(url_of(name)).status_code == 401
+    assert client.post(url_of(name), json={}).status_code == 401
+    assert client.get(f"{url_of(name)}/{MISSING_ID}").status_code == 401
 {%- if jwt %}
     bad = {"Authorization": "Bearer not-a-token"}
-    assert client.get(resource.url, headers=bad).status_code == 401
+    assert client.get(url_of(name), headers=bad).status_code == 401
 {%- else %}
     client.cookies.set("session", "not-a-session")
-    assert client.get(resource.url).status_code == 401
+    assert client.get(url_of(name)).status_code == 401
 {%- endif %}
 
 
-def test_belongs_to_its_owner(client: TestClient, auth_headers: dict[str, str], resource: Resource):
-    url = f"{resource.url}/{create(client, resource, auth_headers)['id']}"
+def test_belongs_to_its_owner(client: TestClient, factory: Factory, name: str):
+    url = url_of(name, factory.create(name))
 {%- if not jwt %}
     client.cookies.clear()
 {%- endif %}
     register(client, "mallory@example.com")
     other = login(client, "mallory@example.com")
     assert client.get(url, headers=other).status_code == 404
-    assert client.patch(url, json=resource.changes, headers=other).status_code == 404
+    assert client.patch(url, json=changes_of(name), headers=other).status_code == 404
     assert client.delete(url, headers=other).status_code == 404
-    assert client.get(resource.url, headers=other).json()["total"] == 0
+    assert client.get(url_of(name), headers=other).json()["total"] == 0
 {%- if not jwt %}
 
 
-def test_unsafe_methods_need_the_csrf_token(
-    client: TestClient, auth_headers: dict[str, str], resource: Resource
-):
-    assert client.post(resource.url, json=resource.payload(0)).status_code == 403
-    url = f"{resource.url}/{create(client, resource, auth_headers)['id']}"
-    assert client.patch(url, json=resource.changes).status_code == 403
+def test_unsafe_methods_need_the_csrf_token(client: TestClient, factory: Factory, name: str):
+    assert client.post(url_of(name), json=factory.body(name, 1)).status_code == 403
+    url = url_of(name, factory.create(name))
+    assert client.patch(url, json=changes_of(name)).status_code == 403
     assert client.delete(url, headers={"X-CSRF-Token": "forged"}).status_code == 403
     assert client.get(url).status_code == 200
+{%- endif %}
+
+
+# --- relations ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "relation"),
+    MANY_TO_ONE or [pytest.param(None, None, marks=pytest.mark.skip(reason="no many-to-one"))],
+)
+def test_many_to_one_reference_must_exist_and_be_owned(
+    client: TestClient, factory: Factory, name: str, relation: dict[str, Any]
+):
+    column = relation["column"]
+    body = {**factory.body(name, 0), column: MISSING_ID}
+    assert client.post(url_of(name), json=body, headers=factory.headers).status_code == 404
+    row = factory.create(name, 1)
+    missing = {column: MISSING_ID}
+    response = client.patch(url_of(name, row), json=missing, headers=factory.headers)
+    assert response.status_code == 404
+    # another user's row is as good as missing
+{%- if not jwt %}
+    client.cookies.clear()
+{%- endif %}
+    register(client, "mallory@example.com")
+    other = Factory(client, login(client, "mallory@example.com"))
+    foreign = other.create(relation["target"], 3)["id"]
+{%- if not jwt %}
+    client.cookies.clear()
+    factory.headers = login(client, "alice@example.com")
+{%- endif %}
+    body = {**factory.body(name, 2), column: foreign}
+    assert client.post(url_of(name), json=body, headers=factory.headers).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "relation"),
+    MANY_TO_ONE or [pytest.param(None, None, marks=pytest.mark.skip(reason="no many-to-one"))],
+)
+def test_many_to_one_on_delete(
+    client: TestClient, factory: Factory, name: str, relation: dict[str, Any]
+):
+    column, target = relation["column"], relation["target"]
+    parent = factory.parent(target)
+    child = factory.create(name, 0, **{column: parent["id"]})
+    assert child[column] == parent["id"]
+    listed = client.get(url_of(name), params={column: parent["id"]}, headers=factory.headers)
+    assert [item["id"] for item in listed.json()["items"]] == [child["id"]]
+    if target == name:
+        return  # a row referencing itself: covered by the other cases
+    deleted = client.delete(url_of(target, parent), headers=factory.headers)
+    after = client.get(url_of(name, child), headers=factory.headers)
+    if relation["on_delete"] == "cascade":
+        assert deleted.status_code == 204
+        assert after.status_code == 404
+    elif relation["on_delete"] == "restrict":
+        assert deleted.status_code == 409
+        assert after.status_code == 200
+        assert client.get(url_of(target, parent), headers=factory.headers).status_code == 200
+    else:
+        assert deleted.status_code == 204
+        assert after.status_code == 200
+        assert after.json()[column] is None
+
+
+@pytest.mark.parametrize(
+    ("name", "relation"),
+    MANY_TO_MANY or [pytest.param(None, None, marks=pytest.mark.skip(reason="no many-to-many"))],
+)
+def test_many_to_many(client: TestClient, factory: Factory, name: str, relation: dict[str, Any]):
+    field, target = relation["field"], relation["target"]
+    linked = sorted(factory.parent(target)["id"] for _ in range(2))
+    row = factory.create(name, 0, **{field: [*linked, linked[0]]})
+    assert row[field] == linked
+    assert client.get(url_of(name, row), headers=factory.headers).json()[field] == linked
+    body = {**factory.body(name, 1), field: [MISSING_ID]}
+    response = client.post(url_of(name), json=body, headers=factory.headers)
+    assert response.status_code == 404
+    missing = client.patch(url_of(name, row), json={field: [MISSING_ID]}, headers=factory.headers)
+    assert missing.status_code == 404
+    # deleting a linked row removes the link, not the row
+    deleted = client.delete(url_of(target, {"id": linked[0]}), headers=factory.headers)
+    assert deleted.status_code == 204
+    assert client.get(url_of(name, row), headers=factory.headers).json()[field] == linked[1:]
+    cleared = client.patch(url_of(name, row), json={field: []}, headers=factory.headers)
+    assert cleared.status_code == 200
+    assert cleared.json()[field] == []
+{%- if uuid_ids %}
+
+
+def test_ids_are_uuid7():
+    first, second = uuid7(), uuid7()
+    assert (first.version, first.variant) == (7, uuid.RFC_4122)
+    unix_ms = int.from_bytes(first.bytes[:6], "big")
+    assert abs(unix_ms - time.time() * 1000) < 60_000
+    assert first != second
+    assert len({uuid7() for _ in range(1000)}) == 1000
 {%- endif %}

@@ -5,17 +5,36 @@ Revises:
 Create Date: 2026-01-01 00:00:00
 
 """
+{%- set m = cookiecutter | relational %}
 
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import mysql
 
 # revision identifiers, used by Alembic.
 revision: str = "0001"
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+def timestamp() -> sa.types.TypeEngine:
+    return sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+
+
+def uuid_type() -> sa.types.TypeEngine:
+    # CHAR(32) on MySQL and MariaDB alike (MariaDB 10.7+ would otherwise get its native UUID type).
+    return sa.Uuid().with_variant(sa.Uuid(native_uuid=False), "mysql", "mariadb")
+
+
+def row_id() -> sa.types.TypeEngine:
+{%- if m.id_kind == "uuid" %}
+    return uuid_type()
+{%- else %}
+    return sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+{%- endif %}
 
 
 def upgrade() -> None:
@@ -25,55 +44,124 @@ def upgrade() -> None:
         sa.Column("email", sa.String(length=320), nullable=False),
         sa.Column("password_hash", sa.String(length=255), nullable=False),
         sa.Column("is_active", sa.Boolean(), server_default=sa.true(), nullable=False),
-        sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
-        ),
+        sa.Column("created_at", timestamp(), server_default=sa.func.now(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
     )
-{%- set sa_types = {"string": "String", "text": "Text", "integer": "Integer", "boolean": "Boolean"} %}
-{%- for e in cookiecutter.entities %}
+{%- set sa_types = {"text": "sa.Text()", "integer": "sa.Integer()", "boolean": "sa.Boolean()", "date": "sa.Date()", "datetime": "timestamp()", "uuid": "uuid_type()", "json": "sa.JSON()"} %}
+{%- for e in m.ordered %}
     op.create_table(
         "{{ e.table }}",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", row_id(), nullable=False),
         sa.Column("owner_id", sa.Integer(), nullable=False),
 {%- for f in e.fields %}
-{%- set col_type = "sa.String(length=%d)" % f.get("max_length", 255) if f.type == "string" else "sa.%s()" % sa_types[f.type] %}
-        sa.Column("{{ f.name }}", {{ col_type }}, nullable={{ "False" if f.required else "True" }}),
+{%- if f.type == "string" %}
+{%- set col_type = "sa.String(length=%d)" % f.max_length %}
+{%- elif f.type == "enum" %}
+{%- set col_type = "sa.String(length=%d)" % f.length %}
+{%- elif f.type == "decimal" %}
+{%- set col_type = "sa.Numeric(precision=%d, scale=%d)" % (f.precision, f.scale) %}
+{%- else %}
+{%- set col_type = sa_types[f.type] %}
+{%- endif %}
+{%- set line = '        sa.Column("%s", %s, nullable=%s),' % (f.name, col_type, "False" if f.required else "True") %}
+{%- if line | length <= 100 %}
+{{ line }}
+{%- else %}
+        sa.Column(
+            "{{ f.name }}", {{ col_type }}, nullable={{ "False" if f.required else "True" }}
+        ),
+{%- endif %}
 {%- endfor %}
-        sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
-        ),
-        sa.Column(
-            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
-        ),
+{%- for r in e.many_to_one %}
+        sa.Column("{{ r.column }}", row_id(), nullable={{ "True" if r.nullable else "False" }}),
+{%- endfor %}
+        sa.Column("created_at", timestamp(), server_default=sa.func.now(), nullable=False),
+        sa.Column("updated_at", timestamp(), server_default=sa.func.now(), nullable=False),
         sa.ForeignKeyConstraint(
             ["owner_id"],
             ["users.id"],
-            name=op.f("fk_{{ e.table }}_owner_id_users"),
+            name=op.f("{{ e.owner_fk }}"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_{{ e.table }}")),
+{%- for r in e.many_to_one %}
+        sa.ForeignKeyConstraint(
+            ["{{ r.column }}"],
+            ["{{ r.target_table }}.id"],
+            name=op.f("{{ r.fk_name }}"),
+            ondelete="{{ r.on_delete_sql }}",
+        ),
+{%- endfor %}
+        sa.PrimaryKeyConstraint("id", name=op.f("{{ e.pk_name }}")),
 {%- for f in e.fields | selectattr("unique") %}
         sa.UniqueConstraint(
             "owner_id",
             "{{ f.name }}",
-            name=op.f("uq_{{ e.table }}_owner_id_{{ f.name }}"),
+            name=op.f("{{ f.unique_name }}"),
         ),
 {%- endfor %}
     )
     op.create_index(
-        op.f("ix_{{ e.table }}_owner_id"),
+        op.f("{{ e.owner_index }}"),
         "{{ e.table }}",
         ["owner_id"],
         unique=False,
     )
+{%- for f in e.fields | selectattr("indexed") %}
+    op.create_index(
+        op.f("{{ f.index_name }}"),
+        "{{ e.table }}",
+        ["{{ f.name }}"],
+        unique=False,
+    )
+{%- endfor %}
+{%- for r in e.many_to_one %}
+    op.create_index(
+        op.f("{{ r.index_name }}"),
+        "{{ e.table }}",
+        ["{{ r.column }}"],
+        unique=False,
+    )
+{%- endfor %}
+{%- endfor %}
+{%- for e in m.entities %}
+{%- for r in e.many_to_many %}
+    op.create_table(
+        "{{ r.table }}",
+        sa.Column("{{ r.left }}", row_id(), nullable=False),
+        sa.Column("{{ r.right }}", row_id(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["{{ r.left }}"],
+            ["{{ e.table }}.id"],
+            name=op.f("{{ r.left_fk }}"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["{{ r.right }}"],
+            ["{{ r.target_table }}.id"],
+            name=op.f("{{ r.right_fk }}"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("{{ r.left }}", "{{ r.right }}", name=op.f("{{ r.pk_name }}")),
+    )
+    op.create_index(
+        op.f("{{ r.right_index }}"),
+        "{{ r.table }}",
+        ["{{ r.right }}"],
+        unique=False,
+    )
+{%- endfor %}
 {%- endfor %}
 
 
 def downgrade() -> None:
-{%- for e in cookiecutter.entities | reverse %}
-    op.drop_index(op.f("ix_{{ e.table }}_owner_id"), table_name="{{ e.table }}")
+    # Dropping a table drops its indexes (MySQL refuses to drop an index a foreign key still uses).
+{%- for e in m.ordered | reverse %}
+{%- for r in e.many_to_many | reverse %}
+    op.drop_table("{{ r.table }}")
+{%- endfor %}
+{%- endfor %}
+{%- for e in m.ordered | reverse %}
     op.drop_table("{{ e.table }}")
 {%- endfor %}
     op.drop_table("users")

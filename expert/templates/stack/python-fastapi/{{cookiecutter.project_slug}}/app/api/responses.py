@@ -22,3 +22,20 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorMessage, "description": "Conflict"}
 }
+{%- if cookiecutter.decisions.get("rate_limiting") in ["app-level", "redis"] %}
+TOO_MANY_REQUESTS: dict[int | str, dict[str, Any]] = {
+    429: {
+        "model": ErrorMessage,
+        "description": "Too many requests",
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds to wait before retrying",
+                "schema": {"type": "integer"},
+            }
+        },
+    }
+}
+{%- else %}
+# Rate limiting is not done by the application (see docs/architecture.md).
+TOO_MANY_REQUESTS: dict[int | str, dict[str, Any]] = {}
+{%- endif %}

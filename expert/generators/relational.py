@@ -1,0 +1,390 @@
+"""The relational view of the domain model, shared by the python-fastapi templates, the OpenAPI generator
+and the DDL generator (expert.generators.schema), so that the three can never disagree.
+
+``relational(context)`` takes the stack context (or ``{"cookiecutter": ...}``) and returns, per entity:
+its columns (user fields, ``<relation>_id`` foreign keys), its many-to-many join tables, the fields one
+may filter on (``index: true`` or ``unique: true``, and every foreign key) and sort on, plus sample and
+invalid values the generated tests use. Templates reach it through the ``relational`` Jinja filter.
+
+Conventions (documented in the generated README):
+
+* ``id`` is a UUIDv7 (generated in Python) when the ``id_type`` decision is ``uuid-v7``, else a 64-bit
+  integer sequence (``bigint``; INTEGER on SQLite, where only that type auto-increments).
+* many-to-one ``customer`` -> column ``customer_id`` (NULL allowed unless required), FK ON DELETE per
+  ``on_delete``, indexed, filterable (``?customer_id=``); the referenced row must exist and belong to
+  the same user, else 404.
+* one-to-many is the inverse side of a many-to-one: it adds no column and no endpoint (list the
+  children with the child's ``?<relation>_id=`` filter).
+* many-to-many ``tags`` -> join table ``<entity_snake>_tags`` (composite primary key, both FKs ON DELETE
+  CASCADE), exposed as ``tags_ids`` (a list of ids) in create/update/read.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+INT32_MIN = -2147483648
+INT32_MAX = 2147483647
+MAX_ID = 9007199254740991  # 2**53 - 1: ids stay exact in JavaScript clients and JSON Schema tools
+DEFAULT_MAX_LENGTH = 255
+SAMPLES = 8  # sample values per field (the generated tests use 0-2 for rows, 4-7 for parents)
+ON_DELETE_SQL = {"cascade": "CASCADE", "restrict": "RESTRICT", "set-null": "SET NULL"}
+#: field types one can sort on (PostgreSQL's json type has no ordering)
+UNSORTABLE = {"json"}
+#: field types one can filter on by equality
+UNFILTERABLE = {"json"}
+
+
+def _cookiecutter(context: Mapping[str, Any]) -> Mapping[str, Any]:
+    inner = context.get("cookiecutter")
+    return inner if isinstance(inner, Mapping) else context
+
+
+def id_kind(context: Mapping[str, Any]) -> str:
+    """``uuid`` when the id_type decision is uuid-v7, else ``int`` (bigint; object-id is not generated)."""
+    cc = _cookiecutter(context)
+    decisions = cc.get("decisions") or {}
+    return "uuid" if decisions.get("id_type") == "uuid-v7" else "int"
+
+
+def camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+def snake(name: str) -> str:
+    import re
+
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def title(name: str) -> str:
+    """pydantic's default title for a field or parameter."""
+    return name.title().replace("_", " ").strip()
+
+
+def _num(value: Any) -> Any:
+    """3.0 -> 3 (so 'minimum: 3' and ge=3 read the same everywhere)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def decimal_pattern(precision: int, scale: int, signed: bool = True) -> str:
+    """A regex that accepts exactly the decimals NUMERIC(precision, scale) holds, written as text
+    (without a sign when the field's minimum is 0 or more)."""
+    digits = precision - scale
+    whole = "0" if digits == 0 else (f"(0|[1-9][0-9]{{0,{digits - 1}}})" if digits > 1 else "[0-9]")
+    frac = "" if scale == 0 else rf"(\.[0-9]{{1,{scale}}})?"
+    return f"^{'-?' if signed else ''}{whole}{frac}$"
+
+
+def string_bounds(field: Mapping[str, Any]) -> tuple[int, int | None]:
+    """(min_length, max_length) of a string/text field (min/max count characters)."""
+    low = 1 if field["required"] else 0
+    if "min" in field:
+        low = max(low, math.ceil(field["min"]))
+    high = field.get("max_length") if field["type"] == "string" else None
+    if "max" in field:
+        high = math.floor(field["max"]) if high is None else min(high, math.floor(field["max"]))
+    return low, high
+
+
+def int_bounds(field: Mapping[str, Any]) -> tuple[int, int]:
+    low = max(INT32_MIN, math.ceil(field["min"])) if "min" in field else INT32_MIN
+    high = min(INT32_MAX, math.floor(field["max"])) if "max" in field else INT32_MAX
+    return low, high
+
+
+def _decimal_text(value: Decimal, scale: int) -> str:
+    return f"{value:.{scale}f}"
+
+
+def _samples(field: Mapping[str, Any]) -> list[Any]:
+    """Six valid request values, distinct when the type allows."""
+    ftype, name = field["type"], field["name"]
+    if ftype in ("string", "text"):
+        low, high = string_bounds(field)
+        out = []
+        for i in range(SAMPLES):
+            base = f"{i}-{name}" if ftype == "string" else f"Some {name} text, number {i}."
+            if len(base) < low:
+                base += "x" * (low - len(base))
+            if high is not None:
+                base = base[:high]
+            out.append(base)
+        return out
+    if ftype == "integer":
+        low, high = int_bounds(field)
+        start = 40 if low <= 40 <= high - 5 else low
+        return [min(high, start + i) for i in range(SAMPLES)]
+    if ftype == "decimal":
+        precision, scale = field["precision"], field["scale"]
+        limit = Decimal(10) ** (precision - scale) - Decimal(1).scaleb(-scale)
+        low = max(-limit, Decimal(str(field["min"]))) if "min" in field else -limit
+        high = min(limit, Decimal(str(field["max"]))) if "max" in field else limit
+        step = Decimal(1).scaleb(-scale)
+        start = min(max(Decimal(1), low.quantize(step, rounding="ROUND_CEILING")), high)
+        return [_decimal_text(min(high, start + step * i * 7), scale) for i in range(SAMPLES)]
+    if ftype == "boolean":
+        return [i % 2 == 0 for i in range(SAMPLES)]
+    if ftype == "date":
+        return [f"2024-0{i + 1}-1{i}" for i in range(SAMPLES)]
+    if ftype == "datetime":
+        return [f"2024-0{i + 1}-1{i}T0{i}:30:00Z" for i in range(SAMPLES)]
+    if ftype == "uuid":
+        return [f"00000000-0000-4000-8000-00000000000{i}" for i in range(SAMPLES)]
+    if ftype == "enum":
+        values = field["values"]
+        return [values[i % len(values)] for i in range(SAMPLES)]
+    return [{"n": i, "tags": ["a", str(i)]} for i in range(SAMPLES)]  # json
+
+
+def _changed(field: Mapping[str, Any], samples: list[Any]) -> Any:
+    ftype = field["type"]
+    if ftype in ("string", "text"):
+        low, high = string_bounds(field)
+        value = "changed" + "x" * max(0, low - 7)
+        return value[:high] if high is not None else value
+    if ftype == "boolean":
+        return not samples[0]
+    if ftype == "enum":
+        values = field["values"]
+        return values[1] if len(values) > 1 else values[0]
+    return samples[SAMPLES - 1]
+
+
+def _invalid(field: Mapping[str, Any]) -> list[Any]:
+    """Values that must be refused with 422 (merged into a valid body)."""
+    ftype = field["type"]
+    if ftype in ("string", "text"):
+        low, high = string_bounds(field)
+        out: list[Any] = [12345, "nul\x00byte"]
+        if high is not None:
+            out.append("x" * (high + 1))
+        if low > 0:
+            out.append("")
+        return out
+    if ftype == "integer":
+        low, high = int_bounds(field)
+        return ["12", 1.5, high + 1, low - 1]
+    if ftype == "decimal":
+        precision, scale = field["precision"], field["scale"]
+        out = [12.5, "abc", "1" * (precision - scale + 1)]
+        if scale:
+            out.append("0." + "1" * (scale + 1))
+        if "min" in field:
+            out.append(_decimal_text(Decimal(str(field["min"])) - 1, scale))
+        if "max" in field:
+            out.append(_decimal_text(Decimal(str(field["max"])) + 1, scale))
+        return out
+    if ftype == "boolean":
+        return ["yes", 1]
+    if ftype == "date":
+        return ["2024-02-30", "yesterday", 20240101]
+    if ftype == "datetime":
+        return ["2024-01-01T25:00:00Z", "now", 1700000000]
+    if ftype == "uuid":
+        return ["not-a-uuid", 42]
+    if ftype == "enum":
+        return ["not-a-value", 1]
+    return []  # json: any JSON value is valid
+
+
+def _field(field: Mapping[str, Any], table: str) -> dict[str, Any]:
+    field = {"unique": False, "index": False, **field}
+    for key in ("min", "max", "default", "max_length", "precision", "scale"):
+        value = field.get(key)
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, int):
+            field[key] = int(value)  # ruamel's ScalarInt is not plain data
+        elif isinstance(value, float):
+            field[key] = float(value)
+        elif isinstance(value, str):
+            field[key] = str(value)
+    if field["type"] == "string":
+        field.setdefault("max_length", DEFAULT_MAX_LENGTH)
+    ftype, name, required = field["type"], field["name"], field["required"]
+    out: dict[str, Any] = dict(field)
+    out["title"] = title(name)
+    out["nullable"] = not required
+    out["filterable"] = (field["index"] or field["unique"]) and ftype not in UNFILTERABLE
+    out["sortable"] = ftype not in UNSORTABLE
+    out["indexed"] = field["index"] and not field["unique"]
+    out["index_name"] = f"ix_{table}_{name}"
+    out["unique_name"] = f"uq_{table}_owner_id_{name}"
+    if ftype == "enum":
+        out["length"] = max(len(v) for v in field["values"])
+    if ftype in ("string", "text"):
+        out["min_length"], out["max_length_eff"] = string_bounds(field)
+    if ftype == "integer":
+        out["ge"], out["le"] = int_bounds(field)
+    if ftype == "decimal":
+        # JSON Schema cannot bound a decimal written as text: the pattern drops the sign when min >= 0
+        # (the common case: amounts, prices); other bounds are checked by the app only (422).
+        out["pattern"] = decimal_pattern(field["precision"], field["scale"], signed=not ("min" in field and field["min"] >= 0))
+        out["dmin"] = _num(field["min"]) if "min" in field else None
+        out["dmax"] = _num(field["max"]) if "max" in field else None
+    if "default" in field:
+        default = field["default"]
+        if ftype == "decimal":
+            default = _decimal_text(Decimal(str(default)), field["scale"])
+        out["default_value"] = default
+        out["has_default"] = True
+    else:
+        out["has_default"] = False
+    samples = _samples(field)
+    out["samples"] = samples
+    out["changed"] = _changed(field, samples)
+    out["invalid"] = _invalid(field)
+    return out
+
+
+def _creation_order(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Entities in an order where every many-to-one target comes first (PostgreSQL and MySQL check a
+    foreign key's table at CREATE TABLE). A cycle between different entities keeps declaration order."""
+    done: list[dict[str, Any]] = []
+    names: set[str] = set()
+    pending = list(entities)
+    while pending:
+        ready = [e for e in pending if all(r["target"] in names or r["target"] == e["name"] for r in e["many_to_one"])]
+        if not ready:
+            ready = pending[:1]
+        for e in ready:
+            done.append(e)
+            names.add(e["name"])
+            pending.remove(e)
+    return done
+
+
+def relational(context: Mapping[str, Any]) -> dict[str, Any]:
+    """The relational view of the context's entities (see the module docstring)."""
+    cc = _cookiecutter(context)
+    kind = id_kind(cc)
+    entities = list(cc.get("entities") or [])
+    by_name = {e["name"]: e for e in entities}
+    restricted = {
+        r["target"] for e in entities for r in e.get("relations") or [] if r["kind"] == "many-to-one" and r["on_delete"] == "restrict"
+    }
+    referenced_by: dict[str, list[dict[str, Any]]] = {e["name"]: [] for e in entities}
+    out = []
+    for e in entities:
+        e = {"snake": snake(e["name"]), **e}
+        table = e["table"]
+        fields = [_field(f, table) for f in e["fields"]]
+        many_to_one, many_to_many, one_to_many = [], [], []
+        for r in e.get("relations") or []:
+            target = {"snake": snake(by_name[r["target"]]["name"]), **by_name[r["target"]]}
+            if r["kind"] == "many-to-one":
+                column = f"{r['name']}_id"
+                rel = {
+                    "name": r["name"],
+                    "column": column,
+                    "title": title(column),
+                    "target": target["name"],
+                    "target_table": target["table"],
+                    "target_plural": target["plural"],
+                    "required": r["required"],
+                    "nullable": not r["required"],
+                    "on_delete": r["on_delete"],
+                    "on_delete_sql": ON_DELETE_SQL[r["on_delete"]],
+                    "fk_name": f"fk_{table}_{column}_{target['table']}",
+                    "index_name": f"ix_{table}_{column}",
+                }
+                many_to_one.append(rel)
+                referenced_by[target["name"]].append({"entity": e["name"], **rel})
+            elif r["kind"] == "many-to-many":
+                left = f"{e['snake']}_id"
+                right = f"{target['snake']}_id"
+                if right == left:
+                    right = f"related_{right}"
+                join = f"{e['snake']}_{r['name']}"
+                many_to_many.append(
+                    {
+                        "name": r["name"],
+                        "field": f"{r['name']}_ids",
+                        "title": title(f"{r['name']}_ids"),
+                        "table": join,
+                        "left": left,
+                        "right": right,
+                        "target": target["name"],
+                        "target_table": target["table"],
+                        "pk_name": f"pk_{join}",
+                        "left_fk": f"fk_{join}_{left}_{table}",
+                        "right_fk": f"fk_{join}_{right}_{target['table']}",
+                        "right_index": f"ix_{join}_{right}",
+                        "table_var": f"{join}_table",
+                    }
+                )
+            else:
+                one_to_many.append({"name": r["name"], "target": target["name"], "target_table": target["table"]})
+        filters: list[dict[str, Any]] = [
+            {"name": f["name"], "title": f["title"], "field": f, "kind": "field"} for f in fields if f["filterable"]
+        ]
+        filters += [{"name": r["column"], "title": r["title"], "field": None, "kind": "id"} for r in many_to_one]
+        sorts = ["id", *(f["name"] for f in fields if f["sortable"]), "created_at", "updated_at"]
+        out.append(
+            {
+                "name": e["name"],
+                "var": e["name"].lower(),
+                "snake": e["snake"],
+                "table": table,
+                "plural": e["plural"],
+                "plural_id": e["plural"].replace("-", "_"),
+                "description": e.get("description", ""),
+                "fields": fields,
+                "many_to_one": many_to_one,
+                "many_to_many": many_to_many,
+                "one_to_many": one_to_many,
+                "filters": filters,
+                "sorts": sorts,
+                "sort_values": [v for s in sorts for v in (s, f"-{s}")],
+                "has_unique": any(f["unique"] for f in fields),
+                "has_refs": bool(many_to_one or many_to_many),
+                "restricted": e["name"] in restricted,
+                "pk_name": f"pk_{table}",
+                "owner_fk": f"fk_{table}_owner_id_users",
+                "owner_index": f"ix_{table}_owner_id",
+            }
+        )
+    for ent in out:
+        ent["referenced_by"] = referenced_by[ent["name"]]
+    test_model = {
+        "id_kind": kind,
+        "entities": [
+            {
+                "name": ent["name"],
+                "url": f"/api/v1/{ent['plural']}",
+                "fields": [
+                    {
+                        k: f[k]
+                        for k in ("name", "type", "required", "unique", "filterable", "has_default", "samples", "changed", "invalid")
+                    }
+                    for f in ent["fields"]
+                ],
+                "many_to_one": [
+                    {k: r[k] for k in ("name", "column", "target", "required", "on_delete")} for r in ent["many_to_one"]
+                ],
+                "many_to_many": [{k: r[k] for k in ("name", "field", "target")} for r in ent["many_to_many"]],
+                "sorts": ent["sort_values"],
+                "filters": [flt["name"] for flt in ent["filters"]],
+            }
+            for ent in out
+        ],
+    }
+    return {
+        "test_model": test_model,
+        "ordered": _creation_order(out),
+        "id_kind": kind,
+        "database": cc.get("database"),
+        "entities": out,
+        "by_name": {ent["name"]: ent for ent in out},
+        "any_unique": any(ent["has_unique"] for ent in out),
+        "any_refs": any(ent["has_refs"] for ent in out),
+        "any_restricted": any(ent["restricted"] for ent in out),
+        "any_m2m": any(ent["many_to_many"] for ent in out),
+        "types": sorted({f["type"] for ent in out for f in ent["fields"]}),
+    }

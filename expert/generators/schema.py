@@ -1,0 +1,224 @@
+"""``db/schema.sql`` and ``docs/er.md`` of a generated project, computed from the domain model.
+
+``build_schema_sql(context)`` compiles, with SQLAlchemy's ``CreateTable``/``CreateIndex`` for the
+context's database (postgresql, mysql or sqlite), the same schema the generated Alembic migration
+creates: users, every entity (id, owner_id, fields, ``<relation>_id`` foreign keys, timestamps,
+per-owner unique constraints, indexes) and the many-to-many join tables. The text is byte-deterministic.
+tests/test_schema.py checks it against the migration on real databases.
+
+``build_er_diagram(context)`` writes a Mermaid ``erDiagram`` of the same tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from expert.generators.relational import relational
+
+__all__ = ["build_er_diagram", "build_schema_sql", "schema_metadata"]
+
+DIALECTS = ("postgresql", "mysql", "sqlite")
+
+
+def _dialect(database: str):  # type: ignore[no-untyped-def]
+    from sqlalchemy.dialects import mysql, postgresql, sqlite
+
+    return {"postgresql": postgresql.dialect(), "mysql": mysql.dialect(), "sqlite": sqlite.dialect()}[database]
+
+
+def schema_metadata(context: Mapping[str, Any]):  # type: ignore[no-untyped-def]
+    """A SQLAlchemy MetaData equal to what the generated migration creates (same names, types, order)."""
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import mysql
+
+    model = relational(context)
+
+    def timestamp() -> sa.types.TypeEngine:
+        return sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+
+    def uuid_type() -> sa.types.TypeEngine:
+        # CHAR(32) on MySQL and MariaDB alike (MariaDB 10.7+ would otherwise get its native UUID type)
+        return sa.Uuid().with_variant(sa.Uuid(native_uuid=False), "mysql", "mariadb")
+
+    def row_id() -> sa.types.TypeEngine:
+        if model["id_kind"] == "uuid":
+            return uuid_type()
+        return sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+    def column_type(field: Mapping[str, Any]) -> sa.types.TypeEngine:
+        ftype = field["type"]
+        if ftype == "string":
+            return sa.String(length=field["max_length"])
+        if ftype == "enum":
+            return sa.String(length=field["length"])
+        if ftype == "decimal":
+            return sa.Numeric(precision=field["precision"], scale=field["scale"])
+        return {
+            "text": sa.Text,
+            "integer": sa.Integer,
+            "boolean": sa.Boolean,
+            "date": sa.Date,
+            "datetime": timestamp,
+            "uuid": uuid_type,
+            "json": sa.JSON,
+        }[ftype]()
+
+    metadata = sa.MetaData()
+    sa.Table(
+        "users",
+        metadata,
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column("password_hash", sa.String(length=255), nullable=False),
+        sa.Column("is_active", sa.Boolean(), server_default=sa.true(), nullable=False),
+        sa.Column("created_at", timestamp(), server_default=sa.func.now(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_users"),
+        sa.UniqueConstraint("email", name="uq_users_email"),
+    )
+    for e in model["ordered"]:
+        items: list[Any] = [
+            sa.Column("id", row_id(), nullable=False, autoincrement=model["id_kind"] == "int"),
+            sa.Column("owner_id", sa.Integer(), nullable=False),
+        ]
+        items += [sa.Column(f["name"], column_type(f), nullable=not f["required"]) for f in e["fields"]]
+        items += [sa.Column(r["column"], row_id(), nullable=r["nullable"]) for r in e["many_to_one"]]
+        items += [
+            sa.Column("created_at", timestamp(), server_default=sa.func.now(), nullable=False),
+            sa.Column("updated_at", timestamp(), server_default=sa.func.now(), nullable=False),
+            sa.ForeignKeyConstraint(["owner_id"], ["users.id"], name=e["owner_fk"], ondelete="CASCADE"),
+        ]
+        items += [
+            sa.ForeignKeyConstraint([r["column"]], [f"{r['target_table']}.id"], name=r["fk_name"], ondelete=r["on_delete_sql"])
+            for r in e["many_to_one"]
+        ]
+        items.append(sa.PrimaryKeyConstraint("id", name=e["pk_name"]))
+        items += [sa.UniqueConstraint("owner_id", f["name"], name=f["unique_name"]) for f in e["fields"] if f["unique"]]
+        table = sa.Table(e["table"], metadata, *items)
+        sa.Index(e["owner_index"], table.c.owner_id)
+        for f in e["fields"]:
+            if f["indexed"]:
+                sa.Index(f["index_name"], table.c[f["name"]])
+        for r in e["many_to_one"]:
+            sa.Index(r["index_name"], table.c[r["column"]])
+    for e in model["ordered"]:
+        for r in e["many_to_many"]:
+            join = sa.Table(
+                r["table"],
+                metadata,
+                sa.Column(r["left"], row_id(), nullable=False, autoincrement=False),
+                sa.Column(r["right"], row_id(), nullable=False, autoincrement=False),
+                sa.ForeignKeyConstraint([r["left"]], [f"{e['table']}.id"], name=r["left_fk"], ondelete="CASCADE"),
+                sa.ForeignKeyConstraint([r["right"]], [f"{r['target_table']}.id"], name=r["right_fk"], ondelete="CASCADE"),
+                sa.PrimaryKeyConstraint(r["left"], r["right"], name=r["pk_name"]),
+            )
+            sa.Index(r["right_index"], join.c[r["right"]])
+    return metadata
+
+
+def build_schema_sql(context: Mapping[str, Any]) -> str:
+    """The DDL of the whole schema for the context's database, one statement per paragraph."""
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    cc = context.get("cookiecutter") if isinstance(context.get("cookiecutter"), Mapping) else context
+    database = str(cc.get("database"))  # type: ignore[union-attr]
+    if database not in DIALECTS:
+        raise ValueError(f"db/schema.sql: no SQL dialect for database {database!r} (supported: {', '.join(DIALECTS)})")
+    dialect = _dialect(database)
+    metadata = schema_metadata(context)
+    label = {"postgresql": "PostgreSQL", "mysql": "MySQL / MariaDB", "sqlite": "SQLite"}[database]
+    lines = [
+        f"-- Schema of {' '.join(str(cc.get('project_name', '')).split())} for {label}, generated by backend-expert from the domain model.",  # type: ignore[union-attr]
+        "-- The Alembic migration (alembic/versions/0001_initial.py) creates the same tables; prefer it",
+        "-- (`alembic upgrade head`) so that later migrations apply. This file is for review and tooling.",
+        "",
+    ]
+    if database == "sqlite":
+        lines += ["PRAGMA foreign_keys = ON;", ""]
+    # creation order: users, entities with many-to-one targets first, join tables (as the migration)
+    for table in metadata.tables.values():
+        ddl = _tidy(str(CreateTable(table).compile(dialect=dialect)))
+        if database == "mysql":
+            ddl += " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
+        lines += [ddl + ";", ""]
+        for index in sorted(table.indexes, key=lambda i: i.name or ""):
+            lines += [_tidy(str(CreateIndex(index).compile(dialect=dialect))) + ";", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _tidy(ddl: str) -> str:
+    """SQLAlchemy's DDL with spaces for tabs and no trailing blanks."""
+    return "\n".join(line.rstrip().replace("\t", "    ") for line in ddl.strip().splitlines())
+
+
+def _mermaid_type(field: Mapping[str, Any]) -> str:
+    ftype = field["type"]
+    if ftype == "string":
+        return f"varchar{field['max_length']}"
+    if ftype == "decimal":
+        return f"decimal{field['precision']}_{field['scale']}"
+    return ftype
+
+
+def build_er_diagram(context: Mapping[str, Any]) -> str:
+    """docs/er.md: the entities, their columns and relations as a Mermaid erDiagram."""
+    model = relational(context)
+    id_type = "uuid" if model["id_kind"] == "uuid" else "bigint"
+    out = [
+        "# Entity-relationship diagram",
+        "",
+        "Generated by backend-expert from the domain model (`entities:` in `.backend-expert.yml`). Every entity",
+        "belongs to the user who created it (`owner_id`); `db/schema.sql` holds the same tables as SQL.",
+        "",
+        "```mermaid",
+        "erDiagram",
+        "    users {",
+        "        integer id PK",
+        "        varchar320 email UK",
+        "        boolean is_active",
+        "        datetime created_at",
+        "    }",
+    ]
+    for e in model["entities"]:
+        out.append(f"    {e['table']} {{")
+        out.append(f"        {id_type} id PK")
+        out.append("        integer owner_id FK")
+        for f in e["fields"]:
+            keys = "UK" if f["unique"] else ""
+            note = "" if f["required"] else "nullable"
+            line = f"        {_mermaid_type(f)} {f['name']}"
+            if keys:
+                line += f" {keys}"
+            if note:
+                line += f' "{note}"'
+            out.append(line)
+        for r in e["many_to_one"]:
+            note = f"on delete {r['on_delete']}" + ("" if r["required"] else ", nullable")
+            out.append(f'        {id_type} {r["column"]} FK "{note}"')
+        out.append("        datetime created_at")
+        out.append("        datetime updated_at")
+        out.append("    }")
+    for e in model["entities"]:
+        for r in e["many_to_many"]:
+            out.append(f"    {r['table']} {{")
+            out.append(f"        {id_type} {r['left']} PK, FK")
+            out.append(f"        {id_type} {r['right']} PK, FK")
+            out.append("    }")
+    for e in model["entities"]:
+        out.append(f'    users ||--o{{ {e["table"]} : "owns"')
+    for e in model["entities"]:
+        for r in e["many_to_one"]:
+            left = "||" if r["required"] else "|o"
+            out.append(f'    {r["target_table"]} {left}--o{{ {e["table"]} : "{r["name"]}"')
+        for r in e["many_to_many"]:
+            out.append(f'    {e["table"]} ||--o{{ {r["table"]} : "{r["name"]}"')
+            out.append(f'    {r["target_table"]} ||--o{{ {r["table"]} : "{r["name"]}"')
+    out.append("```")
+    notes = []
+    for e in model["entities"]:
+        for r in e["one_to_many"]:
+            notes.append(f"- `{e['name']}.{r['name']}` (one-to-many to {r['target']}): the inverse side of a many-to-one on "
+                         f"{r['target']}; no column of its own (list them with `GET /api/v1/...?<relation>_id=`).")
+    if notes:
+        out += ["", "## One-to-many relations", "", *notes]
+    return "\n".join(out) + "\n"
