@@ -18,6 +18,15 @@ from expert.yamlio import YamlError, line_of, load_yaml, load_yaml_fast, plain
 
 RULES_DIR = Path(__file__).parent / "rules"
 DOMAINS = ("api", "database", "auth-security", "architecture", "performance", "testing", "devops")
+DOMAIN_TITLES: dict[str, dict[str, str]] = {
+    "api": {"en": "API", "fr": "API"},
+    "database": {"en": "Database", "fr": "Base de données"},
+    "auth-security": {"en": "Auth & security", "fr": "Authentification et sécurité"},
+    "architecture": {"en": "Architecture", "fr": "Architecture"},
+    "performance": {"en": "Performance", "fr": "Performance"},
+    "testing": {"en": "Testing", "fr": "Tests"},
+    "devops": {"en": "DevOps", "fr": "DevOps"},
+}
 LANGS = ("en", "fr")
 QUESTION_TYPES = ("choice", "multi", "bool", "text")
 TESTS = ("in", "not", "not_in", "contains")

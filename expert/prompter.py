@@ -13,17 +13,8 @@ import click
 
 from expert.consult import Why
 from expert.explain import show, tr, why_lines
-from expert.knowledge import KnowledgeBase, Question
+from expert.knowledge import DOMAIN_TITLES, KnowledgeBase, Question
 
-DOMAIN_TITLES = {
-    "api": {"en": "API", "fr": "API"},
-    "database": {"en": "Database", "fr": "Base de données"},
-    "auth-security": {"en": "Auth & security", "fr": "Authentification et sécurité"},
-    "architecture": {"en": "Architecture", "fr": "Architecture"},
-    "performance": {"en": "Performance", "fr": "Performance"},
-    "testing": {"en": "Testing", "fr": "Tests"},
-    "devops": {"en": "DevOps", "fr": "DevOps"},
-}
 WORDS = {
     "why": {"en": "why is this asked?", "fr": "pourquoi cette question ?"},
     "yes": {"en": "yes", "fr": "oui"},

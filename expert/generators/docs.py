@@ -9,7 +9,7 @@ import jinja2
 
 from expert.consult import Consultation
 from expert.explain import reason, show, tr
-from expert.knowledge import DOMAINS, KnowledgeBase
+from expert.knowledge import DOMAIN_TITLES, DOMAINS, KnowledgeBase
 from expert.render import TEMPLATES_DIR
 from expert.render_filters import FILTERS
 
@@ -44,15 +44,6 @@ TEXTS: dict[str, dict[str, str]] = {
                            "d'abord, la scalabilité, la maintenabilité, la performance (mesurer avant d'optimiser).",
         "pinned": "votre choix",
     },
-}
-DOMAIN_TITLES = {
-    "api": {"en": "API", "fr": "API"},
-    "database": {"en": "Database", "fr": "Base de données"},
-    "auth-security": {"en": "Authentication and security", "fr": "Authentification et sécurité"},
-    "architecture": {"en": "Architecture", "fr": "Architecture"},
-    "performance": {"en": "Performance", "fr": "Performance"},
-    "testing": {"en": "Testing", "fr": "Tests"},
-    "devops": {"en": "DevOps", "fr": "DevOps"},
 }
 
 
