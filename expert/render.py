@@ -16,8 +16,6 @@ from cookiecutter.exceptions import CookiecutterException
 from cookiecutter.generate import generate_files
 from jinja2 import TemplateError
 
-from expert.yamlio import load_yaml, plain
-
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 EXTENSIONS = ["expert.render_filters.EscapeExtension"]
 
@@ -49,25 +47,7 @@ def render_layer(layer: str, context: Mapping[str, Any], out_dir: Path) -> Path:
         )
     except (CookiecutterException, TemplateError) as exc:
         raise RenderError(f"template layer {layer} failed to render: {exc}") from None
-    copy_conditional_files(layer_dir, cc, Path(root))
     return Path(root)
-
-
-def copy_conditional_files(layer_dir: Path, context: Mapping[str, Any], root: Path) -> None:
-    """Copy the layer.yml ``files:`` entries whose ``when`` holds (equality on context keys), verbatim.
-
-    Cookiecutter renders every file of a template; files that only some configurations need (a database's
-    init script) live outside the cookiecutter tree and are listed with their condition."""
-    spec_path = layer_dir / "layer.yml"
-    if not spec_path.is_file():
-        return
-    spec = plain(load_yaml(spec_path)) or {}
-    for entry in spec.get("files") or []:
-        if all(context.get(k) == v for k, v in (entry.get("when") or {}).items()):
-            target = root / entry["path"]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(layer_dir / entry["source"], target)
-            target.chmod(0o755 if target.suffix == ".sh" else 0o644)
 
 
 def render_layers(layers: list[tuple[str, Mapping[str, Any]]], dest_root: Path) -> None:

@@ -194,3 +194,15 @@ def test_every_agent_lands_in_the_generated_docs(tmp_path, kb):
     architecture = (tmp_path / "out" / "docs" / "architecture.md").read_text()
     for key in ("language", "framework", "database", "auth", "ci", "deploy"):
         assert f"(`{key}`)" in architecture
+
+
+@pytest.mark.parametrize("database,script", [("postgresql", "docker/postgresql/10-app-role.sh"),
+                                             ("mysql", "docker/mysql/10-app-user.sh"), ("sqlite", None)])
+def test_compose_gets_the_least_privilege_init_script_of_its_database_only(tmp_path, database, script):
+    dest = tmp_path / "out"
+    assert new(dest, "--set", f"database={database}").exit_code == 0
+    found = sorted(str(p.relative_to(dest)) for p in (dest / "docker").rglob("*") if p.is_file()) if (dest / "docker").exists() else []
+    assert found == ([script] if script else [])
+    if script:
+        assert (dest / script).stat().st_mode & 0o111  # the image's entrypoint may execute it
+        assert "APP_DB_USER" in (dest / "docker-compose.yml").read_text()
