@@ -15,8 +15,6 @@ from typing import Any
 from expert.engine import Engine, EngineRule, Firing, Premise
 from expert.knowledge import KnowledgeBase, Question, Rule, Text
 
-SOURCES = ("answer", "pin", "implied", "default", "rule")
-
 
 @dataclass
 class Fact:

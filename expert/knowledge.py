@@ -446,6 +446,11 @@ def lint(kb: KnowledgeBase) -> list[str]:
             for key, other in implied.items():
                 if key not in kb.decisions or other not in kb.decisions[key].values:
                     errors.append(f"decisions.yml: {dk.key}={value} implies {key}={other}, which is not a known decision value")
+    for dk in kb.decisions.values():
+        errors += [f"decisions.yml: {dk.key}: value {v!r} is not lower-case kebab-case" for v in dk.values if not VALUE_RE.match(v)]
+    for q in kb.questions.values():
+        errors += [f"{q.where}: question {q.id!r}: choice {c.value!r} is not lower-case kebab-case"
+                   for c in q.choices if not VALUE_RE.match(c.value)]
     for r in kb.rules:
         for key, value in r.then.items():
             if key not in kb.decisions:

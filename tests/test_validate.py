@@ -439,13 +439,14 @@ def _context(database: str, cache: str = "none", broker: str = "none") -> dict:
     ],
 )
 def test_generated_container_ci_and_adr_layers_validate(tmp_path: Path, database: str, cache: str, broker: str) -> None:
-    from expert.generators.adr import write_adrs
+    from expert.generators.adr import adr_documents
     from expert.render import render_layers
 
     context = _context(database, cache, broker)
     dest = tmp_path / "project"
     render_layers([(layer, context) for layer in ("container/docker", "ci/github-actions", "docs/adr")], dest)
-    write_adrs(context["adrs"], dest / "docs" / "adr")
+    for rel, text in adr_documents(context["adrs"]).items():
+        (dest / rel).write_text(text, encoding="utf-8")
     results = validate_tree(dest) + fast_checks(dest)
     assert not [r for r in results if r.status == FAIL], [str(r) for r in results]
     validators = {r.validator for r in results}
@@ -463,15 +464,15 @@ def test_generated_container_ci_and_adr_layers_validate(tmp_path: Path, database
     assert "(0001-use-fastapi.md)" in index and "Use FastAPI \\|" in index
 
 
-def test_write_adrs_refuses_unsafe_slugs_and_duplicates(tmp_path: Path) -> None:
-    from expert.generators.adr import write_adrs
+def test_adr_documents_refuse_unsafe_slugs_and_duplicates() -> None:
+    from expert.generators.adr import adr_documents
 
     adr = _context("sqlite")["adrs"][0]
     with pytest.raises(ValueError):
-        write_adrs([{**adr, "slug": "../escape"}], tmp_path)
+        adr_documents([{**adr, "slug": "../escape"}])
     with pytest.raises(ValueError):
-        write_adrs([adr, {**adr, "slug": "other"}], tmp_path)
-    assert not list(tmp_path.iterdir())
-    first = write_adrs([adr], tmp_path / "a")[0].read_bytes()
-    second = write_adrs([adr], tmp_path / "b")[0].read_bytes()
+        adr_documents([adr, {**adr, "slug": "other"}])
+    first = adr_documents([adr])
+    second = adr_documents([adr])
+    assert list(first) == ["docs/adr/0001-use-fastapi.md"]
     assert first == second

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -85,25 +84,14 @@ def render_adr(adr: Mapping[str, Any]) -> str:
     return template.render(number=f"{adr['number']:04d}", adr=_normalised(adr))
 
 
-def write_adrs(adrs: Iterable[Mapping[str, Any]], dest_dir: Path) -> list[Path]:
-    """Write ``NNNN-<slug>.md`` for each ADR into ``dest_dir`` (created if needed); return the paths.
+def adr_documents(adrs: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """``{"docs/adr/NNNN-<slug>.md": text}`` for every ADR, in number order, for the project writer.
 
-    Refuses duplicate numbers or file names and existing files, so nothing is silently overwritten.
-    Output is deterministic: same ADRs, same bytes (UTF-8, LF line endings).
-    """
+    Refuses duplicate numbers or file names (ValueError) before rendering anything. Deterministic:
+    same ADRs, same text."""
     records = sorted(adrs, key=lambda adr: adr["number"])
     names = [adr_filename(adr) for adr in records]
     numbers = [adr["number"] for adr in records]
-    if len(set(numbers)) != len(numbers):
-        raise ValueError(f"duplicate ADR numbers in {numbers}")
-    texts = [render_adr(adr) for adr in records]  # render all before writing any
-    dest_dir = Path(dest_dir)
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in zip(names, texts, strict=True):
-        path = dest_dir / name
-        if path.exists():
-            raise FileExistsError(f"{path} already exists")
-        path.write_bytes(text.encode("utf-8"))
-        written.append(path)
-    return written
+    if len(set(numbers)) != len(numbers) or len(set(names)) != len(names):
+        raise ValueError(f"duplicate ADR numbers or names in {names}")
+    return {f"docs/adr/{name}": render_adr(adr) for name, adr in zip(names, records, strict=True)}

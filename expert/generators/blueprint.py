@@ -85,7 +85,7 @@ def build_blueprint(
         "db/schema.sql": schema.build_schema_sql(stack_context),
         "docs/er.md": schema.build_er_diagram(stack_context),
         ANSWERS_FILE: saved_answers(project, result, kb, entities),
-        **{f"docs/adr/{adr.adr_filename(a)}": adr.render_adr(a) for a in adrs},
+        **adr.adr_documents(adrs),
         **build_docs(project, result, kb, lang, [layer_spec(name) for name, _ in layers]),
     }
     return Blueprint(project, layers, documents, skipped)

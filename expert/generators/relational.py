@@ -26,6 +26,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from expert.model import snake
+
 INT32_MIN = -2147483648
 INT32_MAX = 2147483647
 MAX_ID = 9007199254740991  # 2**53 - 1: ids stay exact in JavaScript clients and JSON Schema tools
@@ -48,16 +50,6 @@ def id_kind(context: Mapping[str, Any]) -> str:
     cc = _cookiecutter(context)
     decisions = cc.get("decisions") or {}
     return "uuid" if decisions.get("id_type") == "uuid-v7" else "int"
-
-
-def camel(name: str) -> str:
-    return "".join(part.capitalize() for part in name.split("_"))
-
-
-def snake(name: str) -> str:
-    import re
-
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
 def title(name: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from expert.render import TEMPLATES_DIR
@@ -58,7 +57,3 @@ def select_stack(decisions: dict[str, Any]) -> Layer:
                 f"pin one of them, e.g. --set {key}={allowed[0]}"
             )
     return stack
-
-
-def stack_dir(stack: Layer) -> Path:
-    return TEMPLATES_DIR / stack.name
