@@ -1,17 +1,83 @@
-"""Settings read from the environment (and from a `.env` file when present)."""
+"""Settings read from the environment (and from a `.env` file when present).
+
+A setting that is missing or unsafe stops the app at start with one line naming the variable and
+the problem, never its value: a rejected secret or a database URL (with its password) is not echoed.
+"""
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from functools import lru_cache
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+MIN_SECRET_BYTES = 32
+# A Shannon estimate over the characters: token_urlsafe(48) scores about 300 bits, a 64-digit hex
+# secret about 240; a repeated word or a short alphabet scores far below.
+MIN_SECRET_BITS = 128
+# Values published in this project's templates and docs: a secret others have read is no secret.
+EXAMPLE_SECRETS = frozenset(
+    {
+        "change-me-to-a-long-random-string",
+        "test-secret-key-that-is-long-enough-for-hs256",
+        "ci-only-not-a-secret-secret_key",
+    }
+)
+PLACEHOLDER_WORDS = (
+    "change-me",
+    "changeme",
+    "replace-me",
+    "placeholder",
+    "example",
+    "not-a-secret",
+)
+
+
+def secret_problem(value: str) -> str | None:
+    """Why `value` cannot sign tokens (None when it can): short, a known example or placeholder,
+    too little variety, a repeated pattern, or runs of consecutive characters."""
+    if len(value.encode()) < MIN_SECRET_BYTES:
+        return f"must be at least {MIN_SECRET_BYTES} bytes"
+    lowered = value.lower()
+    if lowered in EXAMPLE_SECRETS or any(word in lowered for word in PLACEHOLDER_WORDS):
+        return "is a placeholder or a published example"
+    if estimated_bits(value) < MIN_SECRET_BITS:
+        return "is too predictable (too few distinct characters)"
+    if any(value[period:] == value[:-period] for period in range(1, len(value) // 2 + 1)):
+        return "is too predictable (a repeated pattern)"
+    steps = sum(abs(ord(b) - ord(a)) <= 1 for a, b in zip(value, value[1:], strict=False))
+    if steps * 2 > len(value):
+        return "is too predictable (runs of repeated or consecutive characters)"
+    return None
+
+
+def estimated_bits(value: str) -> float:
+    """Length times the Shannon entropy of the character frequencies (an upper-bound estimate)."""
+    counts = Counter(value)
+    return -sum(n * math.log2(n / len(value)) for n in counts.values())
+
+
+def configuration_error(exc: ValidationError) -> str:
+    """One line naming each bad variable and its problem (the values are never included)."""
+    problems = []
+    for error in exc.errors(include_input=False, include_url=False):
+        name = "_".join(str(part) for part in error["loc"]).upper()
+        if error["type"] == "missing":
+            problems.append(f"{name} is not set")
+        else:
+            problems.append(f"{name} {str(error['msg']).removeprefix('Value error, ')}")
+    return "invalid configuration: " + "; ".join(problems)
 
 
 class DatabaseSettings(BaseSettings):
     """The only setting the migrations need."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    # hide_input_in_errors: no ValidationError, wherever raised, prints DATABASE_URL or SECRET_KEY.
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", hide_input_in_errors=True)
 
 {%- if cookiecutter.database == "sqlite" %}
 
@@ -20,6 +86,16 @@ class DatabaseSettings(BaseSettings):
 
     database_url: str
 {%- endif %}
+
+    @field_validator("database_url")
+    @classmethod
+    def _parsable(cls, value: str) -> str:
+        try:
+            make_url(value)
+        except (ArgumentError, ValueError):
+            message = "is not a valid database URL (dialect+driver://user:password@host/db)"
+            raise ValueError(message) from None
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -36,9 +112,9 @@ class DatabaseSettings(BaseSettings):
 
 
 class Settings(DatabaseSettings):
-    """Application settings: SECRET_KEY is required and has no default."""
+    """Application settings: SECRET_KEY is required, has no default and must be a real secret."""
 
-    secret_key: SecretStr = Field(min_length=32)
+    secret_key: SecretStr
     log_level: str = "INFO"
 {%- if cookiecutter.auth == "jwt" %}
     access_token_expire_minutes: int = Field(default=30, gt=0)
@@ -64,7 +140,22 @@ class Settings(DatabaseSettings):
     cache_ttl_seconds: int = Field(default=60, gt=0)
 {%- endif %}
 
+    @field_validator("secret_key")
+    @classmethod
+    def _real_secret(cls, value: SecretStr) -> SecretStr:
+        problem = secret_problem(value.get_secret_value())
+        if problem:
+            raise ValueError(
+                problem + '; generate one with: python -c "import secrets; '
+                'print(secrets.token_urlsafe(48))"'
+            )
+        return value
+
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()  # type: ignore[call-arg]
+    """The settings; a bad one stops the process with one line (no traceback, no value)."""
+    try:
+        return Settings()  # type: ignore[call-arg]
+    except ValidationError as exc:
+        raise SystemExit(configuration_error(exc)) from None

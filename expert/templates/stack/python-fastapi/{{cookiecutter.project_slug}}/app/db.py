@@ -8,12 +8,21 @@ from typing import Annotated
 from fastapi import Depends
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import get_settings
 
 
 def make_engine(url: str) -> Engine:
+    """The engine of `url`; an unknown dialect stops the process without echoing the URL."""
+    try:
+        return _create_engine(url)
+    except ArgumentError:
+        raise SystemExit("invalid configuration: DATABASE_URL names an unknown database") from None
+
+
+def _create_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
 

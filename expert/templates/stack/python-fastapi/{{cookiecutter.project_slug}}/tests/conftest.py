@@ -4,6 +4,7 @@ WARNING: the tests delete every row of that database; point DATABASE_URL at a th
 """
 
 import os
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,8 +29,9 @@ if not os.environ.get("DATABASE_URL"):
 
 os.environ.setdefault("DATABASE_URL", "sqlite:///./test.db")
 {%- endif %}
-# Settings are read at import time: configure them before importing the app.
-os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-for-hs256")
+# Settings are read at import time: configure them before importing the app. The app refuses a
+# published or guessable SECRET_KEY, so the tests make a random one when none is given.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 {%- if cookiecutter.decisions.get("rate_limiting") in ["app-level", "redis"] %}
 # The suite logs in many times from one address: tests/test_hardening.py enables the limiter.
