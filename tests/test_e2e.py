@@ -53,7 +53,7 @@ def mysql_url() -> str:
         pytest.skip("E2E_MYSQL_URL is not set (a database=mysql sample needs a MySQL/MariaDB server)")
     for prefix in ("mysql://", "mariadb://"):
         if url.startswith(prefix):
-            url = "mysql+pymysql://" + url[len(prefix):]
+            url = "mysql+pymysql://" + url[len(prefix) :]
     return url.rstrip("/")
 
 
@@ -141,13 +141,43 @@ def login(base: str) -> dict[str, str]:
     return {"ST_SESSION": session, "ST_CSRF": data["csrf_token"]}
 
 
+def run_command(project: Path, port: int, bindir: Path) -> list[str]:
+    """The stack's own run command (its layer.yml, as the project's README gives it), on 127.0.0.1:port."""
+    from expert.generators.stack import select_stack
+
+    decisions = yaml.safe_load((project / ".backend-expert.yml").read_text())["decisions"]
+    spec = select_stack(decisions).spec
+    words = spec["commands"]["run"].split()
+    words = ["127.0.0.1" if w == "0.0.0.0" else str(port) if w == str(spec["port"]) else w for w in words]
+    return [str(bindir / words[0]), *words[1:]]
+
+
+def conformance_against_live_app(project: Path, base: str, env: dict[str, str]) -> None:
+    """The cross-stack conformance suite (tests/conformance), unchanged for every stack, against the live app."""
+    suite_env = {
+        **os.environ,
+        "CONFORMANCE_BASE_URL": base,
+        "CONFORMANCE_PROJECT": str(project),
+        "CONFORMANCE_SECRET": env["SECRET_KEY"],
+    }
+    suite = Path(__file__).parent / "conformance"
+    out = run([sys.executable, "-m", "pytest", str(suite), "-q", "-p", "no:cacheprovider"], cwd=suite.parents[1], env=suite_env)
+    assert " passed" in out and " failed" not in out, out[-3000:]
+
+
 def schemathesis_against_live_app(project: Path, py: str, env: dict[str, str]) -> None:
-    """Start the app as its README says and run schemathesis against it with the shipped openapi.yaml."""
+    """Start the app as its README says, run the conformance suite, then schemathesis with the shipped openapi.yaml."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    # the conformance suite simulates many clients through X-Forwarded-For from a trusted local proxy
+    env = {**env, "TRUSTED_PROXIES": "127.0.0.1"}
     server = subprocess.Popen(
-        [py, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        run_command(project, port, Path(py).parent),
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     try:
         for _ in range(100):
@@ -158,10 +188,15 @@ def schemathesis_against_live_app(project: Path, py: str, env: dict[str, str]) -
                 time.sleep(0.1)
         else:
             pytest.fail("the generated app did not start: " + (server.stderr.read().decode() if server.stderr else ""))
+        conformance_against_live_app(project, base, env)
         credentials = login(base)
         schemathesis = str(Path(py).parent / "schemathesis")
-        out = run([schemathesis, "run", "openapi.yaml", "--url", base, "--checks", "all", "--max-time", "60"],
-                  cwd=project, env={**env, **credentials}, timeout=600)
+        out = run(
+            [schemathesis, "run", "openapi.yaml", "--url", base, "--checks", "all", "--max-time", "60"],
+            cwd=project,
+            env={**env, **credentials},
+            timeout=600,
+        )
         assert "No issues found" in out or " passed" in out, out[-3000:]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
