@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from expert.yamlio import YamlError, line_of, load_yaml, load_yaml_fast, plain
+from expert.yamlio import YamlError, line_of, load_yaml, load_yaml_fast, plain, quote
 
 RULES_DIR = Path(__file__).parent / "rules"
 DOMAINS = ("api", "database", "auth-security", "architecture", "performance", "testing", "devops")
@@ -37,6 +37,8 @@ MAX_JOIN_RULES_PER_RULESET = 200
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 VALUE_RE = re.compile(r"^[a-z0-9][a-z0-9.+-]*$")
+AGENT_RE = re.compile(r"^[a-z][a-z0-9-]*/[a-z][a-z0-9-]*$")
+RULE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
 class KnowledgeError(Exception):
@@ -151,7 +153,7 @@ class KnowledgeBase:
         for r in self.rules:
             premises = {k for cond in r.when for k, _ in cond}
             for key in r.then:
-                deps[key] |= premises
+                deps.setdefault(key, set()).update(premises)  # an unknown key is the lint's to report
         return deps
 
     def keys(self) -> list[str]:
@@ -167,6 +169,15 @@ class KnowledgeBase:
 
 # ----------------------------------------------------------------------------- loading
 
+#: what each entry of an agent file may hold (anything else is a typo, refused with its line)
+AGENT_SECTIONS = ("agent", "title", "keywords", "questions", "rules", "conflicts", "warnings", "advice")
+QUESTION_FIELDS = ("id", "type", "prompt", "help", "choices", "default", "when")
+CHOICE_FIELDS = ("value", "label", "keywords")
+RULE_FIELDS = {"decision": ("id", "when", "then", "because", "priority"), "conflict": ("id", "when", "because"),
+               "warning": ("id", "when", "because")}
+#: a rule pack's priorities stay in this range (the built-in rules use 5 to 80)
+MIN_PRIORITY, MAX_PRIORITY = 0, 1000
+
 
 def _text(node: Any, where: str, what: str, required: bool = True) -> Text:
     if node is None and not required:
@@ -178,22 +189,29 @@ def _text(node: Any, where: str, what: str, required: bool = True) -> Text:
     return {lang: str(node[lang]) for lang in LANGS}
 
 
+def _is_value(value: Any) -> bool:
+    """A value a test may compare with: a string or a boolean (what answers and decisions hold)."""
+    return isinstance(value, (str, bool))
+
+
 def _test(raw: Any, where: str) -> Test:
     raw = plain(raw)
     if isinstance(raw, list):
-        return Test("in", tuple(raw))
+        raw = {"in": raw}
     if isinstance(raw, dict):
         if len(raw) != 1 or next(iter(raw)) not in TESTS:
             raise KnowledgeError(f"{where}: a test is a value, a list, or one of {', '.join(TESTS)}")
         op, arg = next(iter(raw.items()))
         if op in ("in", "not_in"):
-            if not isinstance(arg, list) or not arg:
-                raise KnowledgeError(f"{where}: '{op}' needs a non-empty list")
+            if not isinstance(arg, list) or not arg or not all(_is_value(v) for v in arg):
+                raise KnowledgeError(f"{where}: '{op}' needs a non-empty list of strings or booleans")
             return Test(op, tuple(arg))
+        if not _is_value(arg):
+            raise KnowledgeError(f"{where}: '{op}' needs a string or a boolean, not {quote(arg)}")
         return Test(op, (arg,))
-    if isinstance(raw, (str, bool)):
+    if _is_value(raw):
         return Test("eq", (raw,))
-    raise KnowledgeError(f"{where}: a test value must be a string or a boolean, not {raw!r}")
+    raise KnowledgeError(f"{where}: a test value must be a string or a boolean, not {quote(raw)}")
 
 
 def _condition(raw: Any, file: str, node: Any, key: str, required: bool) -> tuple[Condition, ...]:
@@ -203,15 +221,18 @@ def _condition(raw: Any, file: str, node: Any, key: str, required: bool) -> tupl
             raise KnowledgeError(f"{where}: 'when' is required (a rule needs at least one premise)")
         return ()
     alternatives = raw if isinstance(raw, list) else [raw]
+    if not alternatives:
+        raise KnowledgeError(f"{where}: 'when' is an empty list: give a mapping of fact keys to tests")
     out = []
-    for alt in alternatives:
+    for index, alt in enumerate(alternatives):
+        awhere = f"{file}:{line_of(raw, index)}" if isinstance(raw, list) else where
         if not isinstance(alt, dict) or not alt:
-            raise KnowledgeError(f"{where}: 'when' must be a non-empty mapping of fact keys to tests")
+            raise KnowledgeError(f"{awhere}: 'when' must be a non-empty mapping of fact keys to tests (or a list of them)")
         conj = []
         for k, t in alt.items():
             kwhere = f"{file}:{line_of(alt, k)}"
             if not isinstance(k, str) or not KEY_RE.match(k):
-                raise KnowledgeError(f"{kwhere}: {k!r} is not a fact key")
+                raise KnowledgeError(f"{kwhere}: {quote(k)} is not a fact key (lower-case letters, digits, '_')")
             conj.append((k, _test(t, kwhere)))
         out.append(tuple(conj))
     return tuple(out)
@@ -221,6 +242,36 @@ def _mapping(node: Any, where: str, what: str) -> dict:
     if not isinstance(node, dict):
         raise KnowledgeError(f"{where}: {what} must be a mapping")
     return node
+
+
+def _list(parent: dict, key: str, file: str, what: str) -> list:
+    """``parent[key]``: a list (absent or null means empty)."""
+    node = parent.get(key)
+    if node is None:
+        return []
+    if not isinstance(node, list):
+        raise KnowledgeError(f"{file}:{line_of(parent, key)}: {what} must be a list")
+    return node
+
+
+def _words(parent: dict, key: str, file: str, what: str) -> list[str]:
+    """``parent[key]``: a list of keywords (strings, or numbers such as 429), lower-cased."""
+    words = _list(parent, key, file, what)
+    if not all(isinstance(w, (str, int)) and not isinstance(w, bool) for w in words):
+        raise KnowledgeError(f"{file}:{line_of(parent, key)}: {what} must be a list of words")
+    return [str(w).lower() for w in words]
+
+
+def _entries(parent: dict, key: str, file: str, what: str, fields: tuple[str, ...]) -> list[dict]:
+    """The mappings of the list ``parent[key]``; an entry that is not a mapping, or has an unknown
+    field, is refused with its line."""
+    items = _list(parent, key, file, f"'{key}'")
+    for index, item in enumerate(items):
+        _mapping(item, f"{file}:{line_of(items, index)}", what)
+        for k in item:
+            if k not in fields:
+                raise KnowledgeError(f"{file}:{line_of(item, k)}: {what}: unknown field {quote(k)} (expected {', '.join(fields)})")
+    return items
 
 
 def load_agent_file(path: Path, kb: KnowledgeBase, pack: bool = False, fast: bool = False) -> None:
@@ -244,36 +295,39 @@ def load_agent_file(path: Path, kb: KnowledgeBase, pack: bool = False, fast: boo
 def _load_agent_doc(doc: Any, path: Path, kb: KnowledgeBase, pack: bool) -> None:
     file = str(path)
     doc = _mapping(doc, f"{file}:1", "an agent file")
-    known = {"agent", "title", "keywords", "questions", "rules", "conflicts", "warnings", "advice"}
     for k in doc:
-        if k not in known:
-            raise KnowledgeError(f"{file}:{line_of(doc, k)}: unknown section {k!r} (expected one of {', '.join(sorted(known))})")
+        if k not in AGENT_SECTIONS:
+            expected = ", ".join(sorted(AGENT_SECTIONS))
+            raise KnowledgeError(f"{file}:{line_of(doc, k)}: unknown section {quote(k)} (expected one of {expected})")
     agent_id = doc.get("agent")
-    if not isinstance(agent_id, str) or "/" not in agent_id:
-        raise KnowledgeError(f"{file}:{line_of(doc, 'agent')}: 'agent' must be '<domain>/<name>'")
+    if not isinstance(agent_id, str) or not AGENT_RE.match(agent_id):
+        raise KnowledgeError(f"{file}:{line_of(doc, 'agent')}: 'agent' must be '<domain>/<name>' (lower-case letters, digits, '-')")
     if agent_id in kb.agents:
         raise KnowledgeError(f"{file}:{line_of(doc, 'agent')}: agent {agent_id!r} is defined twice")
-    keywords = doc.get("keywords") or {}
-    _mapping(keywords, f"{file}:{line_of(doc, 'keywords')}", "'keywords'")
+    keywords = _mapping(doc.get("keywords") or {}, f"{file}:{line_of(doc, 'keywords')}", "'keywords'")
+    for lang in keywords:
+        if lang not in LANGS:
+            where = f"{file}:{line_of(keywords, lang)}"
+            raise KnowledgeError(f"{where}: keywords are given per language ({', '.join(LANGS)}), not {quote(lang)}")
+    advice = _list(doc, "advice", file, "'advice'")
     kb.agents[agent_id] = Agent(
         id=agent_id,
         domain=agent_id.split("/", 1)[0],
         title=_text(doc.get("title", agent_id), f"{file}:{line_of(doc, 'title')}", "'title'"),
-        keywords={lang: [str(w).lower() for w in keywords.get(lang) or []] for lang in LANGS},
-        advice=[_text(a, f"{file}:{line_of(doc, 'advice')}", "advice") for a in doc.get("advice") or []],
+        keywords={lang: _words(keywords, lang, file, f"keywords.{lang}") for lang in LANGS},
+        advice=[_text(a, f"{file}:{line_of(advice, i)}", "advice") for i, a in enumerate(advice)],
         where=f"{file}:1",
         pack=pack,
     )
-    for q in doc.get("questions") or []:
+    for q in _entries(doc, "questions", file, "a question", QUESTION_FIELDS):
         _load_question(q, file, agent_id, kb)
     for section, kind in (("rules", "decision"), ("conflicts", "conflict"), ("warnings", "warning")):
-        for r in doc.get(section) or []:
+        for r in _entries(doc, section, file, f"an entry of '{section}'", RULE_FIELDS[kind]):
             _load_rule(r, file, agent_id, kind, kb)
 
 
-def _load_question(q: Any, file: str, agent_id: str, kb: KnowledgeBase) -> None:
-    q = _mapping(q, f"{file}:?", "a question")
-    where = f"{file}:{line_of(q, 'id')}"
+def _load_question(q: dict, file: str, agent_id: str, kb: KnowledgeBase) -> None:
+    where = f"{file}:{line_of(q, 'id')}"  # the entry's own line when it has no id
     qid = q.get("id")
     if not isinstance(qid, str) or not KEY_RE.match(qid):
         raise KnowledgeError(f"{where}: a question needs an id matching {KEY_RE.pattern}")
@@ -283,8 +337,7 @@ def _load_question(q: Any, file: str, agent_id: str, kb: KnowledgeBase) -> None:
     if qtype not in QUESTION_TYPES:
         raise KnowledgeError(f"{file}:{line_of(q, 'type')}: question {qid!r}: type must be one of {', '.join(QUESTION_TYPES)}")
     choices = []
-    for c in q.get("choices") or []:
-        c = _mapping(c, where, "a choice")
+    for c in _entries(q, "choices", file, f"question {qid!r}: a choice", CHOICE_FIELDS):
         value = c.get("value")
         if not isinstance(value, str):
             raise KnowledgeError(f"{file}:{line_of(c, 'value')}: question {qid!r}: a choice needs a string value")
@@ -292,11 +345,13 @@ def _load_question(q: Any, file: str, agent_id: str, kb: KnowledgeBase) -> None:
             Choice(
                 value,
                 _text(c.get("label", value), f"{file}:{line_of(c, 'label')}", "a label"),
-                tuple(str(k).lower() for k in c.get("keywords") or []),
+                tuple(_words(c, "keywords", file, "a choice's keywords")),
             )
         )
     if qtype in ("choice", "multi") and not choices:
         raise KnowledgeError(f"{where}: question {qid!r} of type {qtype} needs choices")
+    if qtype in ("bool", "text") and choices:
+        raise KnowledgeError(f"{file}:{line_of(q, 'choices')}: question {qid!r} of type {qtype} takes no choices")
     if "default" not in q:
         raise KnowledgeError(f"{where}: question {qid!r} needs a default")
     kb.questions[qid] = Question(
@@ -312,25 +367,27 @@ def _load_question(q: Any, file: str, agent_id: str, kb: KnowledgeBase) -> None:
     )
 
 
-def _load_rule(r: Any, file: str, agent_id: str, kind: str, kb: KnowledgeBase) -> None:
-    r = _mapping(r, f"{file}:?", "a rule")
+def _load_rule(r: dict, file: str, agent_id: str, kind: str, kb: KnowledgeBase) -> None:
     where = f"{file}:{line_of(r, 'id')}"
     rid = r.get("id")
-    if not isinstance(rid, str) or not rid:
-        raise KnowledgeError(f"{where}: a rule needs an id")
+    if not isinstance(rid, str) or not RULE_ID_RE.match(rid):
+        raise KnowledgeError(f"{where}: a rule needs an id matching {RULE_ID_RE.pattern}")
     if any(x.id == rid for x in kb.rules):
         raise KnowledgeError(f"{where}: rule id {rid!r} is used twice")
-    then = r.get("then") or {}
+    then: dict = {}
     if kind == "decision":
-        then = _mapping(then, f"{file}:{line_of(r, 'then')}", "'then'")
+        then = _mapping(r.get("then"), f"{file}:{line_of(r, 'then')}", f"rule {rid!r}: 'then' (decision keys to values)")
         if not then:
             raise KnowledgeError(f"{where}: rule {rid!r} concludes nothing ('then' is empty)")
         for k, v in then.items():
+            if not isinstance(k, str) or not KEY_RE.match(k):
+                raise KnowledgeError(f"{file}:{line_of(then, k)}: rule {rid!r}: {quote(k)} is not a decision key")
             if not isinstance(v, str):
                 raise KnowledgeError(f"{file}:{line_of(then, k)}: rule {rid!r}: {k} must be a string value")
     priority = r.get("priority", DEFAULT_PRIORITY)
-    if not isinstance(priority, int) or isinstance(priority, bool):
-        raise KnowledgeError(f"{file}:{line_of(r, 'priority')}: rule {rid!r}: priority must be an integer")
+    if not isinstance(priority, int) or isinstance(priority, bool) or not MIN_PRIORITY <= priority <= MAX_PRIORITY:
+        raise KnowledgeError(f"{file}:{line_of(r, 'priority')}: rule {rid!r}: priority must be an integer "
+                             f"from {MIN_PRIORITY} to {MAX_PRIORITY}")
     kb.rules.append(
         Rule(
             id=rid,
@@ -454,7 +511,7 @@ def lint(kb: KnowledgeBase) -> list[str]:
     for r in kb.rules:
         for key, value in r.then.items():
             if key not in kb.decisions:
-                errors.append(f"{r.where}: rule {r.id!r} concludes {key!r}, which is not in decisions.yml")
+                errors.append(f"{r.where}: rule {r.id!r} concludes {key!r}, which is not a known decision key")
             elif value not in kb.decisions[key].values:
                 errors.append(f"{r.where}: rule {r.id!r}: {value!r} is not a known value of {key!r}")
     for owner, where, conds in _all_conditions(kb):

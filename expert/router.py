@@ -11,7 +11,18 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from expert.answers import MAX_DESCRIPTION_LENGTH, AnswersError
 from expert.knowledge import Agent, KnowledgeBase
+
+#: longest free text read (``--describe``, ``ask``): what a description may hold
+MAX_FREE_TEXT_LENGTH = MAX_DESCRIPTION_LENGTH
+
+
+def _bounded(text: str) -> str:
+    """Refuse a text too long to be a description (matching cost grows with its length)."""
+    if len(text) > MAX_FREE_TEXT_LENGTH:
+        raise AnswersError(f"the text is {len(text):,} characters long; the limit is {MAX_FREE_TEXT_LENGTH:,}")
+    return text
 
 
 def normalise(text: str) -> str:
@@ -36,7 +47,7 @@ class Route:
 
 def route(text: str, kb: KnowledgeBase) -> list[Route]:
     """Agents whose keywords occur in ``text``, best first. A phrase of n words weighs n."""
-    norm = normalise(text)
+    norm = normalise(_bounded(text))
     routes = []
     for index, agent in enumerate(kb.agents.values()):
         matched = sorted({kw for lang in agent.keywords.values() for kw in lang if _found(kw, norm)})
@@ -58,7 +69,7 @@ class Understood:
 
 def describe(text: str, kb: KnowledgeBase) -> list[Understood]:
     """Facts stated in free text: question choices and decision values whose keywords occur in it."""
-    norm = normalise(text)
+    norm = normalise(_bounded(text))
     found: list[Understood] = []
     for q in kb.questions.values():
         hits = [(c.value, [kw for kw in c.keywords if _found(kw, norm)]) for c in q.choices]
