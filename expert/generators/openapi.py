@@ -55,7 +55,7 @@ RESERVED_VARS = set(
 )
 RESERVED_FIELD_NAMES = {"id", "owner_id", "created_at", "updated_at", "metadata", "registry"}
 RESERVED_PLURALS = {"auth", "users"}
-RESERVED_TABLES = {"users", "alembic_version"}
+RESERVED_TABLES = {"users", "auth_sessions", "alembic_version"}
 
 
 class OpenAPIContextError(ValueError):
@@ -374,12 +374,23 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
         paths["/api/v1/auth/login"] = {
             "post": operation(
                 "auth",
-                "Exchange credentials for a bearer access token",
+                "Exchange credentials for an access token and a refresh token",
                 "auth_login",
                 {**ok("Token"), **bad_login},
                 body="LoginRequest",
             )
         }
+        paths["/api/v1/auth/refresh"] = {
+            "post": operation(
+                "auth",
+                "Exchange a refresh token for new tokens (the old refresh token stops working)",
+                "auth_refresh",
+                {**ok("Token"), **bad_body, "401": _json_response("Invalid, expired or reused refresh token", "ErrorMessage")},
+                body="RefreshRequest",
+            )
+        }
+        logout_summary = "End the session: its access and refresh tokens stop working"
+        wrong_password = "Wrong current password"
     else:
         paths["/api/v1/auth/login"] = {
             "post": operation(
@@ -390,15 +401,23 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
                 body="LoginRequest",
             )
         }
-        paths["/api/v1/auth/logout"] = {
-            "post": operation(
-                "auth",
-                "Close the session (clears the cookies)",
-                "auth_logout",
-                {**ok(None, "204"), **unauthorized, **csrf_failed},
-                security=write_security,
-            )
-        }
+        logout_summary = "End the session (the cookie stops working, even if kept) and clear the cookies"
+        wrong_password = "CSRF token missing or invalid, or wrong current password"
+    paths["/api/v1/auth/logout"] = {
+        "post": operation(
+            "auth", logout_summary, "auth_logout", {**ok(None, "204"), **unauthorized, **csrf_failed}, security=write_security
+        )
+    }
+    paths["/api/v1/auth/password"] = {
+        "post": operation(
+            "auth",
+            "Change the password (the current one is required); ends every other session",
+            "auth_change_password",
+            {**ok(None, "204"), **bad_body, **unauthorized, "403": _json_response(wrong_password, "ErrorMessage")},
+            body="PasswordChange",
+            security=write_security,
+        )
+    }
     paths["/api/v1/users/me"] = {
         "get": operation(
             "users",
@@ -420,6 +439,15 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
                 "password": {"type": "string", "maxLength": 128, "minLength": 1, "title": "Password"},
             },
             ["email", "password"],
+            strict=True,
+        ),
+        "PasswordChange": _object(
+            "PasswordChange",
+            {
+                "current_password": {"type": "string", "maxLength": 128, "minLength": 1, "title": "Current Password"},
+                "new_password": {"type": "string", "maxLength": 128, "minLength": 8, "title": "New Password"},
+            },
+            ["current_password", "new_password"],
             strict=True,
         ),
         "UserCreate": _object(
@@ -444,7 +472,15 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
         "ValidationError": VALIDATION_ERROR,
     }
     if jwt:
-        schemas["Token"] = _simple("Token", access_token="string", token_type="string", expires_in="integer")
+        schemas["Token"] = _simple(
+            "Token", access_token="string", token_type="string", expires_in="integer", refresh_token="string"
+        )
+        schemas["RefreshRequest"] = _object(
+            "RefreshRequest",
+            {"refresh_token": {"type": "string", "maxLength": 4096, "minLength": 1, "title": "Refresh Token"}},
+            ["refresh_token"],
+            strict=True,
+        )
     else:
         schemas["SessionInfo"] = _simple("SessionInfo", csrf_token="string", expires_in="integer")
 

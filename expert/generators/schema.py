@@ -76,6 +76,20 @@ def schema_metadata(context: Mapping[str, Any]):  # type: ignore[no-untyped-def]
         sa.PrimaryKeyConstraint("id", name="pk_users"),
         sa.UniqueConstraint("email", name="uq_users_email"),
     )
+    auth_columns = [sa.Column("refresh_jti", sa.String(length=64), nullable=False)] if context_auth(context) == "jwt" else []
+    sessions = sa.Table(
+        "auth_sessions",
+        metadata,
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        *auth_columns,
+        sa.Column("created_at", timestamp(), server_default=sa.func.now(), nullable=False),
+        sa.Column("expires_at", timestamp(), nullable=False),
+        sa.Column("revoked_at", timestamp(), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_auth_sessions_user_id_users", ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name="pk_auth_sessions"),
+    )
+    sa.Index("ix_auth_sessions_user_id", sessions.c.user_id)
     for e in model["ordered"]:
         items: list[Any] = [
             sa.Column("id", row_id(), nullable=False, autoincrement=model["id_kind"] == "int"),
@@ -114,6 +128,12 @@ def schema_metadata(context: Mapping[str, Any]):  # type: ignore[no-untyped-def]
             )
             sa.Index(r["right_index"], join.c[r["right"]])
     return metadata
+
+
+def context_auth(context: Mapping[str, Any]) -> str:
+    """The auth decision of a context (the cookiecutter dict itself or ``{"cookiecutter": {...}}``)."""
+    inner = context.get("cookiecutter")
+    return str((inner if isinstance(inner, Mapping) else context).get("auth", ""))
 
 
 def build_schema_sql(context: Mapping[str, Any]) -> str:

@@ -118,6 +118,8 @@ class Settings(DatabaseSettings):
     log_level: str = "INFO"
 {%- if cookiecutter.auth == "jwt" %}
     access_token_expire_minutes: int = Field(default=30, gt=0)
+    # Lifetime of a login: its refresh tokens rotate at each use but expire at the same instant.
+    refresh_token_expire_minutes: int = Field(default=20160, gt=0)
 {%- else %}
     session_expire_minutes: int = Field(default=480, gt=0)
     # Secure cookies are only sent over https; set COOKIE_SECURE=false for local http development.

@@ -1,7 +1,8 @@
-"""Authentication dependencies."""
+"""Authentication dependencies: a valid token is not enough, its session must still be open."""
 {% if cookiecutter.auth == "session-cookie" %}
 import secrets
 {%- endif %}
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, status
@@ -13,10 +14,20 @@ from fastapi.security import APIKeyCookie, APIKeyHeader
 
 from app.config import get_settings
 from app.db import DbSession
-from app.models import User
+from app.models import AuthSession, User
 from app.security import decode_token
-{%- if cookiecutter.auth == "jwt" %}
+from app.sessions import active_session
 
+
+@dataclass(frozen=True)
+class Login:
+    """The authenticated user and the session their credentials belong to."""
+
+    user: User
+    session: AuthSession
+    claims: dict[str, object]
+
+{% if cookiecutter.auth == "jwt" %}
 bearer_scheme = HTTPBearer(scheme_name="BearerAuth", bearerFormat="JWT", auto_error=False)
 
 
@@ -28,21 +39,19 @@ def _unauthorized(detail: str = "Not authenticated") -> HTTPException:
     )
 
 
-def get_current_user(
+def get_login(
     db: DbSession,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
-) -> User:
+) -> Login:
     if credentials is None:
         raise _unauthorized()
-    claims = decode_token(credentials.credentials, get_settings().secret_key.get_secret_value())
-    if claims is None or claims.get("typ") != "access":
+    secret = get_settings().secret_key.get_secret_value()
+    claims = decode_token(credentials.credentials, secret, "access")
+    login = _open_login(db, claims)
+    if login is None:
         raise _unauthorized("Invalid or expired token")
-    user = _load_user(db, claims["sub"])
-    if user is None:
-        raise _unauthorized("Invalid or expired token")
-    return user
+    return login
 {%- else %}
-
 SESSION_COOKIE = "session"
 CSRF_COOKIE = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -55,47 +64,50 @@ def _unauthorized(detail: str = "Not authenticated") -> HTTPException:
     return HTTPException(status_code=status.HTTP_401_UNAUTHORIZED, detail=detail)
 
 
-def get_session(
-    token: Annotated[str | None, Depends(session_cookie)],
-) -> dict[str, object]:
-    """The claims of the signed session cookie (401 when missing, tampered with or expired)."""
+def get_login(db: DbSession, token: Annotated[str | None, Depends(session_cookie)]) -> Login:
+    """The login of the signed session cookie (401: missing, tampered with, expired or closed)."""
     if not token:
         raise _unauthorized()
-    claims = decode_token(token, get_settings().secret_key.get_secret_value())
-    if claims is None or claims.get("typ") != "session":
+    claims = decode_token(token, get_settings().secret_key.get_secret_value(), "session")
+    login = _open_login(db, claims)
+    if login is None:
         raise _unauthorized("Invalid or expired session")
-    return claims
-
-
-def get_current_user(
-    db: DbSession, claims: Annotated[dict[str, object], Depends(get_session)]
-) -> User:
-    user = _load_user(db, str(claims["sub"]))
-    if user is None:
-        raise _unauthorized("Invalid or expired session")
-    return user
+    return login
 
 
 def require_csrf(
-    claims: Annotated[dict[str, object], Depends(get_session)],
+    login: Annotated[Login, Depends(get_login)],
     token: Annotated[str | None, Depends(csrf_header)],
 ) -> None:
     """Unsafe methods must echo the session's CSRF token (readable in the csrf_token cookie)."""
-    expected = str(claims.get("csrf", ""))
-    if not token or not expected or not secrets.compare_digest(token.encode(), expected.encode()):
+    expected = login.claims.get("csrf")
+    if (
+        not token
+        or not isinstance(expected, str)
+        or not secrets.compare_digest(token.encode(), expected.encode())
+    ):
         raise HTTPException(
             status_code=status.HTTP_403_FORBIDDEN, detail="CSRF token missing or invalid"
         )
 {%- endif %}
 
 
-def _load_user(db: DbSession, subject: str) -> User | None:
-    if not (subject.isascii() and subject.isdigit()):
+def _open_login(db: DbSession, claims: dict[str, object] | None) -> Login | None:
+    """The login of valid claims whose session is open and whose user is active, else None."""
+    if claims is None:
         return None
-    user = db.get(User, int(subject))
+    session = active_session(db, str(claims["sid"]), str(claims["sub"]))
+    if session is None:
+        return None
+    user = db.get(User, session.user_id)
     if user is None or not user.is_active:
         return None
-    return user
+    return Login(user=user, session=session, claims=claims)
 
 
+def get_current_user(login: Annotated[Login, Depends(get_login)]) -> User:
+    return login.user
+
+
+CurrentLogin = Annotated[Login, Depends(get_login)]
 CurrentUser = Annotated[User, Depends(get_current_user)]

@@ -142,6 +142,25 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, server_default=func.now()
     )
+
+
+class AuthSession(Base):
+    """One login of a user. Every authenticated request checks that its session is open: logout,
+    a password change{% if cookiecutter.auth == "jwt" %} or a reused refresh token{% endif %} close it at once."""
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+{%- if cookiecutter.auth == "jwt" %}
+    # The id (jti) of the one refresh token of this session that may still be used.
+    refresh_jti: Mapped[str] = mapped_column(String(64))
+{%- endif %}
+    created_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, server_default=func.now()
+    )
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 {%- set sa_types = {"string": "String(%d)", "text": "Text", "integer": "Integer", "boolean": "Boolean", "date": "Date", "datetime": "UTCDateTime", "uuid": "UUID_TYPE", "json": "JSON"} %}
 {%- set py_types = {"string": "str", "text": "str", "integer": "int", "decimal": "Decimal", "boolean": "bool", "date": "date", "datetime": "datetime", "uuid": "uuid.UUID", "enum": "str", "json": "Any"} %}
 {%- for e in m.entities %}

@@ -181,6 +181,11 @@ class LoginRequest(StrictModel):
     password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
 
 
+class PasswordChange(StrictModel):
+    current_password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    new_password: Password
+
+
 class UserRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -194,6 +199,11 @@ class Token(BaseModel):
     access_token: str
     token_type: str
     expires_in: int
+    refresh_token: str
+
+
+class RefreshRequest(StrictModel):
+    refresh_token: Annotated[str, StringConstraints(min_length=1, max_length=4096)]
 {%- else %}
 
 

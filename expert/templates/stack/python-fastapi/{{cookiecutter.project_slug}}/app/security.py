@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -10,6 +11,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 ALGORITHM = "HS256"
+# Every token names its session (sid) and itself (jti); each request checks its session is open.
+REQUIRED_CLAIMS = ["exp", "iat", "sub", "typ", "sid", "jti"]
 _hasher = PasswordHasher()
 # Verified when the email is unknown, so both failures take the same time.
 _DUMMY_HASH = _hasher.hash("dummy password used for timing")
@@ -30,6 +33,11 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
+def new_token_id() -> str:
+    """A random identifier (256 bits) for a session or a token."""
+    return secrets.token_urlsafe(32)
+
+
 def create_token(
     subject: str, secret: str, expires_in: timedelta, extra: dict[str, Any] | None = None
 ) -> str:
@@ -39,11 +47,17 @@ def create_token(
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def decode_token(token: str, secret: str) -> dict[str, Any] | None:
-    """The claims of a valid, unexpired token, or None."""
+def decode_token(token: str, secret: str, kind: str) -> dict[str, Any] | None:
+    """The claims of a valid, unexpired token of this kind (`typ`), or None. Only HS256 is
+    accepted: `alg: none`, HS512, RS256... are refused whatever their signature."""
     try:
-        return jwt.decode(
-            token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "iat", "sub"]}
+        claims = jwt.decode(
+            token, secret, algorithms=[ALGORITHM], options={"require": REQUIRED_CLAIMS}
         )
     except jwt.PyJWTError:
         return None
+    if claims.get("typ") != kind or not all(
+        isinstance(claims[name], str) for name in ("sub", "sid", "jti")
+    ):
+        return None
+    return claims

@@ -1,12 +1,39 @@
 {%- set jwt = cookiecutter.auth == "jwt" -%}
+"""Registration, login and sessions, as HTTP behaviour any stack must show: every token is checked
+against its server-side session, so that logout{% if jwt %}, a reused refresh token{% endif %} and a password
+change end sessions at once."""
+{% if jwt %}
+import base64
+import json
+{%- endif %}
 from datetime import timedelta
+{%- if jwt %}
+from typing import Any
+{%- endif %}
 
+import jwt
 import pytest
 from fastapi.testclient import TestClient
 
 from app.config import {% if not jwt %}Settings, {% endif %}get_settings
+{%- if not jwt %}
+from app.main import app
+{%- endif %}
 from app.security import create_token
 from tests.conftest import PASSWORD, login, register
+
+NEW_PASSWORD = "a different passphrase, long enough"
+
+
+def secret() -> str:
+    return get_settings().secret_key.get_secret_value()
+
+
+def change_password(
+    client: TestClient, headers: dict[str, str], current: str, new: str = NEW_PASSWORD
+) -> int:
+    body = {"current_password": current, "new_password": new}
+    return client.post("/api/v1/auth/password", json=body, headers=headers).status_code
 
 
 def test_register_returns_the_user_without_secrets(client: TestClient) -> None:
@@ -57,22 +84,62 @@ def test_bad_credentials_are_401(client: TestClient, email: str, password: str) 
 
 def test_me_without_credentials_is_401(client: TestClient) -> None:
     assert client.get("/api/v1/users/me").status_code == 401
+
+
+def test_change_password_needs_the_current_one(client: TestClient) -> None:
+    register(client, "bob@example.com")
+    headers = login(client, "bob@example.com")
+    assert change_password(client, headers, "not the password") == 403
+    assert change_password(client, headers, PASSWORD, new="short") == 422
+    assert change_password(client, headers, PASSWORD) == 204
+    old = {"email": "bob@example.com", "password": PASSWORD}
+    assert client.post("/api/v1/auth/login", json=old).status_code == 401
+    login(client, "bob@example.com", NEW_PASSWORD)
 {%- if jwt %}
 
 
-def _token(subject: str, expires_in: timedelta, secret: str | None = None) -> str:
-    secret = secret or get_settings().secret_key.get_secret_value()
-    return create_token(subject, secret, expires_in, {"typ": "access"})
+def tokens(client: TestClient, email: str, password: str = PASSWORD) -> dict[str, Any]:
+    response = client.post("/api/v1/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    return response.json()
 
 
-def test_login_returns_a_bearer_token(client: TestClient) -> None:
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def me(client: TestClient, token: str) -> int:
+    return client.get("/api/v1/users/me", headers=bearer(token)).status_code
+
+
+def refresh(client: TestClient, refresh_token: str) -> Any:
+    return client.post("/api/v1/auth/refresh", json={"refresh_token": refresh_token})
+
+
+def claims_of(token: str) -> dict[str, Any]:
+    return jwt.decode(token, secret(), algorithms=["HS256"])
+
+
+def resign(token: str, expires_in: timedelta, key: str | None = None, **changes: Any) -> str:
+    """The same claims (same session), re-signed with another lifetime, key or claims."""
+    claims = {**claims_of(token), **changes}
+    subject = claims.pop("sub")
+    for name in ("iat", "exp"):
+        claims.pop(name)
+    return create_token(subject, key or secret(), expires_in, claims)
+
+
+def b64(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+def test_login_returns_a_bearer_token_and_a_refresh_token(client: TestClient) -> None:
     register(client, "bob@example.com")
-    response = client.post(
-        "/api/v1/auth/login", json={"email": "bob@example.com", "password": PASSWORD}
-    )
-    body = response.json()
+    body = tokens(client, "bob@example.com")
     assert body["token_type"] == "bearer"
     assert body["expires_in"] == get_settings().access_token_expire_minutes * 60
+    assert me(client, body["access_token"]) == 200
+    assert me(client, body["refresh_token"]) == 401  # a refresh token is not an access token
 
 
 @pytest.mark.parametrize(
@@ -86,32 +153,131 @@ def test_login_returns_a_bearer_token(client: TestClient) -> None:
 def test_bad_token_is_401(client: TestClient, authorization: str) -> None:
     response = client.get("/api/v1/users/me", headers={"Authorization": authorization})
     assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == "Bearer"
 
 
 def test_expired_token_is_401(client: TestClient) -> None:
-    user = register(client, "bob@example.com")
-    token = _token(str(user["id"]), timedelta(seconds=-10))
-    response = client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
-    assert response.status_code == 401
+    register(client, "bob@example.com")
+    token = tokens(client, "bob@example.com")["access_token"]
+    assert me(client, resign(token, timedelta(minutes=5))) == 200  # the re-signing itself is fine
+    assert me(client, resign(token, timedelta(seconds=-10))) == 401
 
 
 def test_token_signed_with_another_key_is_401(client: TestClient) -> None:
-    user = register(client, "bob@example.com")
-    token = _token(str(user["id"]), timedelta(minutes=5), secret="another-secret-" * 4)
-    response = client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
-    assert response.status_code == 401
+    register(client, "bob@example.com")
+    token = tokens(client, "bob@example.com")["access_token"]
+    assert me(client, resign(token, timedelta(minutes=5), key="another-secret-" * 4)) == 401
+
+
+@pytest.mark.parametrize("algorithm", ["none", "HS512", "RS256"])
+def test_only_the_pinned_algorithm_is_accepted(client: TestClient, algorithm: str) -> None:
+    register(client, "bob@example.com")
+    claims = claims_of(tokens(client, "bob@example.com")["access_token"])
+    if algorithm == "HS512":  # signed with the real key, but not with HS256
+        token = jwt.encode(claims, secret(), algorithm="HS512")
+    else:  # a header naming another algorithm, with no or a borrowed HS256 signature
+        real = jwt.encode(claims, secret(), algorithm="HS256").split(".")[2]
+        signature = "" if algorithm == "none" else real
+        token = f"{b64({'alg': algorithm, 'typ': 'JWT'})}.{b64(claims)}.{signature}"
+    assert me(client, token) == 401
+
+
+def test_a_tampered_token_is_401(client: TestClient) -> None:
+    register(client, "bob@example.com")
+    alice = register(client, "alice@example.com")
+    token = tokens(client, "bob@example.com")["access_token"]
+    header, _, signature = token.split(".")
+    forged_claims = {**claims_of(token), "sub": str(alice["id"])}
+    assert me(client, f"{header}.{b64(forged_claims)}.{signature}") == 401
 
 
 def test_token_of_a_deleted_user_is_401(client: TestClient) -> None:
-    token = _token("999999", timedelta(minutes=5))
-    response = client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
+    token = create_token("999999", secret(), timedelta(minutes=5), {"typ": "access"})
+    assert me(client, token) == 401
+
+
+def test_logout_ends_the_session(client: TestClient) -> None:
+    register(client, "bob@example.com")
+    body = tokens(client, "bob@example.com")
+    other = tokens(client, "bob@example.com")  # another device
+    access = bearer(body["access_token"])
+    assert client.post("/api/v1/auth/logout", headers=access).status_code == 204
+    assert me(client, body["access_token"]) == 401
+    assert refresh(client, body["refresh_token"]).status_code == 401
+    assert client.post("/api/v1/auth/logout", headers=access).status_code == 401
+    assert me(client, other["access_token"]) == 200  # only that session ended
+
+
+def test_refresh_rotates_the_refresh_token(client: TestClient) -> None:
+    register(client, "bob@example.com")
+    first = tokens(client, "bob@example.com")
+    response = refresh(client, first["refresh_token"])
+    assert response.status_code == 200
+    second = response.json()
+    assert second["refresh_token"] != first["refresh_token"]
+    assert me(client, second["access_token"]) == 200
+    third = refresh(client, second["refresh_token"]).json()
+    assert me(client, third["access_token"]) == 200
+
+
+def test_a_reused_refresh_token_revokes_its_whole_family(client: TestClient) -> None:
+    register(client, "bob@example.com")
+    first = tokens(client, "bob@example.com")
+    second = refresh(client, first["refresh_token"]).json()
+    # the first refresh token is presented again: someone else holds a copy
+    assert refresh(client, first["refresh_token"]).status_code == 401
+    assert refresh(client, second["refresh_token"]).status_code == 401
+    assert me(client, second["access_token"]) == 401
+    assert me(client, first["access_token"]) == 401
+    tokens(client, "bob@example.com")  # the user can log in again
+
+
+@pytest.mark.parametrize("kind", ["access", "forged"])
+def test_refresh_accepts_only_refresh_tokens(client: TestClient, kind: str) -> None:
+    register(client, "bob@example.com")
+    body = tokens(client, "bob@example.com")
+    if kind == "access":
+        token = body["access_token"]
+    else:
+        token = resign(body["refresh_token"], timedelta(days=1), key="another-secret-" * 4)
+    response = refresh(client, token)
     assert response.status_code == 401
+    assert response.json() == {"detail": "Invalid or expired refresh token"}
+
+
+def test_changing_the_password_ends_the_other_sessions(client: TestClient) -> None:
+    register(client, "bob@example.com")
+    here = tokens(client, "bob@example.com")
+    elsewhere = tokens(client, "bob@example.com")
+    assert change_password(client, bearer(here["access_token"]), PASSWORD) == 204
+    assert me(client, here["access_token"]) == 200
+    assert me(client, elsewhere["access_token"]) == 401
+    assert refresh(client, elsewhere["refresh_token"]).status_code == 401
+    assert refresh(client, here["refresh_token"]).status_code == 200
 {%- else %}
 
 
-def _session(subject: str, expires_in: timedelta, secret: str | None = None) -> str:
-    secret = secret or get_settings().secret_key.get_secret_value()
-    return create_token(subject, secret, expires_in, {"typ": "session", "csrf": "x"})
+def session_cookie(client: TestClient) -> str:
+    return client.cookies["session"]
+
+
+def resign(cookie: str, expires_in: timedelta, key: str | None = None) -> str:
+    """The same session claims, re-signed with another lifetime or key."""
+    claims = jwt.decode(cookie, secret(), algorithms=["HS256"])
+    subject = claims.pop("sub")
+    for name in ("iat", "exp"):
+        claims.pop(name)
+    return create_token(subject, key or secret(), expires_in, claims)
+
+
+def me(client: TestClient) -> int:
+    return client.get("/api/v1/users/me").status_code
+
+
+def use_cookie(client: TestClient, value: str) -> None:
+    """Send `value` as the only session cookie."""
+    client.cookies.clear()
+    client.cookies.set("session", value)
 
 
 def test_login_sets_hardened_cookies(client: TestClient) -> None:
@@ -136,20 +302,24 @@ def test_cookies_are_secure_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("cookie", ["not-a-session", "a.b.c"])
 def test_bad_session_cookie_is_401(client: TestClient, cookie: str) -> None:
     client.cookies.set("session", cookie)
-    assert client.get("/api/v1/users/me").status_code == 401
+    assert me(client) == 401
 
 
 def test_expired_session_is_401(client: TestClient) -> None:
-    user = register(client, "bob@example.com")
-    client.cookies.set("session", _session(str(user["id"]), timedelta(seconds=-10)))
-    assert client.get("/api/v1/users/me").status_code == 401
+    register(client, "bob@example.com")
+    login(client, "bob@example.com")
+    cookie = session_cookie(client)
+    use_cookie(client, resign(cookie, timedelta(minutes=5)))
+    assert me(client) == 200  # the re-signing itself is fine
+    use_cookie(client, resign(cookie, timedelta(seconds=-10)))
+    assert me(client) == 401
 
 
 def test_session_signed_with_another_key_is_401(client: TestClient) -> None:
-    user = register(client, "bob@example.com")
-    forged = _session(str(user["id"]), timedelta(minutes=5), secret="another-secret-" * 4)
-    client.cookies.set("session", forged)
-    assert client.get("/api/v1/users/me").status_code == 401
+    register(client, "bob@example.com")
+    login(client, "bob@example.com")
+    use_cookie(client, resign(session_cookie(client), timedelta(minutes=5), "x" * 64))
+    assert me(client) == 401
 
 
 def test_logout_needs_the_csrf_token(client: TestClient) -> None:
@@ -161,5 +331,24 @@ def test_logout_needs_the_csrf_token(client: TestClient) -> None:
     assert client.post("/api/v1/auth/logout", headers=latin1).status_code == 403
     assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
     assert "session" not in client.cookies
-    assert client.get("/api/v1/users/me").status_code == 401
+    assert me(client) == 401
+
+
+def test_a_cookie_kept_after_logout_no_longer_works(client: TestClient) -> None:
+    register(client, "bob@example.com")
+    headers = login(client, "bob@example.com")
+    kept = session_cookie(client)
+    assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
+    use_cookie(client, kept)
+    assert me(client) == 401
+
+
+def test_changing_the_password_ends_the_other_sessions(client: TestClient) -> None:
+    register(client, "bob@example.com")
+    with TestClient(app) as elsewhere:
+        login(elsewhere, "bob@example.com")
+        headers = login(client, "bob@example.com")
+        assert change_password(client, headers, PASSWORD) == 204
+        assert me(client) == 200
+        assert me(elsewhere) == 401
 {%- endif %}

@@ -1,4 +1,4 @@
-"""Initial schema: users and the resources.
+"""Initial schema: users, their sessions and the resources.
 
 Revision ID: 0001
 Revises:
@@ -47,6 +47,30 @@ def upgrade() -> None:
         sa.Column("created_at", timestamp(), server_default=sa.func.now(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
+    )
+    op.create_table(
+        "auth_sessions",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+{%- if cookiecutter.auth == "jwt" %}
+        sa.Column("refresh_jti", sa.String(length=64), nullable=False),
+{%- endif %}
+        sa.Column("created_at", timestamp(), server_default=sa.func.now(), nullable=False),
+        sa.Column("expires_at", timestamp(), nullable=False),
+        sa.Column("revoked_at", timestamp(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_auth_sessions_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_auth_sessions")),
+    )
+    op.create_index(
+        op.f("ix_auth_sessions_user_id"),
+        "auth_sessions",
+        ["user_id"],
+        unique=False,
     )
 {%- set sa_types = {"text": "sa.Text()", "integer": "sa.Integer()", "boolean": "sa.Boolean()", "date": "sa.Date()", "datetime": "timestamp()", "uuid": "uuid_type()", "json": "sa.JSON()"} %}
 {%- for e in m.ordered %}
@@ -164,4 +188,5 @@ def downgrade() -> None:
 {%- for e in m.ordered | reverse %}
     op.drop_table("{{ e.table }}")
 {%- endfor %}
+    op.drop_table("auth_sessions")
     op.drop_table("users")

@@ -1,44 +1,87 @@
-"""Registration and login."""
+"""Registration, login, {% if cookiecutter.auth == "jwt" %}token refresh, {% endif %}logout and password change."""
 {%- set limited = cookiecutter.decisions.get("rate_limiting") in ["app-level", "redis"] %}
+{%- set jwt = cookiecutter.auth == "jwt" %}
 
 import logging
-{%- if cookiecutter.auth == "session-cookie" %}
+{%- if not jwt %}
 import secrets
 {%- endif %}
 from datetime import timedelta
-{% if cookiecutter.auth == "jwt" %}
-from fastapi import APIRouter, {% if limited %}Depends, {% endif %}HTTPException, Request, status
-{%- else %}
+
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
-{%- endif %}
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-{% if cookiecutter.auth == "jwt" %}
-from app.api.responses import BAD_BODY, CONFLICT, TOO_MANY_REQUESTS
-{%- else %}
-from app.api.responses import BAD_BODY, CONFLICT, CSRF_FAILED, TOO_MANY_REQUESTS, UNAUTHORIZED
+
+from app.api.responses import (
+    BAD_BODY,
+    CONFLICT,
+{%- if not jwt %}
+    CSRF_FAILED,
 {%- endif %}
+    TOO_MANY_REQUESTS,
+    UNAUTHORIZED,
+    WRONG_PASSWORD,
+)
 from app.audit import audit, email_hash
 from app.config import get_settings
 from app.db import DbSession
-{%- if cookiecutter.auth == "session-cookie" %}
-from app.deps import CSRF_COOKIE, SESSION_COOKIE, require_csrf
+{%- if jwt %}
+from app.deps import CurrentLogin
+{%- else %}
+from app.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentLogin, require_csrf
 {%- endif %}
-from app.models import User
+from app.models import {% if jwt %}AuthSession, {% endif %}User
 {%- if limited %}
 from app.ratelimit import limit_auth
 {%- endif %}
-{%- if cookiecutter.auth == "jwt" %}
-from app.schemas import ErrorMessage, LoginRequest, Token, UserCreate, UserRead
+{%- if jwt %}
+from app.schemas import (
+    ErrorMessage,
+    LoginRequest,
+    PasswordChange,
+    RefreshRequest,
+    Token,
+    UserCreate,
+    UserRead,
+)
+from app.security import (
+    create_token,
+    decode_token,
+    hash_password,
+    needs_rehash,
+    new_token_id,
+    verify_password,
+)
+from app.sessions import (
+    active_session,
+    open_session,
+    revoke,
+    revoke_others,
+    rotate_refresh,
+    utcnow,
+)
 {%- else %}
-from app.schemas import ErrorMessage, LoginRequest, SessionInfo, UserCreate, UserRead
-{%- endif %}
+from app.schemas import (
+    ErrorMessage,
+    LoginRequest,
+    PasswordChange,
+    SessionInfo,
+    UserCreate,
+    UserRead,
+)
 from app.security import create_token, hash_password, needs_rehash, verify_password
+from app.sessions import open_session, revoke, revoke_others
+{%- endif %}
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 # Login and registration are throttled per client address{% if not limited %} by the gateway, not here{% endif %}.
 AUTH_LIMITS = [{% if limited %}Depends(limit_auth){% endif %}]
+{%- if jwt %}
+BEARER = {"WWW-Authenticate": "Bearer"}
+{%- else %}
+CSRF = [Depends(require_csrf)]
+{%- endif %}
 
 
 @router.post(
@@ -80,7 +123,7 @@ def _authenticate(db: DbSession, payload: LoginRequest, request: Request) -> Use
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "Invalid email or password",
-            headers={% if cookiecutter.auth == "jwt" %}{"WWW-Authenticate": "Bearer"}{% else %}None{% endif %},
+            headers={% if jwt %}BEARER{% else %}None{% endif %},
         )
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(payload.password)
@@ -88,13 +131,34 @@ def _authenticate(db: DbSession, payload: LoginRequest, request: Request) -> Use
     logger.info("login succeeded", extra={"user_id": user.id})
     audit("login_succeeded", request, outcome="success", user_id=str(user.id))
     return user
-{%- if cookiecutter.auth == "jwt" %}
+{%- if jwt %}
+
+
+def _tokens(session: AuthSession) -> Token:
+    """A fresh access token and the session's current refresh token."""
+    settings = get_settings()
+    secret = settings.secret_key.get_secret_value()
+    access_in = timedelta(minutes=settings.access_token_expire_minutes)
+    subject = str(session.user_id)
+    access = create_token(
+        subject, secret, access_in, {"typ": "access", "sid": session.id, "jti": new_token_id()}
+    )
+    # Rotation never extends a login: every refresh token expires with the session.
+    refresh_in = session.expires_at - utcnow()
+    refresh_claims = {"typ": "refresh", "sid": session.id, "jti": session.refresh_jti}
+    refresh = create_token(subject, secret, refresh_in, refresh_claims)
+    return Token(
+        access_token=access,
+        token_type="bearer",  # noqa: S106 (the OAuth 2 token type, not a secret)
+        expires_in=int(access_in.total_seconds()),
+        refresh_token=refresh,
+    )
 
 
 @router.post(
     "/login",
     operation_id="auth_login",
-    summary="Exchange credentials for a bearer access token",
+    summary="Exchange credentials for an access token and a refresh token",
     response_model=Token,
     responses={
         **BAD_BODY,
@@ -105,16 +169,54 @@ def _authenticate(db: DbSession, payload: LoginRequest, request: Request) -> Use
 )
 def login(payload: LoginRequest, db: DbSession, request: Request) -> Token:
     user = _authenticate(db, payload, request)
-    settings = get_settings()
-    expires_in = timedelta(minutes=settings.access_token_expire_minutes)
-    token = create_token(
-        str(user.id), settings.secret_key.get_secret_value(), expires_in, {"typ": "access"}
+    lifetime = timedelta(minutes=get_settings().refresh_token_expire_minutes)
+    return _tokens(open_session(db, user, lifetime))
+
+
+@router.post(
+    "/refresh",
+    operation_id="auth_refresh",
+    summary="Exchange a refresh token for new tokens (the old refresh token stops working)",
+    response_model=Token,
+    responses={
+        **BAD_BODY,
+        401: {"model": ErrorMessage, "description": "Invalid, expired or reused refresh token"},
+    },
+)
+def refresh(payload: RefreshRequest, db: DbSession, request: Request) -> Token:
+    invalid = HTTPException(
+        status.HTTP_401_UNAUTHORIZED, "Invalid or expired refresh token", headers=BEARER
     )
-    return Token(
-        access_token=token,
-        token_type="bearer",  # noqa: S106 (the OAuth 2 token type, not a secret)
-        expires_in=int(expires_in.total_seconds()),
+    claims = decode_token(
+        payload.refresh_token, get_settings().secret_key.get_secret_value(), "refresh"
     )
+    if claims is None:
+        raise invalid
+    session = active_session(db, claims["sid"], claims["sub"])
+    user = db.get(User, session.user_id) if session else None
+    if session is None or user is None or not user.is_active:
+        raise invalid
+    new_jti = rotate_refresh(db, session, claims["jti"])
+    if new_jti is None:
+        # A refresh token is used once: a second use means a copy is in other hands.
+        audit("refresh_token_reused", request, outcome="denied", user_id=str(session.user_id))
+        raise invalid
+    session.refresh_jti = new_jti
+    return _tokens(session)
+
+
+@router.post(
+    "/logout",
+    operation_id="auth_logout",
+    summary="End the session: its access and refresh tokens stop working",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=UNAUTHORIZED,
+)
+def logout(current: CurrentLogin, db: DbSession, request: Request) -> Response:
+    revoke(db, current.session)
+    audit("logout", request, outcome="success", user_id=str(current.user.id))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 {%- else %}
 
 
@@ -137,16 +239,17 @@ def login(
     settings = get_settings()
     expires_in = timedelta(minutes=settings.session_expire_minutes)
     max_age = int(expires_in.total_seconds())
+    session = open_session(db, user, expires_in)
     csrf = secrets.token_urlsafe(32)
-    session = create_token(
+    token = create_token(
         str(user.id),
         settings.secret_key.get_secret_value(),
         expires_in,
-        {"typ": "session", "csrf": csrf},
+        {"typ": "session", "sid": session.id, "jti": session.id, "csrf": csrf},
     )
     response.set_cookie(
         SESSION_COOKIE,
-        session,
+        token,
         max_age=max_age,
         httponly=True,
         secure=settings.cookie_secure,
@@ -167,14 +270,15 @@ def login(
 @router.post(
     "/logout",
     operation_id="auth_logout",
-    summary="Close the session (clears the cookies)",
+    summary="End the session (the cookie stops working, even if kept) and clear the cookies",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
-    dependencies=[Depends(require_csrf)],
+    dependencies=CSRF,
     responses={**UNAUTHORIZED, **CSRF_FAILED},
 )
-def logout(request: Request) -> Response:
-    audit("logout", request, outcome="success")
+def logout(current: CurrentLogin, db: DbSession, request: Request) -> Response:
+    revoke(db, current.session)
+    audit("logout", request, outcome="success", user_id=str(current.user.id))
     settings = get_settings()
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     for name in (SESSION_COOKIE, CSRF_COOKIE):
@@ -183,3 +287,28 @@ def logout(request: Request) -> Response:
         )
     return response
 {%- endif %}
+
+
+@router.post(
+    "/password",
+    operation_id="auth_change_password",
+    summary="Change the password (the current one is required); ends every other session",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+{%- if not jwt %}
+    dependencies=CSRF,
+{%- endif %}
+    responses={**BAD_BODY, **UNAUTHORIZED, **WRONG_PASSWORD},
+)
+def change_password(
+    payload: PasswordChange, current: CurrentLogin, db: DbSession, request: Request
+) -> Response:
+    user = current.user
+    if not verify_password(user.password_hash, payload.current_password):
+        audit("password_change_failed", request, outcome="failure", user_id=str(user.id))
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "Wrong current password")
+    user.password_hash = hash_password(payload.new_password)
+    db.commit()
+    closed = revoke_others(db, user.id, keep=current.session.id)
+    audit("password_changed", request, outcome="success", user_id=str(user.id), closed=closed)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

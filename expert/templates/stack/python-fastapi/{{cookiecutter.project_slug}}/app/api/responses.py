@@ -15,6 +15,16 @@ UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
 CSRF_FAILED: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorMessage, "description": "CSRF token missing or invalid"}
 }
+WRONG_PASSWORD: dict[int | str, dict[str, Any]] = {
+    403: {
+        "model": ErrorMessage,
+        "description": "CSRF token missing or invalid, or wrong current password",
+    }
+}
+{%- else %}
+WRONG_PASSWORD: dict[int | str, dict[str, Any]] = {
+    403: {"model": ErrorMessage, "description": "Wrong current password"}
+}
 {%- endif %}
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorMessage, "description": "Not found"}
