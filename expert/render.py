@@ -1,4 +1,4 @@
-"""Render template layers with cookiecutter into a temporary tree, then move it into place atomically.
+"""Render template layers with cookiecutter into one tree (the caller checks it and moves it into place).
 
 User values are passed as a prepared context to cookiecutter's lower-level ``generate_files``: they are
 data, never rendered as templates (cookiecutter's prompt stage would render them).
@@ -50,17 +50,29 @@ def render_layer(layer: str, context: Mapping[str, Any], out_dir: Path) -> Path:
     return Path(root)
 
 
-def render_layers(layers: list[tuple[str, Mapping[str, Any]]], dest_root: Path) -> None:
-    """Render every layer into ``dest_root`` (which must not exist), refusing two layers writing one file."""
-    with tempfile.TemporaryDirectory(prefix="backend-expert-") as tmp:
-        for index, (layer, context) in enumerate(layers):
-            rendered = render_layer(layer, context, Path(tmp) / str(index))
-            for src in sorted(p for p in rendered.rglob("*") if p.is_file() or p.is_symlink()):
-                rel = src.relative_to(rendered)
-                if "__pycache__" in rel.parts or rel.suffix == ".pyc":
-                    continue  # pip byte-compiles the installed templates' .py files: never ship that
-                target = dest_root / rel
-                if target.exists():
-                    raise RenderError(f"layers collide on {rel} ({layer})")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(src, target)
+def render_layers(layers: list[tuple[str, Mapping[str, Any]]], dest_root: Path, scratch: Path | None = None) -> None:
+    """Render every layer into ``dest_root`` (which must not exist), refusing two layers writing one file.
+
+    Each layer is rendered into its own folder under ``scratch`` (the caller's work folder, which the caller
+    removes), or, without one, under a temporary folder beside ``dest_root``: never in the system temporary
+    folder, where an interrupted run would leave it unseen.
+    """
+    if scratch is not None:
+        _render_into(layers, dest_root, scratch)
+        return
+    with tempfile.TemporaryDirectory(prefix=".backend-expert-layers-", dir=dest_root.parent) as tmp:
+        _render_into(layers, dest_root, Path(tmp))
+
+
+def _render_into(layers: list[tuple[str, Mapping[str, Any]]], dest_root: Path, scratch: Path) -> None:
+    for index, (layer, context) in enumerate(layers):
+        rendered = render_layer(layer, context, scratch / str(index))
+        for src in sorted(p for p in rendered.rglob("*") if p.is_file() or p.is_symlink()):
+            rel = src.relative_to(rendered)
+            if "__pycache__" in rel.parts or rel.suffix == ".pyc":
+                continue  # pip byte-compiles the installed templates' .py files: never ship that
+            target = dest_root / rel
+            if target.exists():
+                raise RenderError(f"layers collide on {rel} ({layer})")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, target)
