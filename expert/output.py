@@ -1,44 +1,55 @@
-"""Write a Blueprint into its destination: render everything in a temporary tree, check it, then move.
+"""Write a Blueprint into its destination: render and check it in the destination's work folder, then commit.
 
-Guarantees: nothing is written outside the destination; a non-empty destination is refused unless
-``force``; even then no file the templates do not produce is touched; a failure at any step leaves the
-destination as it was (new files removed, overwritten files restored).
+Guarantees: nothing is written outside the destination (and the folders leading to it); a non-empty
+destination is refused unless ``force``, also when it became non-empty while the project was rendered; the
+destination is locked for the whole run, so two runs never mix their projects; no file the templates do not
+produce is touched, and a file they replace is kept beside it as ``NAME.orig`` (:mod:`expert.transaction`);
+any failure, SIGINT, SIGTERM or SIGHUP leaves the destination as it was, or, once the commit has started, lets
+it finish first; nothing is left behind, not even the work folder (:mod:`expert.destination`).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from expert.destination import (
+    Destination,
+    OutputError,
+    check_destination,
+    describe,
+    stale_work,
+    user_entries,
+)
 from expert.generators.blueprint import Blueprint
+from expert.interrupts import Interrupted, SignalGuard
 from expert.render import RenderError, render_layers
+from expert.transaction import STAGED, commit, plan, recover
 
-
-class OutputError(Exception):
-    """The project could not be written; the destination is unchanged."""
+__all__ = ["OutputError", "WriteReport", "build_tree", "check_tree", "write_project"]
 
 
 @dataclass
 class WriteReport:
     files: list[str] = field(default_factory=list)
-    overwritten: list[str] = field(default_factory=list)
+    #: files of the destination that the project replaced, each with the name its old version was kept under
+    backups: dict[str, str] = field(default_factory=dict)
+    #: pids of killed earlier runs whose half-done commit this run undid first
+    recovered: list[str] = field(default_factory=list)
+
+    @property
+    def overwritten(self) -> list[str]:
+        return list(self.backups)
 
 
-def _existing_ancestor(path: Path) -> Path:
-    for parent in [path, *path.parents]:
-        if parent.exists():
-            return parent
-    return Path.cwd()
-
-
-def build_tree(blueprint: Blueprint, root: Path) -> list[str]:
-    """Render layers and computed documents into ``root`` (new); return the relative file list."""
+def build_tree(blueprint: Blueprint, root: Path, scratch: Path) -> list[str]:
+    """Render layers (in folders under ``scratch``) and computed documents into ``root`` (new); return the
+    relative file list."""
     try:
-        render_layers(blueprint.layers, root)
-    except (RenderError, OSError) as exc:
+        render_layers(blueprint.layers, root, scratch)
+    except RenderError as exc:
         raise OutputError(f"rendering failed: {exc}") from None
     for rel, text in blueprint.documents.items():
         target = root / rel
@@ -46,7 +57,7 @@ def build_tree(blueprint: Blueprint, root: Path) -> list[str]:
             raise OutputError(f"a computed document collides with a template file: {rel}")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
 
 def check_tree(root: Path) -> None:
@@ -60,59 +71,82 @@ def check_tree(root: Path) -> None:
 
 
 def write_project(blueprint: Blueprint, dest: Path, force: bool = False) -> WriteReport:
-    dest = Path(os.path.abspath(dest))
-    if dest.exists() and not dest.is_dir():
-        raise OutputError(f"{dest} exists and is not a directory")
-    if dest.is_dir() and any(dest.iterdir()) and not force:
-        raise OutputError(f"{dest} is not empty: use --force to write into it (no file of yours is deleted)")
-    anchor = _existing_ancestor(dest.parent)
-    with tempfile.TemporaryDirectory(prefix=".backend-expert-", dir=anchor) as tmp:
-        root = Path(tmp) / "project"
-        root.mkdir()
-        files = build_tree(blueprint, root)
-        check_tree(root)
-        if not dest.exists():
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            os.rename(root, dest)
-            return WriteReport(files=files)
-        return _merge(root, dest, files, Path(tmp) / "backup")
-
-
-def _merge(root: Path, dest: Path, files: list[str], backup: Path) -> WriteReport:
-    """Copy the rendered files over an existing folder, all or nothing."""
-    report = WriteReport(files=files)
-    created: list[Path] = []
-    created_dirs: list[Path] = []
-    saved: list[tuple[Path, Path]] = []
-    try:
-        for rel in files:
-            target = dest / rel
-            if target.is_dir():
-                raise OutputError(f"{target} is a directory in the destination, the project needs a file there")
-            for parent in reversed(target.relative_to(dest).parents):
-                folder = dest / parent
-                if folder.is_symlink():
-                    raise OutputError(f"{folder} is a symbolic link: refusing to write through it")
-                if not folder.exists():
-                    folder.mkdir()
-                    created_dirs.append(folder)
-            if target.exists() or target.is_symlink():
-                keep = backup / rel
-                keep.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(target, keep, follow_symlinks=False)
-                saved.append((keep, target))
-                target.unlink()
-                report.overwritten.append(rel)
-            else:
-                created.append(target)
-            shutil.copy2(root / rel, target)
-    except (OSError, OutputError) as exc:
-        for path in created:
-            path.unlink(missing_ok=True)
-        for keep, target in saved:
-            target.unlink(missing_ok=True)
-            shutil.copy2(keep, target, follow_symlinks=False)
-        for folder in reversed(created_dirs):
-            shutil.rmtree(folder, ignore_errors=True)
-        raise OutputError(f"could not write into {dest}: {exc}; the destination was left as it was") from None
+    """Generate ``blueprint`` into ``dest``; raise OutputError (one line) or Interrupted (a signal)."""
+    path = check_destination(dest)
+    shown = str(dest)
+    untouched = f"{shown} was left as it was" if os.path.lexists(path) else "nothing was written"
+    if not force and not stale_work(path):
+        _refuse_non_empty(path, shown)  # before writing anything, even the lock
+    with SignalGuard() as guard:
+        try:
+            report = _write(blueprint, path, shown, force, guard, untouched)
+        except Interrupted as exc:
+            raise Interrupted(exc.signum, f"interrupted by {exc.name}: {untouched}") from None
+        if guard.pending is not None:
+            late = Interrupted(guard.pending)
+            raise Interrupted(
+                late.signum,
+                f"interrupted by {late.name} while the project was written into {shown}: "
+                "the writing was finished first, the project is complete",
+            )
     return report
+
+
+def _write(blueprint: Blueprint, path: Path, shown: str, force: bool, guard: SignalGuard, untouched: str) -> WriteReport:
+    """The run under the destination's lock. Signals are deferred except while rendering and checking."""
+    target = Destination.open(path, shown)
+    try:
+        report = WriteReport(recovered=_sweep(target))
+        work = target.make_work()
+        if not force:
+            _refuse_non_empty(path, shown)
+        project = work / STAGED
+        with guard.interruptible():
+            try:
+                report.files = build_tree(blueprint, project, work / "layers")
+            except OSError as exc:
+                raise OutputError(f"{describe(exc, 'write the project into', shown)}; {untouched}") from None
+            check_tree(project)
+        guard.checkpoint()
+        target.verify()
+        if not force:
+            _refuse_non_empty(path, shown, again=True)
+        ops = plan(project, path, report.files, force)
+        try:
+            commit(ops, project, path, work)
+        except OSError as exc:
+            raise OutputError(f"{_commit_failure(exc, shown)}; {untouched}") from None
+        target.committed = True
+        report.backups = {op.path: str(op.backup) for op in ops if op.kind == "replace"}
+        return report
+    finally:
+        target.close()
+
+
+def _commit_failure(exc: OSError, shown: str) -> str:
+    if isinstance(exc, FileExistsError):
+        return f"{exc.filename2 or exc.filename} appeared in {shown} during generation"
+    return describe(exc, "write into", shown)
+
+
+def _refuse_non_empty(path: Path, shown: str, again: bool = False) -> None:
+    entries = user_entries(path)
+    if entries:
+        what = f"is no longer empty ({entries[0]} appeared during generation)" if again else "is not empty"
+        raise OutputError(
+            f"{shown} {what}: use --force to write into it (no file of yours is deleted; a file the "
+            "project replaces is kept beside it as NAME.orig)"
+        )
+
+
+def _sweep(target: Destination) -> list[str]:
+    """Undo and remove what killed earlier runs left in the destination (safe: we hold its lock)."""
+    recovered = []
+    for pid, work in stale_work(target.path):
+        try:
+            if recover(work, target.path):
+                recovered.append(pid)
+            shutil.rmtree(work)
+        except OSError as exc:
+            raise OutputError(describe(exc, "clean up the work folder of an interrupted run,", work)) from None
+    return recovered
