@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -18,6 +19,7 @@ from expert.explain import how, report, show, tr
 from expert.generators.blueprint import build_blueprint
 from expert.generators.openapi import OpenAPIContextError
 from expert.generators.stack import UnsupportedError
+from expert.interrupts import Interrupted
 from expert.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from expert.model_prompt import ask_model
 from expert.output import OutputError, write_project
@@ -64,7 +66,8 @@ def _load(answers_file: Path | None, sets: tuple[str, ...], packs: tuple[Path, .
 
 
 def _guard(func):  # type: ignore[no-untyped-def]
-    """Turn the pipeline's own errors into one-line user errors."""
+    """Turn the pipeline's own errors, and any OSError, into one-line user errors; a signal that ended the run
+    into one line and the shell's exit status for it (130 for SIGINT, 143 for SIGTERM)."""
     import functools
 
     @functools.wraps(func)
@@ -73,8 +76,20 @@ def _guard(func):  # type: ignore[no-untyped-def]
             return func(*args, **kwargs)
         except USER_ERRORS as exc:
             raise UserError(str(exc)) from None
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise  # output piped into a closed reader (| head): click exits quietly
+            raise UserError(_os_error_line(exc)) from None
+        except Interrupted as exc:
+            click.echo(f"Error: {exc}", err=True)
+            raise SystemExit(exc.exit_code) from None
 
     return wrapper
+
+
+def _os_error_line(exc: OSError) -> str:
+    reason = os.strerror(exc.errno) if exc.errno else str(exc)
+    return f"{exc.filename}: {reason}" if exc.filename else reason
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,7 +99,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("destination", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("destination", type=Path)  # checked by expert.destination (one line), not by click
 @common_options
 @click.option("--no-input", is_flag=True, help="Ask nothing: unanswered questions take their defaults.")
 @click.option("--force", is_flag=True, help="Write into a non-empty destination (never deletes your files).")
@@ -111,9 +126,13 @@ def new(destination: Path, answers_file: Path | None, sets: tuple[str, ...], rul
         entities = ask_model(lambda text: read_line(text, lang), click.echo, lang)
     blueprint = build_blueprint(project, result, kb, lang, entities)
     written = write_project(blueprint, destination, force=force)
+    for pid in written.recovered:
+        click.echo(_t(lang, f"Undid the unfinished writing of an interrupted earlier run (pid {pid}).",
+                      f"Écriture inachevée d'une exécution interrompue (pid {pid}) annulée."))
     click.echo(f"\n{_t(lang, 'Generated', 'Généré')} {len(written.files)} {_t(lang, 'files in', 'fichiers dans')} {destination}")
-    if written.overwritten:
-        click.echo(f"{_t(lang, 'Overwritten', 'Remplacés')}: {', '.join(written.overwritten)}")
+    if written.backups:
+        click.echo(_t(lang, "Overwritten (your version kept beside it)", "Remplacés (votre version gardée à côté)") + ": "
+                   + ", ".join(f"{rel} -> {backup}" for rel, backup in written.backups.items()))
     for item in blueprint.skipped:
         click.echo(f"{_t(lang, 'Not generated yet (no template)', 'Pas encore généré (aucun modèle)')}: {item}", err=True)
     for warning in result.warnings:
