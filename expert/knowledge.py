@@ -7,6 +7,7 @@ questions, and the durable-rules limits. Run ``python -m expert.knowledge`` to l
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 from collections.abc import Iterable
@@ -543,25 +544,38 @@ def _all_conditions(kb: KnowledgeBase):
 
 
 def _cycles(kb: KnowledgeBase) -> list[str]:
-    deps = kb.dependencies()
+    """The first dependency cycle, named at a question or rule that closes it (iterative: a pack may
+    chain thousands of questions)."""
+    deps = {key: sorted(needed) for key, needed in kb.dependencies().items()}
     state: dict[str, int] = {}
-    errors: list[str] = []
+    for start in sorted(deps):
+        if state.get(start):
+            continue
+        path, stack = [start], [iter(deps.get(start, ()))]
+        state[start] = 1
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                cycle = path[path.index(nxt):] + [nxt]
+                return [f"{_cycle_where(kb, cycle)}: dependency cycle: {' -> '.join(cycle)}"]
+            elif not state.get(nxt):
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(deps.get(nxt, ())))
+    return []
 
-    def visit(key: str, path: list[str]) -> None:
-        if state.get(key) == 2:
-            return
-        if state.get(key) == 1:
-            cycle = path[path.index(key):] + [key]
-            errors.append(f"dependency cycle: {' -> '.join(cycle)}")
-            return
-        state[key] = 1
-        for d in sorted(deps.get(key, ())):
-            visit(d, path + [key])
-        state[key] = 2
 
-    for key in sorted(deps):
-        visit(key, [])
-    return errors[:1]
+def _cycle_where(kb: KnowledgeBase, cycle: list[str]) -> str:
+    """Where one link of ``cycle`` (a key depending on the next) is written, a rule pack's first."""
+    links = set(itertools.pairwise(cycle))
+    places = [(kb.agents[q.agent].pack, q.where) for q in kb.questions.values()
+              if any((q.id, k) in links for cond in q.when for k, _ in cond)]
+    places += [(kb.agents[r.agent].pack, r.where) for r in kb.rules
+               if any((key, k) in links for key in r.then for cond in r.when for k, _ in cond)]
+    return sorted(places, key=lambda place: not place[0])[0][1] if places else "knowledge"
 
 
 def _unconcluded(kb: KnowledgeBase) -> list[str]:
@@ -589,9 +603,10 @@ def _durable_limits(kb: KnowledgeBase) -> list[str]:
                     constants.add(key)
                     constants.update(test.values)
         if len(constants) > MAX_CONSTANTS_PER_PROPERTY:
-            errors.append(f"agent {agent!r} tests {len(constants)} distinct constants, over the durable-rules limit with margin")
+            errors.append(f"{kb.agents[agent].where}: agent {agent!r} tests {len(constants)} distinct constants, "
+                          "over the durable-rules limit with margin")
         if joins > MAX_JOIN_RULES_PER_RULESET:
-            errors.append(f"agent {agent!r} has {joins} join rules, over the durable-rules limit with margin")
+            errors.append(f"{kb.agents[agent].where}: agent {agent!r} has {joins} join rules, over the durable-rules limit with margin")
     return errors
 
 

@@ -33,8 +33,9 @@ MAX_LINE_LENGTH = 10_000
 MAX_DEPTH = 50
 #: ``*alias`` references in one document
 MAX_ALIASES = 100
-#: values (mappings, sequences, scalars, keys) in one document, counted as aliases expand it
-MAX_NODES = 100_000
+#: values (mappings, sequences, scalars, keys) in one document, counted as written and as aliases
+#: expand it; a project's saved file with 100 entities holds about 20,000 (ruamel reads ~10,000 a second)
+MAX_NODES = 50_000
 #: characters in one scalar (a key or a value)
 MAX_SCALAR_LENGTH = 10_000
 #: digits of an integer (a decimal column holds at most 38)
@@ -42,7 +43,8 @@ MAX_INT_DIGITS = 64
 INT_TAG = "tag:yaml.org,2002:int"
 SURROGATE_RE = re.compile("[\ud800-\udfff]")
 FLOW_RE = re.compile(r"[\[\]{}]")
-LONG_LINE_RE = re.compile(f"[^\r\n]{{{MAX_LINE_LENGTH + 1},}}")
+#: a line start followed by too many characters (anchored: unanchored, the search is quadratic in line length)
+LONG_LINE_RE = re.compile(f"(?:^|(?<=[\r\n]))[^\r\n]{{{MAX_LINE_LENGTH + 1}}}")
 
 
 class YamlError(Exception):
@@ -65,6 +67,7 @@ class _GuardedComposer(Composer):
         super().__init__(loader=loader)
         self._depth = 0
         self._aliases = 0
+        self._nodes = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.parser.peek_event()
@@ -78,8 +81,11 @@ class _GuardedComposer(Composer):
             shown = _short(str(tag).replace("tag:yaml.org,2002:", "!!"), 40)
             raise _limit(f"the tag {shown} is not accepted: write plain values (quote a text)", event.start_mark)
         self._depth += 1
+        self._nodes += 1
         if self._depth > MAX_DEPTH:
             raise _limit(f"nesting deeper than {MAX_DEPTH} levels", event.start_mark)
+        if self._nodes > MAX_NODES:
+            raise _limit(f"more than {MAX_NODES:,} values", event.start_mark)
         try:
             return super().compose_node(parent, index)
         finally:
