@@ -28,6 +28,7 @@ MAX_ID = 9007199254740991  # 2**53 - 1: ids stay exact in JavaScript clients and
 SORT_HELP = "Sort by this field (prefix - for descending); ties are broken by id"
 NO_NUL = r"^[^\x00]*$"
 EMAIL_PATTERN = r"^[^@\x00-\x20\x7f]+@[^@\x00-\x20\x7f]+\.[^@\x00-\x20\x7f]+$"
+PASSWORD_PATTERN = r"^[^\x00]*[^\x00\x09-\x0d\x20][^\x00]*$"
 
 REF = "#/components/schemas/"
 JSON = "application/json"
@@ -445,7 +446,7 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
             "PasswordChange",
             {
                 "current_password": {"type": "string", "maxLength": 128, "minLength": 1, "title": "Current Password"},
-                "new_password": {"type": "string", "maxLength": 128, "minLength": 8, "title": "New Password"},
+                "new_password": _new_password("New Password"),
             },
             ["current_password", "new_password"],
             strict=True,
@@ -454,7 +455,7 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
             "UserCreate",
             {
                 "email": _email(),
-                "password": {"type": "string", "maxLength": 128, "minLength": 8, "title": "Password"},
+                "password": _new_password("Password"),
             },
             ["email", "password"],
             strict=True,
@@ -669,10 +670,15 @@ def _too_many_requests(cc: Mapping[str, Any]) -> dict[str, Any]:
     return {"429": response}
 
 
+def _new_password(title: str) -> dict[str, Any]:
+    """A new password: 12 to 128 characters, not blank, no NUL (the app also refuses common ones)."""
+    return {"type": "string", "maxLength": 128, "minLength": 12, "pattern": PASSWORD_PATTERN, "title": title}
+
+
 def _email() -> dict[str, Any]:
     return {
         "type": "string",
-        "maxLength": 320,
+        "maxLength": 254,
         "minLength": 3,
         "pattern": EMAIL_PATTERN,
         "title": "Email",

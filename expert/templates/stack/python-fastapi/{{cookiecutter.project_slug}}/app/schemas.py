@@ -24,7 +24,7 @@ from typing import Annotated, Any
 from uuid import UUID
 {%- endif %}
 {%- set pyd = ["BaseModel"] %}
-{%- if "datetime" in types or "decimal" in types %}{% set _ = pyd.append("AfterValidator") %}{% endif %}
+{%- set _ = pyd.append("AfterValidator") %}
 {%- if has_ints or "date" in types or "datetime" in types or "uuid" in types or uuid_ids %}{% set _ = pyd.append("BeforeValidator") %}{% endif %}
 {%- set _ = pyd.extend(["ConfigDict", "Field"]) %}
 {%- if "decimal" in types %}{% set _ = pyd.append("PlainSerializer") %}{% endif %}
@@ -36,6 +36,8 @@ from pydantic import (
 {%- endfor %}
 )
 
+from app import passwords
+
 # PostgreSQL text cannot hold NUL characters: refuse them at the edge (and say so in the schema).
 NO_NUL = r"^[^\x00]*$"
 # Code point ranges, no \s: Python, Rust (pydantic) and ECMA (JSON Schema) regexes agree on them.
@@ -45,8 +47,27 @@ INT32_MAX = 2147483647
 # Integer ids stop at 2**53 - 1, the largest integer JavaScript (and JSON tools) hold exactly.
 MAX_ID = 9007199254740991
 
-Email = Annotated[str, StringConstraints(min_length=3, max_length=320, pattern=EMAIL_PATTERN)]
-Password = Annotated[str, StringConstraints(min_length=8, max_length=128)]
+# Not blank, no NUL (app/passwords.py checks the rest: NFKC length, common passwords).
+NOT_BLANK = r"^[^\x00]*[^\x00\x09-\x0d\x20][^\x00]*$"
+
+# 254: the longest address SMTP can deliver to (RFC 5321 path limit).
+Email = Annotated[str, StringConstraints(min_length=3, max_length=254, pattern=EMAIL_PATTERN)]
+# A new password: the policy of app/passwords.py, normalised to NFKC.
+Password = Annotated[
+    str,
+    StringConstraints(
+        min_length=passwords.MIN_LENGTH,
+        max_length=passwords.MAX_LENGTH,
+        pattern=NOT_BLANK,
+    ),
+    AfterValidator(passwords.checked_password),
+]
+# A password to compare with a stored hash: normalised the same way, never policy-checked.
+GivenPassword = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=passwords.MAX_LENGTH),
+    AfterValidator(passwords.normalise),
+]
 
 
 def _no_default(schema: dict[str, Any]) -> None:
@@ -178,11 +199,11 @@ class UserCreate(StrictModel):
 
 class LoginRequest(StrictModel):
     email: Email
-    password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    password: GivenPassword
 
 
 class PasswordChange(StrictModel):
-    current_password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    current_password: GivenPassword
     new_password: Password
 
 
