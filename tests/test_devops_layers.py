@@ -649,6 +649,28 @@ def test_network_policies_deny_by_default_and_allow_only_what_the_app_needs(
     assert pod["spec"]["automountServiceAccountToken"] is False
 
 
+def test_every_pod_runs_locked_down(tmp_path: Path) -> None:
+    """The Deployment, its SQLite init container and the migration Job: non-root, read-only, no capability,
+    no privilege escalation, RuntimeDefault seccomp, CPU and memory limits, no service account token."""
+    for combo in (COMBOS[0], COMBOS[6]):
+        dest, _ = _render(tmp_path / combo[0], combo)
+        pods = []
+        for manifest in sorted((dest / "k8s/base").glob("*.yaml")):
+            for doc in _load_all(manifest):
+                if doc["kind"] in ("Deployment", "Job"):
+                    pods.append(doc["spec"]["template"]["spec"])
+        assert len(pods) == (1 if combo[1] == "sqlite" else 2)  # SQLite migrates in an init container
+        for pod in pods:
+            assert pod["automountServiceAccountToken"] is False
+            assert pod["securityContext"]["runAsNonRoot"] is True
+            for container in pod["containers"] + pod.get("initContainers", []):
+                sc = container["securityContext"]
+                assert sc["runAsNonRoot"] is True and sc["readOnlyRootFilesystem"] is True
+                assert sc["allowPrivilegeEscalation"] is False and sc["capabilities"]["drop"] == ["ALL"]
+                assert sc["seccompProfile"]["type"] == "RuntimeDefault"
+                assert {"cpu", "memory"} <= set(container["resources"]["limits"])
+
+
 def test_trusted_proxies_are_set_for_the_ingress_controller_when_the_stack_reads_them(tmp_path: Path) -> None:
     import ipaddress
 
