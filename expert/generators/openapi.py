@@ -339,6 +339,8 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
         op["responses"] = dict(responses)
         if parameters or body:
             op["responses"].update(invalid)
+        if body:  # the app's body size limit (MAX_REQUEST_BODY_BYTES)
+            op["responses"]["413"] = _json_response("Request body too large", "ErrorMessage")
         return op
 
     def ok(model: str | None, status: str = "200") -> dict[str, Any]:

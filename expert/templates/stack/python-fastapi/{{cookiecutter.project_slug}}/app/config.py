@@ -116,6 +116,11 @@ class Settings(DatabaseSettings):
 
     secret_key: SecretStr
     log_level: str = "INFO"
+    # Request bodies above this size get 413 before they are parsed (1 MiB).
+    max_request_body_bytes: int = Field(default=1_048_576, gt=0)
+    # Memory the argon2 hashes of concurrent logins may take together (each takes the hasher's
+    # memory cost, 64 MiB): requests beyond wait their turn. Keep it well under the memory limit.
+    password_hash_memory_mib: int = Field(default=256, ge=64)
 {%- if cookiecutter.auth == "jwt" %}
     access_token_expire_minutes: int = Field(default=30, gt=0)
     # Lifetime of a login: its refresh tokens rotate at each use but expire at the same instant.

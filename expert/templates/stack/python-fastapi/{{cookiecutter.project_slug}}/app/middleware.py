@@ -6,7 +6,9 @@ from fastapi import FastAPI
 {%- if cors %}
 from fastapi.middleware.cors import CORSMiddleware
 {%- endif %}
-from starlette.datastructures import MutableHeaders
+from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import metrics
@@ -15,6 +17,8 @@ from app.config import Settings
 {%- if tracing %}
 from app.tracing import configure_tracing
 {%- endif %}
+
+TOO_LARGE = "Content Too Large"
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -52,6 +56,43 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class BodyTooLarge(HTTPException):
+    """Raised while reading a body past the limit; FastAPI lets HTTP errors through its parser."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=413, detail=TOO_LARGE)
+
+
+class BodySizeLimitMiddleware:
+    """413 (JSON, like every error) for a request body over `max_bytes`, before it is parsed: at
+    once when Content-Length says so, else as soon as the chunks received pass the limit (a chunked
+    body has no Content-Length). Starlette's own limiter answers in plain text."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await JSONResponse({"detail": TOO_LARGE}, status_code=413)(scope, receive, send)
+            return
+        received = 0
+
+        async def receive_within_limit() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise BodyTooLarge
+            return message
+
+        await self.app(scope, receive_within_limit, send)
 {%- if cors %}
 
 
@@ -81,13 +122,14 @@ def add_cors(app: FastAPI, settings: Settings) -> None:
 
 
 def install(app: FastAPI, settings: Settings) -> None:
-    """Called by create_app once the routers are included (the last middleware added runs first)."""
+    """Called by create_app once the routers are included (the last middleware added runs first;
+    SecurityHeadersMiddleware wraps them all, see app.main.Application)."""
     app.include_router(metrics.router)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
     app.add_middleware(AuditMiddleware)
 {%- if cors %}
     add_cors(app, settings)
 {%- endif %}
-    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(metrics.MetricsMiddleware)
 {%- if tracing %}
     configure_tracing(app)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+import weakref
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -10,12 +13,38 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from app.config import get_settings
+
 ALGORITHM = "HS256"
 # Every token names its session (sid) and itself (jti); each request checks its session is open.
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "typ", "sid", "jti"]
 _hasher = PasswordHasher()
 # Verified when the email is unknown, so both failures take the same time.
 _DUMMY_HASH = _hasher.hash("dummy password used for timing")
+
+
+# One semaphore per event loop (the tests start several loops; uvicorn runs one per process).
+_hash_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def concurrent_hashes(memory_mib: int) -> int:
+    """How many argon2 hashes fit in `memory_mib` at once (the hasher's memory cost each)."""
+    return max(1, memory_mib * 1024 // _hasher.memory_cost)
+
+
+async def hashing_slot() -> AsyncIterator[None]:
+    """Dependency of the routes that hash: at most concurrent_hashes(PASSWORD_HASH_MEMORY_MIB)
+    run at once, so a burst of logins cannot exceed the memory limit. The others wait on the event
+    loop, not in a worker thread, so the rest of the API keeps its threads."""
+    loop = asyncio.get_running_loop()
+    slots = _hash_slots.get(loop)
+    if slots is None:
+        slots = asyncio.Semaphore(concurrent_hashes(get_settings().password_hash_memory_mib))
+        _hash_slots[loop] = slots
+    async with slots:
+        yield
 
 
 def hash_password(password: str) -> str:

@@ -48,6 +48,7 @@ from app.security import (
     create_token,
     decode_token,
     hash_password,
+    hashing_slot,
     needs_rehash,
     new_token_id,
     verify_password,
@@ -69,7 +70,13 @@ from app.schemas import (
     UserCreate,
     UserRead,
 )
-from app.security import create_token, hash_password, needs_rehash, verify_password
+from app.security import (
+    create_token,
+    hash_password,
+    hashing_slot,
+    needs_rehash,
+    verify_password,
+)
 from app.sessions import open_session, revoke, revoke_others
 {%- endif %}
 
@@ -77,6 +84,8 @@ logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 # Login and registration are throttled per client address{% if not limited %} by the gateway, not here{% endif %}.
 AUTH_LIMITS = [{% if limited %}Depends(limit_auth){% endif %}]
+# Routes that hash a password take one of the few hashing slots (app/security.py).
+HASHING = [Depends(hashing_slot)]
 {%- if jwt %}
 BEARER = {"WWW-Authenticate": "Bearer"}
 {%- else %}
@@ -91,7 +100,7 @@ CSRF = [Depends(require_csrf)]
     status_code=status.HTTP_201_CREATED,
     response_model=UserRead,
     responses={**BAD_BODY, **CONFLICT, **TOO_MANY_REQUESTS},
-    dependencies=AUTH_LIMITS,
+    dependencies=[*AUTH_LIMITS, *HASHING],
 )
 def register(payload: UserCreate, db: DbSession, request: Request) -> User:
     user = User(email=payload.email.lower(), password_hash=hash_password(payload.password))
@@ -165,7 +174,7 @@ def _tokens(session: AuthSession) -> Token:
         401: {"model": ErrorMessage, "description": "Invalid email or password"},
         **TOO_MANY_REQUESTS,
     },
-    dependencies=AUTH_LIMITS,
+    dependencies=[*AUTH_LIMITS, *HASHING],
 )
 def login(payload: LoginRequest, db: DbSession, request: Request) -> Token:
     user = _authenticate(db, payload, request)
@@ -230,7 +239,7 @@ def logout(current: CurrentLogin, db: DbSession, request: Request) -> Response:
         401: {"model": ErrorMessage, "description": "Invalid email or password"},
         **TOO_MANY_REQUESTS,
     },
-    dependencies=AUTH_LIMITS,
+    dependencies=[*AUTH_LIMITS, *HASHING],
 )
 def login(
     payload: LoginRequest, db: DbSession, response: Response, request: Request
@@ -295,9 +304,7 @@ def logout(current: CurrentLogin, db: DbSession, request: Request) -> Response:
     summary="Change the password (the current one is required); ends every other session",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
-{%- if not jwt %}
-    dependencies=CSRF,
-{%- endif %}
+    dependencies={% if not jwt %}[*CSRF, *HASHING]{% else %}HASHING{% endif %},
     responses={**BAD_BODY, **UNAUTHORIZED, **WRONG_PASSWORD},
 )
 def change_password(
