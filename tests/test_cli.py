@@ -129,3 +129,28 @@ def test_validate_reports_a_table_and_fails_on_a_broken_file(tmp_path):
     (tmp_path / "openapi.yaml").write_text("openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n")
     result = invoke("validate", str(tmp_path))
     assert result.exit_code == 0 and "0 failed" in result.output
+
+
+def test_an_os_error_in_any_command_is_one_line(monkeypatch):
+    import expert.cli
+
+    def unreadable(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", "/srv/rules/acme.yml")
+
+    monkeypatch.setattr(expert.cli, "load_knowledge", unreadable)
+    result = invoke("agents")
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == ["Error: /srv/rules/acme.yml: Permission denied"]
+
+
+def test_output_into_a_closed_pipe_ends_quietly():
+    """`backend-expert rules | head -1`: the reader goes away, the writer stops without an error line."""
+    from pathlib import Path
+
+    cli_bin = Path(sys.executable).with_name("backend-expert")
+    proc = subprocess.Popen([str(cli_bin), "rules"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()  # before the command writes its first line
+    err = proc.stderr.read()
+    proc.wait(timeout=60)
+    assert proc.returncode == 1
+    assert "Error" not in err and "Traceback" not in err, err
