@@ -368,10 +368,11 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
             )
         },
     }
+    locked = _throttled()  # the per-account backoff after failed logins, whatever rate_limiting says
     bad_login = {
         **bad_body,
         "401": _json_response("Invalid email or password", "ErrorMessage"),
-        **throttled,
+        **locked,
     }
     if jwt:
         paths["/api/v1/auth/login"] = {
@@ -416,7 +417,7 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
             "auth",
             "Change the password (the current one is required); ends every other session",
             "auth_change_password",
-            {**ok(None, "204"), **bad_body, **unauthorized, "403": _json_response(wrong_password, "ErrorMessage")},
+            {**ok(None, "204"), **bad_body, **unauthorized, "403": _json_response(wrong_password, "ErrorMessage"), **locked},
             body="PasswordChange",
             security=write_security,
         )
@@ -661,10 +662,15 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _too_many_requests(cc: Mapping[str, Any]) -> dict[str, Any]:
-    """The 429 of login and registration, when the app limits them (decisions.rate_limiting)."""
+    """The 429 of registration, when the app rate limits it (decisions.rate_limiting)."""
     decisions = cc.get("decisions") or {}
     if decisions.get("rate_limiting") not in ("app-level", "redis"):
         return {}
+    return _throttled()
+
+
+def _throttled() -> dict[str, Any]:
+    """429 with Retry-After: the rate limiter's, or the per-account backoff's (same response)."""
     response = _json_response("Too many requests", "ErrorMessage")
     response["headers"] = {
         "Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}

@@ -6,6 +6,7 @@ the problem, never its value: a rejected secret or a database URL (with its pass
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from collections import Counter
 from functools import lru_cache
@@ -121,6 +122,12 @@ class Settings(DatabaseSettings):
     # Memory the argon2 hashes of concurrent logins may take together (each takes the hasher's
     # memory cost, 64 MiB): requests beyond wait their turn. Keep it well under the memory limit.
     password_hash_memory_mib: int = Field(default=256, ge=64)
+    # Per-account backoff (app/lockout.py): free failures, then waits doubling up to the maximum.
+    login_lockout_failures: int = Field(default=5, gt=0)
+    login_lockout_max_seconds: int = Field(default=900, gt=0)
+    # Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed; empty: none, the
+    # peer address is the client. Only list the proxies in front of the app (the ingress, the LB).
+    trusted_proxies: str = ""
 {%- if cookiecutter.auth == "jwt" %}
     access_token_expire_minutes: int = Field(default=30, gt=0)
     # Lifetime of a login: its refresh tokens rotate at each use but expire at the same instant.
@@ -146,6 +153,19 @@ class Settings(DatabaseSettings):
 {%- if cookiecutter.cache == "redis" %}
     cache_ttl_seconds: int = Field(default=60, gt=0)
 {%- endif %}
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: str) -> str:
+        for entry in (part.strip() for part in value.split(",") if part.strip()):
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"lists {entry[:64]!r}, not an IP address or CIDR") from None
+        return value
+
+    def trusted_proxy_list(self) -> list[str]:
+        return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
 
     @field_validator("secret_key")
     @classmethod

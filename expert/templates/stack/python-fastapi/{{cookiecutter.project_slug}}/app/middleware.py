@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import metrics
 from app.audit import AuditMiddleware
@@ -131,6 +132,8 @@ def install(app: FastAPI, settings: Settings) -> None:
     add_cors(app, settings)
 {%- endif %}
     app.add_middleware(metrics.MetricsMiddleware)
+    # First of all: the real client address for everything after (audit, rate limits).
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list())
 {%- if tracing %}
     configure_tracing(app)
 {%- endif %}

@@ -50,6 +50,7 @@ from app.cache import get_cache  # noqa: E402
 {%- endif %}
 from app.config import get_settings  # noqa: E402
 from app.db import engine  # noqa: E402
+from app.lockout import login_backoff  # noqa: E402
 from app.main import app  # noqa: E402
 from app.models import Base  # noqa: E402
 
@@ -92,6 +93,13 @@ def empty_cache() -> Iterator[None]:
     yield
     get_cache().clear()
 {%- endif %}
+
+
+@pytest.fixture(autouse=True)
+def fresh_login_backoff() -> Iterator[None]:
+    """The failed logins of one test must not lock an account in the next."""
+    yield
+    login_backoff().clear()
 
 
 @pytest.fixture

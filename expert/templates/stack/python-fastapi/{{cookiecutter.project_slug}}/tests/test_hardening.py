@@ -17,19 +17,21 @@ import pytest
 import redis
 {%- endif %}
 {%- if tracing %}
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+{%- else %}
+from fastapi import Request
 {%- endif %}
 from fastapi.testclient import TestClient
-{% if limited %}
-from app import ratelimit
-{%- endif %}
+from pydantic import ValidationError
+
+from app import lockout{% if limited %}, ratelimit{% endif %}
+from app.api import auth
+from app.audit import client_address
 {%- if cached %}
 from app.cache import Cache, get_cache
 {%- endif %}
-{%- if cors or limited %}
-from app.config import get_settings
-{%- endif %}
-from app.main import app{% if cors %}, create_app{% endif %}
+from app.config import Settings, get_settings
+from app.main import app, create_app
 {%- if tracing %}
 from app.tracing import configure_tracing
 {%- endif %}
@@ -130,6 +132,25 @@ def test_login_beyond_the_limit_is_429_with_retry_after(
     assert client.post("/api/v1/auth/register", json=body).status_code == 201
 
 
+def test_the_rate_limit_follows_the_real_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(get_settings(), "rate_limit_enabled", True)
+    monkeypatch.setattr(get_settings(), "trusted_proxies", "10.0.0.0/8")
+    bucket = ratelimit.TokenBucket(1)
+    monkeypatch.setattr(ratelimit, "auth_limiter", lambda: bucket)
+    body = {"email": "nobody@example.com", "password": PASSWORD}
+
+    def status(peer: str, forwarded: str) -> int:
+        with TestClient(create_app(), client=(peer, 40000)) as proxied:
+            headers = {"X-Forwarded-For": forwarded}
+            return proxied.post("/api/v1/auth/login", json=body, headers=headers).status_code
+
+    assert status("10.0.0.2", "203.0.113.1") == 401
+    assert status("10.0.0.2", "203.0.113.1") == 429  # the same client behind the proxy
+    assert status("10.0.0.2", "203.0.113.2") == 401  # another client behind the proxy
+    assert status("192.0.2.7", "203.0.113.3") == 401  # an untrusted peer is the client itself
+    assert status("192.0.2.7", "203.0.113.4") == 429  # and a forged header does not help it
+
+
 def test_the_limit_is_read_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(get_settings(), "auth_rate_limit_per_minute", 7)
     ratelimit.auth_limiter.cache_clear()
@@ -146,6 +167,118 @@ def test_shared_limits_fall_back_to_the_instance_when_redis_is_down() -> None:
     assert window.take("k") > 0
 {%- endif %}
 {%- endif %}
+
+
+# ------------------------------------------- the client address (TRUSTED_PROXIES, always)
+
+
+def client_seen(monkeypatch: pytest.MonkeyPatch, trusted: str, peer: str, forwarded: str) -> str:
+    """The client address the audit log records for a failed login from `peer` sending
+    X-Forwarded-For (the address the rate limiter keys on too)."""
+    monkeypatch.setattr(get_settings(), "trusted_proxies", trusted)
+    seen: list[str] = []
+
+    def record(event: str, request: Request | None, **fields: object) -> None:
+        seen.append(client_address(request) if request else "")
+
+    monkeypatch.setattr(auth, "audit", record)
+    with TestClient(create_app(), client=(peer, 40000)) as proxied:
+        body = {"email": "nobody@example.com", "password": PASSWORD}
+        headers = {"X-Forwarded-For": forwarded}
+        assert proxied.post("/api/v1/auth/login", json=body, headers=headers).status_code == 401
+    [client] = seen
+    return client
+
+
+@pytest.mark.parametrize(
+    ("trusted", "peer", "forwarded", "client"),
+    [
+        pytest.param("", "10.0.0.2", "203.0.113.9", "10.0.0.2", id="no-trusted-proxy"),
+        pytest.param("10.0.0.0/8", "192.0.2.1", "203.0.113.9", "192.0.2.1", id="untrusted-peer"),
+        pytest.param("10.0.0.0/8", "10.0.0.2", "203.0.113.9", "203.0.113.9", id="trusted-peer"),
+        pytest.param(
+            "10.0.0.0/8", "10.0.0.2", "198.51.100.7, 203.0.113.9", "203.0.113.9", id="spoofed-left"
+        ),
+        pytest.param(
+            "10.0.0.2, 10.1.0.0/16", "10.0.0.2", "203.0.113.9, 10.1.2.3", "203.0.113.9", id="chain"
+        ),
+    ],
+)
+def test_x_forwarded_for_is_believed_only_from_trusted_proxies(
+    monkeypatch: pytest.MonkeyPatch, trusted: str, peer: str, forwarded: str, client: str
+) -> None:
+    assert client_seen(monkeypatch, trusted, peer, forwarded) == client
+
+
+@pytest.mark.parametrize("value", ["*", "10.0.0.0/8, proxy.internal", "10.0.0.300"])
+def test_trusted_proxies_must_be_addresses(value: str) -> None:
+    with pytest.raises(ValidationError):
+        Settings(trusted_proxies=value, _env_file=None)  # type: ignore[call-arg]
+
+
+# ------------------------------------------------- per-account backoff (ASVS 2.2.1, always)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """A fake monotonic clock for the backoff: append to it to let time pass."""
+    now = [1000.0]
+    monkeypatch.setattr(lockout, "monotonic", lambda: now[-1])
+    return now
+
+
+def attempt(client: TestClient, email: str, password: str) -> tuple[int, str | None, object]:
+    response = client.post("/api/v1/auth/login", json={"email": email, "password": password})
+    return response.status_code, response.headers.get("Retry-After"), response.json()
+
+
+def test_repeated_failures_lock_the_account_with_a_growing_wait(
+    client: TestClient, clock: list[float]
+) -> None:
+    register(client, "bob@example.com")
+    for _ in range(get_settings().login_lockout_failures):
+        assert attempt(client, "bob@example.com", "wrong password!")[0] == 401
+    # now even the right password must wait
+    status, retry_after, body = attempt(client, "bob@example.com", PASSWORD)
+    assert (status, retry_after, body) == (429, "1", {"detail": "Too many requests"})
+    clock.append(clock[-1] + 1)
+    assert attempt(client, "bob@example.com", "wrong password!")[0] == 401
+    assert attempt(client, "bob@example.com", PASSWORD)[:2] == (429, "2")  # the wait doubled
+    clock.append(clock[-1] + 2)
+    assert attempt(client, "bob@example.com", PASSWORD)[0] == 200  # and success resets it
+    assert attempt(client, "bob@example.com", "wrong password!")[0] == 401
+
+
+def test_the_lockout_does_not_tell_whether_an_account_exists(
+    client: TestClient, clock: list[float]
+) -> None:
+    register(client, "bob@example.com")
+    answers = {}
+    for email in ("bob@example.com", "nobody@example.com"):
+        for _ in range(get_settings().login_lockout_failures + 1):
+            attempt(client, email, "wrong password!")
+        answers[email] = attempt(client, email, "wrong password!")
+    assert answers["bob@example.com"] == answers["nobody@example.com"]
+    assert answers["bob@example.com"][0] == 429
+
+
+def test_a_locked_account_does_not_lock_another(client: TestClient, clock: list[float]) -> None:
+    register(client, "bob@example.com")
+    for _ in range(get_settings().login_lockout_failures + 1):
+        attempt(client, "nobody@example.com", "wrong password!")
+    assert attempt(client, "bob@example.com", PASSWORD)[0] == 200
+
+
+def test_wrong_current_passwords_count_as_failures(client: TestClient, clock: list[float]) -> None:
+    register(client, "bob@example.com")
+    headers = login(client, "bob@example.com")
+    body = {"current_password": "wrong password!", "new_password": "another long passphrase"}
+    statuses = [
+        client.post("/api/v1/auth/password", json=body, headers=headers).status_code
+        for _ in range(get_settings().login_lockout_failures + 2)
+    ]
+    assert statuses[-1] == 429
+    assert set(statuses[:-1]) <= {403, 429}
 
 
 # ---------------------------------------------------------------------- audit log (audit_log)

@@ -3,6 +3,7 @@
 {%- set jwt = cookiecutter.auth == "jwt" %}
 
 import logging
+import math
 {%- if not jwt %}
 import secrets
 {%- endif %}
@@ -18,6 +19,7 @@ from app.api.responses import (
 {%- if not jwt %}
     CSRF_FAILED,
 {%- endif %}
+    THROTTLED,
     TOO_MANY_REQUESTS,
     UNAUTHORIZED,
     WRONG_PASSWORD,
@@ -30,6 +32,7 @@ from app.deps import CurrentLogin
 {%- else %}
 from app.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentLogin, require_csrf
 {%- endif %}
+from app.lockout import login_backoff
 from app.models import {% if jwt %}AuthSession, {% endif %}User
 {%- if limited %}
 from app.ratelimit import limit_auth
@@ -115,25 +118,38 @@ def register(payload: UserCreate, db: DbSession, request: Request) -> User:
     return user
 
 
+def _refuse_if_locked(account: str, request: Request) -> None:
+    """429 while the account (the hash of its normalised email) must wait after failures."""
+    wait = login_backoff().wait(account)
+    if wait > 0:
+        retry_after = max(1, math.ceil(wait))
+        audit(
+            "login_locked", request, outcome="denied", email_hash=account, retry_after=retry_after
+        )
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            "Too many requests",
+            headers={"Retry-After": str(retry_after)},
+        )
+
+
 def _authenticate(db: DbSession, payload: LoginRequest, request: Request) -> User:
+    account = email_hash(payload.email)
+    _refuse_if_locked(account, request)
     user = db.scalar(select(User).where(User.email == payload.email.lower()))
     if not verify_password(user.password_hash if user else None, payload.password) or (
         user is None or not user.is_active
     ):
+        login_backoff().failed(account)  # known or unknown address alike
         logger.info("login failed")
         reason = "unknown_email" if user is None else "bad_password_or_inactive"
-        audit(
-            "login_failed",
-            request,
-            outcome="failure",
-            reason=reason,
-            email_hash=email_hash(payload.email),
-        )
+        audit("login_failed", request, outcome="failure", reason=reason, email_hash=account)
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "Invalid email or password",
             headers={% if jwt %}BEARER{% else %}None{% endif %},
         )
+    login_backoff().succeeded(account)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(payload.password)
         db.commit()
@@ -172,7 +188,7 @@ def _tokens(session: AuthSession) -> Token:
     responses={
         **BAD_BODY,
         401: {"model": ErrorMessage, "description": "Invalid email or password"},
-        **TOO_MANY_REQUESTS,
+        **THROTTLED,
     },
     dependencies=[*AUTH_LIMITS, *HASHING],
 )
@@ -237,7 +253,7 @@ def logout(current: CurrentLogin, db: DbSession, request: Request) -> Response:
     responses={
         **BAD_BODY,
         401: {"model": ErrorMessage, "description": "Invalid email or password"},
-        **TOO_MANY_REQUESTS,
+        **THROTTLED,
     },
     dependencies=[*AUTH_LIMITS, *HASHING],
 )
@@ -305,15 +321,19 @@ def logout(current: CurrentLogin, db: DbSession, request: Request) -> Response:
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
     dependencies={% if not jwt %}[*CSRF, *HASHING]{% else %}HASHING{% endif %},
-    responses={**BAD_BODY, **UNAUTHORIZED, **WRONG_PASSWORD},
+    responses={**BAD_BODY, **UNAUTHORIZED, **WRONG_PASSWORD, **THROTTLED},
 )
 def change_password(
     payload: PasswordChange, current: CurrentLogin, db: DbSession, request: Request
 ) -> Response:
     user = current.user
+    account = email_hash(user.email)
+    _refuse_if_locked(account, request)
     if not verify_password(user.password_hash, payload.current_password):
+        login_backoff().failed(account)
         audit("password_change_failed", request, outcome="failure", user_id=str(user.id))
         raise HTTPException(status.HTTP_403_FORBIDDEN, "Wrong current password")
+    login_backoff().succeeded(account)
     user.password_hash = hash_password(payload.new_password)
     db.commit()
     closed = revoke_others(db, user.id, keep=current.session.id)

@@ -32,8 +32,8 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorMessage, "description": "Conflict"}
 }
-{%- if cookiecutter.decisions.get("rate_limiting") in ["app-level", "redis"] %}
-TOO_MANY_REQUESTS: dict[int | str, dict[str, Any]] = {
+# The per-account backoff after failed logins (app/lockout.py) answers 429 on every stack.
+THROTTLED: dict[int | str, dict[str, Any]] = {
     429: {
         "model": ErrorMessage,
         "description": "Too many requests",
@@ -45,7 +45,10 @@ TOO_MANY_REQUESTS: dict[int | str, dict[str, Any]] = {
         },
     }
 }
+{%- if cookiecutter.decisions.get("rate_limiting") in ["app-level", "redis"] %}
+# The rate limiter of login and registration (app/ratelimit.py).
+TOO_MANY_REQUESTS = THROTTLED
 {%- else %}
-# Rate limiting is not done by the application (see docs/architecture.md).
+# Rate limiting per client is not done by the application (see docs/architecture.md).
 TOO_MANY_REQUESTS: dict[int | str, dict[str, Any]] = {}
 {%- endif %}
