@@ -1,0 +1,124 @@
+/**
+ * Spec-first: the contract is openapi.yaml at the project root (computed by backend-expert, never edited
+ * by hand). Requests are validated against it with Ajv (JSON Schema 2020-12, the dialect of OpenAPI 3.1):
+ * the body against the operation's request schema, the path and query parameters against theirs (query
+ * text coerced to the declared types). The app serves the same file at /openapi.yaml.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import { parse } from "yaml";
+
+import { type FieldError, HttpError } from "./problem.js";
+
+// ajv-formats is CommonJS: its default export is the plugin function
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+
+export const CONTRACT_PATH = join(dirname(fileURLToPath(import.meta.url)), "..", "openapi.yaml");
+
+interface Parameter {
+  name: string;
+  in: "query" | "path" | "header" | "cookie";
+  required?: boolean;
+  schema?: Record<string, unknown>;
+}
+
+interface Operation {
+  operationId: string;
+  parameters?: Parameter[];
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: Record<string, unknown> }> };
+}
+
+interface Checks {
+  body?: ValidateFunction;
+  bodyRequired: boolean;
+  params: { parameter: Parameter; validate: ValidateFunction }[];
+}
+
+export interface Validated {
+  body: Record<string, unknown>;
+  query: Record<string, unknown>;
+  path: Record<string, unknown>;
+}
+
+export class Contract {
+  readonly text: string;
+  private readonly checks = new Map<string, Checks>();
+
+  constructor(path: string = CONTRACT_PATH) {
+    this.text = readFileSync(path, "utf8");
+    const document = parse(this.text) as { paths: Record<string, Record<string, Operation>>; components?: Record<string, unknown> };
+    const options = { allErrors: false, strict: false, strictNumbers: true, validateFormats: true } as const;
+    const bodies = addFormats(new Ajv2020(options));
+    const params = addFormats(new Ajv2020({ ...options, coerceTypes: true }));
+    for (const ajv of [bodies, params]) ajv.addSchema({ $id: "contract", components: document.components ?? {} });
+    const local = (schema: unknown) => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"contract#/components/')) as Record<string, unknown>;
+    for (const item of Object.values(document.paths)) {
+      for (const operation of Object.values(item)) {
+        if (!operation || typeof operation !== "object" || !operation.operationId) continue;
+        const schema = operation.requestBody?.content?.["application/json"]?.schema;
+        this.checks.set(operation.operationId, {
+          body: schema ? bodies.compile(local(schema)) : undefined,
+          bodyRequired: Boolean(operation.requestBody?.required),
+          params: (operation.parameters ?? [])
+            .filter((p) => p.in === "query" || p.in === "path")
+            // wrapped in an object: Ajv coerces a value in place through its parent
+            .map((parameter) => ({ parameter, validate: params.compile({ type: "object", properties: { value: local(parameter.schema ?? {}) } }) })),
+        });
+      }
+    }
+  }
+
+  has(operationId: string): boolean {
+    return this.checks.has(operationId);
+  }
+
+  /** Middleware checking a request against an operation; the checked values land in res.locals.valid. */
+  validate(operationId: string): RequestHandler {
+    const checks = this.checks.get(operationId);
+    if (!checks) throw new Error(`openapi.yaml has no operation ${operationId}`);
+    return (req: Request, res: Response, next: NextFunction) => {
+      const errors: FieldError[] = [];
+      const valid: Validated = { body: {}, query: {}, path: {} };
+      for (const { parameter, validate } of checks.params) {
+        const source = parameter.in === "path" ? req.params : (req.query as Record<string, unknown>);
+        const holder: Record<string, unknown> = { value: source[parameter.name] };
+        if (holder.value === undefined) {
+          if (parameter.required) errors.push({ parameter: parameter.name, detail: "is required" });
+          continue;
+        }
+        if (!validate(holder)) errors.push({ parameter: parameter.name, detail: describe(validate.errors) });
+        else (parameter.in === "path" ? valid.path : valid.query)[parameter.name] = holder.value;
+      }
+      if (checks.body) {
+        if (req.body === undefined) {
+          if (checks.bodyRequired) return next(new HttpError(400, "the request body must be JSON (Content-Type: application/json)"));
+        } else if (!checks.body(req.body)) {
+          errors.push(...(checks.body.errors ?? []).map(bodyError));
+        } else {
+          valid.body = req.body as Record<string, unknown>;
+        }
+      }
+      if (errors.length) return next(new HttpError(422, "the request is not valid", errors));
+      res.locals.valid = valid;
+      next();
+    };
+  }
+}
+
+function describe(errors: ErrorObject[] | null | undefined): string {
+  const first = errors?.[0];
+  return first?.message ?? "is not valid";
+}
+
+function bodyError(error: ErrorObject): FieldError {
+  let path = error.instancePath;
+  if (error.keyword === "required") path += `/${String(error.params.missingProperty)}`;
+  if (error.keyword === "additionalProperties") path += `/${String(error.params.additionalProperty)}`;
+  const detail = error.keyword === "additionalProperties" ? "is not allowed" : (error.message ?? "is not valid");
+  return { pointer: `#${path}`, detail };
+}

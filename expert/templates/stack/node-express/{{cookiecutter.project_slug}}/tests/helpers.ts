@@ -1,0 +1,69 @@
+/** The app under test on the database of DATABASE_URL, and users that register and log in through it. */
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+
+import type { Express } from "express";
+import request from "supertest";
+
+import { createApp } from "../src/app.js";
+import { loadSettings } from "../src/config.js";
+import { openStore } from "../src/data/index.js";
+import type { Store } from "../src/data/store.js";
+import { logger } from "../src/logger.js";
+
+export const PASSWORD = "correct horse battery staple 9";
+
+export interface TestField {
+  name: string;
+  type: string;
+  required: boolean;
+  unique: boolean;
+  samples: unknown[];
+  changed: unknown;
+  invalid: unknown[];
+}
+
+export interface TestEntity {
+  name: string;
+  url: string;
+  fields: TestField[];
+  many_to_one: { column: string; target: string; required: boolean }[];
+  many_to_many: { field: string; target: string }[];
+  sorts: string[];
+  filters: string[];
+}
+
+/** tests/model.json: the stack-neutral test model backend-expert computed (long texts in compact form). */
+export const MODEL = JSON.parse(readFileSync(new URL("./model.json", import.meta.url), "utf8"), (_key, value: unknown) => {
+  if (value && typeof value === "object" && "prefix" in value && "length" in value) {
+    const { prefix, length } = value as { prefix: string; length: number };
+    return (prefix + "x".repeat(length)).slice(0, length);
+  }
+  return value;
+}) as { id_kind: "uuid" | "int"; entities: TestEntity[] };
+
+export async function testApp(): Promise<{ app: Express; store: Store }> {
+  const settings = loadSettings({ ...process.env, TRUSTED_PROXIES: "127.0.0.1,::1,::ffff:127.0.0.1", AUTH_RATE_LIMIT_PER_MINUTE: "1000" });
+  const store = await openStore(settings.databaseUrl);
+  return { app: createApp({ store, settings, logger: logger.child({}, { level: "silent" }) }), store };
+}
+
+export function newEmail(): string {
+  return `user-${randomUUID().slice(0, 12)}@example.com`;
+}
+
+export interface TestUser {
+  email: string;
+  token: string;
+  refresh: string;
+  auth: Record<string, string>;
+}
+
+export async function signUp(app: Express, email = newEmail(), password = PASSWORD): Promise<TestUser> {
+  const registered = await request(app).post("/api/v1/auth/register").send({ email, password });
+  if (registered.status !== 201) throw new Error(`register: ${registered.status} ${registered.text}`);
+  const login = await request(app).post("/api/v1/auth/login").send({ email, password });
+  if (login.status !== 200) throw new Error(`login: ${login.status} ${login.text}`);
+  const body = login.body as { access_token: string; refresh_token: string };
+  return { email, token: body.access_token, refresh: body.refresh_token, auth: { Authorization: `Bearer ${body.access_token}` } };
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+// The tests run against the database of DATABASE_URL (migrated first, by tests/setup.ts), one file at a time.
+export default defineConfig({
+  test: {
+    include: ["tests/**/*.test.ts"],
+    globalSetup: ["tests/setup.ts"],
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
