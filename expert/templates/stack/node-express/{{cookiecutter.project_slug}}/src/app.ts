@@ -86,6 +86,12 @@ export function createApp({ store, settings, logger = baseLogger, contract = new
   app.use(authRouter(deps));
   app.use(resourceRouter(deps));
 
+  // a path of the contract with a method it does not list: 405 naming the ones it does
+  for (const route of contract.routes) {
+    app.all(route.path, (_req, _res, next) => {
+      next(new HttpError(405, "method not allowed on this resource", [], { Allow: route.methods.join(", ") }));
+    });
+  }
   app.use((_req, _res, next) => {
     next(new HttpError(404, "no such resource"));
   });

@@ -118,7 +118,8 @@ export function authRouter(deps: AuthDeps): Router {
     res.json(await tokens(user.id, session.id, session.refreshJti));
   });
 
-  router.post("/api/v1/auth/refresh", limited, contract.validate("auth_refresh"), async (req, res) => {
+  // not rate limited: a refresh token is a signed 256-bit secret, and the contract documents no 429 here
+  router.post("/api/v1/auth/refresh", contract.validate("auth_refresh"), async (req, res) => {
     const claims: Claims | null = await decodeToken(settings.secretKey, body(res).refresh_token, "refresh");
     const userId = claims ? Number(claims.sub) : NaN;
     const session = claims && Number.isSafeInteger(userId) ? await store.sessions.active(claims.sid, userId) : null;

@@ -47,6 +47,8 @@ export interface Validated {
 
 export class Contract {
   readonly text: string;
+  /** every path of the contract in Express syntax (`/items/:item_id`), with its methods */
+  readonly routes: { path: string; methods: string[] }[] = [];
   private readonly checks = new Map<string, Checks>();
 
   constructor(path: string = CONTRACT_PATH) {
@@ -57,7 +59,8 @@ export class Contract {
     const params = addFormats(new Ajv2020({ ...options, coerceTypes: true }));
     for (const ajv of [bodies, params]) ajv.addSchema({ $id: "contract", components: document.components ?? {} });
     const local = (schema: unknown) => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"contract#/components/')) as Record<string, unknown>;
-    for (const item of Object.values(document.paths)) {
+    for (const [path, item] of Object.entries(document.paths)) {
+      this.routes.push({ path: path.replace(/\{([^}]+)\}/g, ":$1"), methods: Object.keys(item).map((m) => m.toUpperCase()) });
       for (const operation of Object.values(item)) {
         if (!operation || typeof operation !== "object" || !operation.operationId) continue;
         const schema = operation.requestBody?.content?.["application/json"]?.schema;

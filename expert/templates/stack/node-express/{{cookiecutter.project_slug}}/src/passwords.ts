@@ -1,13 +1,14 @@
 /**
  * The password policy (OWASP ASVS 2.1): 12 to 128 characters after Unicode NFKC normalisation, not blank,
  * no NUL, and not one of the 10,000 most common passwords (src/common-passwords.txt), not even with
- * digits or symbols appended ("password2024!"). Passwords are normalised before hashing and checking.
+ * digits or symbols appended ("password2024!", "1234567890123"). Passwords are normalised before hashing and checking.
  */
 import { readFileSync } from "node:fs";
 
 export const MIN_LENGTH = 12;
 export const MAX_LENGTH = 128;
-const SUFFIX = /[\W\d_]+$/u;
+/** what attack rules append to a common password first: digits, punctuation, spaces */
+const APPENDED = /^[\W\d_]*$/u;
 
 let common: Set<string> | undefined;
 
@@ -32,6 +33,8 @@ export function passwordProblem(password: string): string | null {
   if (length < MIN_LENGTH || length > MAX_LENGTH) return `must be ${MIN_LENGTH} to ${MAX_LENGTH} characters long`;
   const folded = password.toLowerCase();
   const list = commonPasswords();
-  if (list.has(folded) || list.has(folded.replace(SUFFIX, ""))) return "is too common: choose a longer passphrase of unrelated words";
+  for (let end = folded.length; end > 0; end--) {
+    if (list.has(folded.slice(0, end)) && APPENDED.test(folded.slice(end))) return "is too common: choose a longer passphrase of unrelated words";
+  }
   return null;
 }

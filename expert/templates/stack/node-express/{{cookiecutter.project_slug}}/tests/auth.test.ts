@@ -46,7 +46,7 @@ describe("auth", () => {
   });
 
   it("refuses weak passwords with a pointer to the field", async () => {
-    for (const password of ["short", " ".repeat(20), "password1234", "nul\u0000in the middle of it"]) {
+    for (const password of ["short", " ".repeat(20), "password1234", "123456789012", "nul\u0000in the middle of it"]) {
       const response = await request(app).post("/api/v1/auth/register").send({ email: newEmail(), password });
       expect(response.status).toBe(422);
       expect(response.body.errors[0].pointer).toBe("#/password");
