@@ -1,0 +1,132 @@
+"""End to end, for every stack that is not Python (tests/test_e2e.py covers python-fastapi): generate each
+sample of tests/samples/ whose stack is such a layer, then run exactly the commands its layer.yml lists
+(install, build, lint, typecheck, migrate, test; the generated README gives the same ones) against a fresh
+database, start it with `commands.run` on 127.0.0.1, and run the conformance suite and schemathesis against it.
+
+Needs E2E_DATABASE_URL (a PostgreSQL admin URL), E2E_MYSQL_URL for database=mysql samples, and schemathesis
+importable by this interpreter (or SCHEMATHESIS naming its executable).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+import yaml
+
+from expert.generators.stack import layers_of, select_stack
+from tests.conftest import SAMPLES
+from tests.test_e2e import admin_url, conformance_against_live_app, free_port, login, mysql, mysql_url, psql, run
+
+pytestmark = pytest.mark.e2e
+#: the commands a stack's layer.yml may list, in the order a developer runs them (run is started last)
+STEPS = ("install", "build", "lint", "format_check", "typecheck", "migrate", "test")
+
+
+def _stack_of(sample: Path) -> str | None:
+    """The stack layer a sample pins (language and framework answers), if it is not a Python one."""
+    answers = yaml.safe_load(sample.read_text())["answers"]
+    for layer in layers_of("stack"):
+        spec = layer.spec
+        if spec.get("framework") == answers.get("framework") and spec.get("language") == answers.get("language"):
+            return None if spec.get("toolchain", {}).get("name") == "python" else layer.name
+    return None
+
+
+STACK_SAMPLES = [p for p in sorted(SAMPLES.glob("*.yml")) if _stack_of(p)]
+
+
+def database_url(database: str, name: str, tmp_path: Path) -> str:
+    """A fresh, empty database for the project, as a plain URL (postgresql://, mysql://, sqlite:///)."""
+    if database == "postgresql":
+        url = admin_url()
+        psql(url, f"CREATE DATABASE {name}")
+        return f"{url.rsplit('/', 1)[0]}/{name}"
+    if database == "mysql":
+        server = mysql_url()
+        mysql(server, f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+        return f"{server.replace('mysql+pymysql://', 'mysql://', 1)}/{name}"
+    return f"sqlite:///{tmp_path / 'app.db'}"
+
+
+def drop_database(database: str, name: str) -> None:
+    if database == "postgresql":
+        psql(admin_url(), f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    elif database == "mysql":
+        mysql(mysql_url(), f"DROP DATABASE IF EXISTS {name}")
+
+
+def schemathesis_command() -> list[str]:
+    explicit = os.environ.get("SCHEMATHESIS")
+    if explicit:
+        return [explicit]
+    try:
+        import schemathesis  # noqa: F401
+    except ImportError:
+        pytest.fail("schemathesis is not installed in the test environment (or set SCHEMATHESIS to its executable)")
+    return [sys.executable, "-m", "schemathesis"]
+
+
+def start(project: Path, spec: dict, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    """`commands.run`, on 127.0.0.1:port (HOST/PORT in the environment, and in the command's words)."""
+    words = [("127.0.0.1" if w == "0.0.0.0" else str(port) if w == str(spec["port"]) else w) for w in shlex.split(spec["commands"]["run"])]
+    return subprocess.Popen(
+        words,
+        cwd=project,
+        env={**env, "HOST": "127.0.0.1", "PORT": str(port)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+
+
+@pytest.mark.parametrize("sample", STACK_SAMPLES, ids=[p.stem for p in STACK_SAMPLES])
+def test_stack_sample_passes_its_own_checks_and_the_contract(sample: Path, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    run([sys.executable, "-m", "expert", "new", str(project), "--answers", str(sample), "--no-input"], cwd=tmp_path)
+    decisions = yaml.safe_load((project / ".backend-expert.yml").read_text())["decisions"]
+    spec = select_stack(decisions).spec
+    database = decisions["database"]
+    if shutil.which(spec["commands"]["install"].split()[0]) is None:
+        pytest.fail(f"{spec['commands']['install'].split()[0]} is not installed")
+    name = f"e2e_{uuid.uuid4().hex[:10]}"
+    env = {**os.environ, "DATABASE_URL": database_url(database, name, tmp_path), "SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex}
+    try:
+        for step in STEPS:
+            if step in spec["commands"]:
+                run(shlex.split(spec["commands"][step]), cwd=project, env=env, timeout=1200)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        live_env = {**env, "TRUSTED_PROXIES": "127.0.0.1"}
+        server = start(project, spec, live_env, port)
+        try:
+            for _ in range(200):
+                try:
+                    urllib.request.urlopen(f"{base}{spec['health']['live']}", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            else:
+                pytest.fail("the generated app did not start: " + (server.stderr.read().decode() if server.stderr else ""))
+            conformance_against_live_app(project, base, live_env)
+            out = run(
+                [*schemathesis_command(), "run", "openapi.yaml", "--url", base, "--checks", "all", "--max-time", "60"],
+                cwd=project,
+                env={**live_env, **login(base)},
+                timeout=600,
+            )
+            assert "No issues found" in out or " passed" in out, out[-3000:]
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=10)
+    finally:
+        drop_database(database, name)
