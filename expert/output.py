@@ -39,10 +39,6 @@ class WriteReport:
     #: pids of killed earlier runs whose half-done commit this run undid first
     recovered: list[str] = field(default_factory=list)
 
-    @property
-    def overwritten(self) -> list[str]:
-        return list(self.backups)
-
 
 def build_tree(blueprint: Blueprint, root: Path, scratch: Path) -> list[str]:
     """Render layers (in folders under ``scratch``) and computed documents into ``root`` (new); return the
@@ -148,5 +144,5 @@ def _sweep(target: Destination) -> list[str]:
                 recovered.append(pid)
             shutil.rmtree(work)
         except OSError as exc:
-            raise OutputError(describe(exc, "clean up the work folder of an interrupted run,", work)) from None
+            raise OutputError(describe(exc, "clean up", f"{work} (left by an interrupted run)")) from None
     return recovered

@@ -198,10 +198,12 @@ def recover(work: Path, dest: Path) -> bool:
     journal = work / JOURNAL_NAME
     try:
         data = json.loads(journal.read_text(encoding="utf-8"))
+        if data.get("version") != JOURNAL_VERSION:
+            raise ValueError(f"format version {data.get('version')!r}, this version reads {JOURNAL_VERSION}")
         ops = [Op(**item) for item in data["ops"]]
     except FileNotFoundError:
         return False
-    except (OSError, ValueError, TypeError, KeyError) as exc:
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise OutputError(f"{journal}: unreadable journal of an interrupted run ({exc}); check {dest} and remove {work}") from None
     rollback(ops, work / STAGED, dest)
     journal.unlink()

@@ -721,6 +721,20 @@ def test_a_new_folder_killed_midway_is_cleaned_by_the_next_run(tmp_path, generat
     assert snapshot(dest) == generated and leftovers(tmp_path) == []
 
 
+@pytest.mark.parametrize("journal", ["not json", '{"version": 99, "ops": []}', "[1, 2]"])
+def test_an_unreadable_journal_of_a_killed_run_stops_with_one_line_and_is_kept(tmp_path, journal):
+    dest = tmp_path / "orders"
+    work = dest / ".backend-expert-4242.tmp"
+    work.mkdir(parents=True)
+    (dest / "README.md").write_text("mine")
+    (work / "journal").write_text(journal)
+    line = one_error_line(run_new(dest, "--force"))
+    assert f"{work / 'journal'}: unreadable journal of an interrupted run" in line
+    assert f"check {dest} and remove {work}" in line
+    assert (work / "journal").read_text() == journal and (dest / "README.md").read_text() == "mine"
+    assert not (dest / LOCK_NAME).exists()
+
+
 # ---------------------------------------------------------------- 3. one run at a time
 
 
