@@ -361,9 +361,9 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
         "/api/v1/auth/register": {
             "post": operation(
                 "auth",
-                "Create an account",
+                "Create an account (the same answer when the address is already registered)",
                 "auth_register",
-                {**ok("UserRead", "201"), **bad_body, **conflict, **throttled},
+                {**ok("Registration", "201"), **bad_body, **throttled},
                 body="UserCreate",
             )
         },
@@ -487,6 +487,10 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
         )
     else:
         schemas["SessionInfo"] = _simple("SessionInfo", csrf_token="string", expires_in="integer")
+    schemas["Registration"] = {
+        **_simple("Registration", email="string"),
+        "description": "The answer to a registration, the same whether or not the address was already taken.",
+    }
 
     model = relational(cc)
     uuid_ids = model["id_kind"] == "uuid"

@@ -1,10 +1,11 @@
 {%- set append_only = cookiecutter.decisions.get("audit_log") == "append-only" -%}
 """Audit trail of security events: one structured record per event on the dedicated `audit` logger.
 
-Events: login_succeeded, login_failed, user_registered, logout, password_changed,
-password_change_failed,{% if cookiecutter.auth == "jwt" %} refresh_token_reused,{% endif %} rate_limited, access_denied
-(every 401 or 403 outside the login route). Records carry no password, token or raw email address
-(failed logins carry a pseudonymous email_hash, to spot attacks aimed at one account).
+Events: login_succeeded, login_failed, login_locked, user_registered, registration_ignored (the
+address was taken), logout, password_changed, password_change_failed,{% if cookiecutter.auth == "jwt" %} refresh_token_reused,{% endif %}
+rate_limited, access_denied (every 401 or 403 outside the login route). Records carry no password,
+token or raw email address (failed logins carry a pseudonymous email_hash, to spot attacks aimed
+at one account).
 {%- if append_only %}
 
 The audit_log decision is append-only: route the `audit` logger (JSON on stdout) to write-once

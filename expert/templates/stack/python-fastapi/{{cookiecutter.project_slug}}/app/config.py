@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import ipaddress
 import math
+{%- if cookiecutter.decisions.get("api_exposure") != "internal-only" %}
+import re
+{%- endif %}
 from collections import Counter
 from functools import lru_cache
 
@@ -15,7 +18,10 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
-
+{% if cookiecutter.decisions.get("api_exposure") != "internal-only" %}
+# An origin as browsers send it: scheme, host and optional port, no path.
+ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+{% endif %}
 MIN_SECRET_BYTES = 32
 # A Shannon estimate over the characters: token_urlsafe(48) scores about 300 bits, a 64-digit hex
 # secret about 240; a repeated word or a short alphabet scores far below.
@@ -128,6 +134,8 @@ class Settings(DatabaseSettings):
     # Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed; empty: none, the
     # peer address is the client. Only list the proxies in front of the app (the ingress, the LB).
     trusted_proxies: str = ""
+    # Interactive documentation (Swagger UI at /docs, app/docs.py): off unless asked for.
+    docs_enabled: bool = False
 {%- if cookiecutter.auth == "jwt" %}
     access_token_expire_minutes: int = Field(default=30, gt=0)
     # Lifetime of a login: its refresh tokens rotate at each use but expire at the same instant.
@@ -152,6 +160,21 @@ class Settings(DatabaseSettings):
 {%- endif %}
 {%- if cookiecutter.cache == "redis" %}
     cache_ttl_seconds: int = Field(default=60, gt=0)
+{%- endif %}
+{%- if ops.get("api_exposure") != "internal-only" %}
+
+    @field_validator("cors_allow_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        for origin in (part.strip() for part in value.split(",") if part.strip()):
+{%- if cookiecutter.auth == "session-cookie" %}
+            if origin == "*":
+                # The session cookie is a credential: a wildcard would let any site use it.
+                raise ValueError("cannot be * with session cookies: list the origins")
+{%- endif %}
+            if origin != "*" and not ORIGIN.fullmatch(origin):
+                raise ValueError(f"lists {origin[:64]!r}, not an origin (https://host[:port])")
+        return value
 {%- endif %}
 
     @field_validator("trusted_proxies")

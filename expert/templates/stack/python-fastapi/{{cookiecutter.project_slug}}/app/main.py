@@ -17,6 +17,7 @@ from starlette.types import ASGIApp
 
 from app.api import auth, health, resources, users
 from app.config import get_settings
+from app.docs import docs_router
 from app.logging_config import configure_logging
 from app.middleware import SecurityHeadersMiddleware, install
 
@@ -46,11 +47,21 @@ class Application(FastAPI):
 def create_app() -> FastAPI:
     settings = get_settings()
     configure_logging(settings.log_level)
-    app = Application(title=TITLE, description=DESCRIPTION, version=VERSION)
+    # FastAPI's /docs and /redoc load CDN scripts without integrity: app/docs.py replaces them.
+    app = Application(
+        title=TITLE, description=DESCRIPTION, version=VERSION, docs_url=None, redoc_url=None
+    )
     routers = [health.router, auth.router, users.router, *resources.routers]
     for router in routers:
         app.include_router(router)
+    if settings.docs_enabled:
+        app.include_router(docs_router(TITLE))
     install(app, settings)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # JSON like every other error; the traceback goes to the log, never to the client.
+        return JSONResponse(status_code=500, content={"detail": "Internal Server Error"})
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

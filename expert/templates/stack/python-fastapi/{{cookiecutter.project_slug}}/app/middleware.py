@@ -28,13 +28,12 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
 }
-# A JSON API renders no HTML: forbid everything. The interactive docs load Swagger UI from a CDN.
+# A JSON API renders no HTML: forbid everything (the docs page, app/docs.py, sets its own policy).
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
-DOCS_PATHS = ("/docs", "/redoc")
 
 
 class SecurityHeadersMiddleware:
-    """Adds the security headers (pure ASGI: works for streaming responses too)."""
+    """Adds the security headers to every response (pure ASGI: streaming responses too)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -43,17 +42,15 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        is_docs = str(scope.get("path", "")).startswith(DOCS_PATHS)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
-                if not is_docs:
-                    headers.setdefault("Content-Security-Policy", API_CSP)
-                    # Responses may hold personal data or tokens: never store them in caches.
-                    headers.setdefault("Cache-Control", "no-store")
+                headers.setdefault("Content-Security-Policy", API_CSP)
+                # Responses may hold personal data or tokens: never store them in caches.
+                headers.setdefault("Cache-Control", "no-store")
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

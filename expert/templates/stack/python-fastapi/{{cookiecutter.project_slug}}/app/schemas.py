@@ -207,6 +207,12 @@ class PasswordChange(StrictModel):
     new_password: Password
 
 
+class Registration(BaseModel):
+    """The answer to a registration, the same whether or not the address was already taken."""
+
+    email: str
+
+
 class UserRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

@@ -10,16 +10,19 @@
 Security headers, {% if cors %}CORS, {% endif %}{% if limited %}rate limiting, {% endif %}audit log, metrics{% if tracing %}, tracing{% endif %}{% if cached %}, cache{% endif %}.
 """
 
+import base64
+import hashlib
 import logging
+import re
 
 import pytest
 {%- if cached %}
 import redis
 {%- endif %}
 {%- if tracing %}
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 {%- else %}
-from fastapi import Request
+from fastapi import Request, Response
 {%- endif %}
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
@@ -50,20 +53,70 @@ def audit_records(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
 # ------------------------------------------------------------------- security headers (always)
 
 
-def test_responses_carry_security_headers(client: TestClient) -> None:
-    for response in (client.get("/health/live"), client.get("/no/such/path")):
-        assert response.headers["X-Content-Type-Options"] == "nosniff"
-        assert response.headers["X-Frame-Options"] == "DENY"
-        assert response.headers["Referrer-Policy"] == "no-referrer"
-        assert "default-src 'none'" in response.headers["Content-Security-Policy"]
-        assert response.headers["Cache-Control"] == "no-store"
-
-
-def test_the_docs_page_can_load_swagger_ui(client: TestClient) -> None:
-    response = client.get("/docs")
-    assert response.status_code == 200
-    assert "Content-Security-Policy" not in response.headers
+def assert_security_headers(response: Response) -> None:
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_every_response_carries_security_headers(client: TestClient) -> None:
+    responses = {
+        200: client.get("/health/live"),
+        401: client.get("/api/v1/users/me"),
+        404: client.get("/no/such/path"),
+        405: client.put("/api/v1/auth/register"),
+        413: client.post("/api/v1/auth/login", content=b" " * (2 * 1024 * 1024)),
+        422: client.post("/api/v1/auth/login", json={}),
+    }
+    for status, response in responses.items():
+        assert response.status_code == status
+        assert_security_headers(response)
+
+
+def test_an_unhandled_error_is_a_json_500_with_security_headers() -> None:
+    broken = create_app()
+
+    @broken.get("/broken", include_in_schema=False)
+    def fail() -> None:
+        raise RuntimeError("a bug")
+
+    with TestClient(broken, raise_server_exceptions=False) as client:
+        response = client.get("/broken")
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Internal Server Error"}
+    assert "a bug" not in response.text
+    assert_security_headers(response)
+
+
+def test_the_interactive_docs_are_off_by_default(client: TestClient) -> None:
+    assert get_settings().docs_enabled is False
+    for path in ("/docs", "/redoc", "/docs/oauth2-redirect"):
+        assert client.get(path).status_code == 404
+    assert client.get("/openapi.json").status_code == 200  # the contract stays readable
+
+
+def test_enabled_docs_load_only_pinned_scripts_with_integrity(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(get_settings(), "docs_enabled", True)
+    with TestClient(create_app()) as client:
+        response = client.get("/docs")
+    assert response.status_code == 200
+    page = response.text
+    external = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"[^>]*>', page)
+    assert len(external) == 2
+    for tag in re.findall(r"<(?:script|link)\b[^>]*\b(?:src|href)=[^>]*>", page):
+        assert re.search(r'integrity="sha384-[A-Za-z0-9+/]{64}"', tag), tag
+        assert "@5." in tag  # an exact version, never a moving tag such as @5 or @latest
+    [inline] = re.findall(r"<script>(.*?)</script>", page, re.S)
+    policy = response.headers["Content-Security-Policy"]
+    digest = base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "default-src 'none'" in policy
 {%- if cors %}
 
 
@@ -91,6 +144,30 @@ def test_cors_preflight_for_an_allowed_origin(monkeypatch: pytest.MonkeyPatch) -
     assert allowed.status_code == 200
     assert allowed.headers["access-control-allow-origin"] == "https://app.example.com"
     assert "access-control-allow-origin" not in refused.headers
+
+
+@pytest.mark.parametrize("value", ["app.example.com", "https://app.example.com/path", "null"])
+def test_cors_origins_must_be_origins(value: str) -> None:
+    with pytest.raises(ValidationError):
+        Settings(cors_allow_origins=value, _env_file=None)  # type: ignore[call-arg]
+{%- if cookiecutter.auth == "session-cookie" %}
+
+
+def test_a_wildcard_origin_is_refused_with_session_cookies() -> None:
+    # Cookies are credentials: "*" with credentials would let any site act as the user.
+    with pytest.raises(ValidationError) as caught:
+        Settings(cors_allow_origins="https://app.example.com, *", _env_file=None)  # type: ignore[call-arg]
+    assert "cors_allow_origins" in str(caught.value)
+{%- else %}
+
+
+def test_a_wildcard_origin_never_comes_with_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(get_settings(), "cors_allow_origins", "*")
+    with TestClient(create_app()) as cors_client:
+        response = cors_client.get("/health/live", headers={"Origin": "https://any.example"})
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in response.headers
+{%- endif %}
 {%- endif %}
 {%- if limited %}
 
@@ -305,17 +382,31 @@ def test_registration_and_login_are_audited(
 ) -> None:
     caplog.set_level(logging.INFO, logger="audit")
 {%- if factories %}
-    payload, user = create_user(client)
-    login(client, payload["email"])
+    payload, _ = create_user(client)
+    headers = login(client, payload["email"])
 {%- else %}
-    user = register(client, "bob@example.com")
-    login(client, "bob@example.com")
+    register(client, "bob@example.com")
+    headers = login(client, "bob@example.com")
 {%- endif %}
+    user_id = str(client.get("/api/v1/users/me", headers=headers).json()["id"])
     events = [(r.event, r.outcome, r.user_id) for r in audit_records(caplog)]
     assert events == [
-        ("user_registered", "success", str(user["id"])),
-        ("login_succeeded", "success", str(user["id"])),
+        ("user_registered", "success", user_id),
+        ("login_succeeded", "success", user_id),
     ]
+
+
+def test_a_registration_of_a_taken_address_is_audited(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="audit")
+    register(client, "bob@example.com")
+    register(client, "bob@example.com")
+    events = [record.event for record in audit_records(caplog)]
+    assert events == ["user_registered", "registration_ignored"]
+    record = audit_records(caplog)[1]
+    assert record.outcome == "ignored"
+    assert all("bob@example.com" not in str(value) for value in vars(record).values())
 
 
 def test_refused_access_is_audited(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:

@@ -15,7 +15,6 @@ from sqlalchemy.exc import IntegrityError
 
 from app.api.responses import (
     BAD_BODY,
-    CONFLICT,
 {%- if not jwt %}
     CSRF_FAILED,
 {%- endif %}
@@ -43,9 +42,9 @@ from app.schemas import (
     LoginRequest,
     PasswordChange,
     RefreshRequest,
+    Registration,
     Token,
     UserCreate,
-    UserRead,
 )
 from app.security import (
     create_token,
@@ -69,9 +68,9 @@ from app.schemas import (
     ErrorMessage,
     LoginRequest,
     PasswordChange,
+    Registration,
     SessionInfo,
     UserCreate,
-    UserRead,
 )
 from app.security import (
     create_token,
@@ -99,23 +98,28 @@ CSRF = [Depends(require_csrf)]
 @router.post(
     "/register",
     operation_id="auth_register",
-    summary="Create an account",
+    summary="Create an account (the same answer when the address is already registered)",
     status_code=status.HTTP_201_CREATED,
-    response_model=UserRead,
-    responses={**BAD_BODY, **CONFLICT, **TOO_MANY_REQUESTS},
+    response_model=Registration,
+    responses={**BAD_BODY, **TOO_MANY_REQUESTS},
     dependencies=[*AUTH_LIMITS, *HASHING],
 )
-def register(payload: UserCreate, db: DbSession, request: Request) -> User:
-    user = User(email=payload.email.lower(), password_hash=hash_password(payload.password))
+def register(payload: UserCreate, db: DbSession, request: Request) -> Registration:
+    # 201 {"email": ...} for a new address and a registered one alike, in the same time (the
+    # password is hashed either way): the answer never tells which addresses have an account. A
+    # registered account is left as it was, and the attempt is audited (registration_ignored).
+    email = payload.email.lower()
+    user = User(email=email, password_hash=hash_password(payload.password))
     db.add(user)
     try:
         db.commit()
     except IntegrityError:
         db.rollback()
-        raise HTTPException(status.HTTP_409_CONFLICT, "Email already registered") from None
-    logger.info("user registered", extra={"user_id": user.id})
-    audit("user_registered", request, outcome="success", user_id=str(user.id))
-    return user
+        audit("registration_ignored", request, outcome="ignored", email_hash=email_hash(email))
+    else:
+        logger.info("user registered", extra={"user_id": user.id})
+        audit("user_registered", request, outcome="success", user_id=str(user.id))
+    return Registration(email=email)
 
 
 def _refuse_if_locked(account: str, request: Request) -> None:
