@@ -94,8 +94,12 @@ export class Contract {
           if (parameter.required) errors.push({ parameter: parameter.name, detail: "is required" });
           continue;
         }
-        if (!validate(holder)) errors.push({ parameter: parameter.name, detail: describe(validate.errors) });
-        else (parameter.in === "path" ? valid.path : valid.query)[parameter.name] = holder.value;
+        // Ajv's coercion turns "1e400" into Infinity without applying its bounds: refused here
+        if (!validate(holder) || (typeof holder.value === "number" && !Number.isFinite(holder.value))) {
+          errors.push({ parameter: parameter.name, detail: describe(validate.errors) });
+          continue;
+        }
+        (parameter.in === "path" ? valid.path : valid.query)[parameter.name] = holder.value;
       }
       if (checks.body) {
         if (req.body === undefined) {

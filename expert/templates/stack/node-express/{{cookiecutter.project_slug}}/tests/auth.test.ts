@@ -12,7 +12,7 @@ beforeAll(async () => {
   ({ app, store } = await testApp());
 });
 afterAll(async () => {
-  await store.close();
+  await store?.close();
 });
 
 describe("health", () => {

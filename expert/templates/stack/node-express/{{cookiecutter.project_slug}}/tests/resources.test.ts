@@ -13,7 +13,7 @@ beforeAll(async () => {
   ({ app, store } = await testApp());
 });
 afterAll(async () => {
-  await store.close();
+  await store?.close();
 });
 
 const byName = new Map(MODEL.entities.map((e) => [e.name, e]));
@@ -119,6 +119,13 @@ describe.each(MODEL.entities.map((e) => [e.name, e] as const))("%s", (_name, ent
     for (const name of entity.filters.filter((f) => entity.fields.some((field) => field.name === f))) {
       const filtered = await request(app).get(entity.url).query({ [name]: String(two[0][name]) }).set(other.auth);
       expect(filtered.body.items.map((r: { id: unknown }) => r.id), name).toEqual([two[0].id]);
+    }
+  });
+
+  it("answers malformed or huge ids with a client error", async () => {
+    const user = await signUp(app);
+    for (const id of ["not-an-id", "9".repeat(40), "-1", "1e400", "NaN"]) {
+      expect([400, 404, 422], id).toContain((await request(app).get(`${entity.url}/${id}`).set(user.auth)).status);
     }
   });
 

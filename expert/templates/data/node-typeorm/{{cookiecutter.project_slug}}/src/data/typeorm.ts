@@ -67,8 +67,14 @@ function fieldCodec(field: Field, dialect: Dialect): Codec {
   }
 }
 
+/** UUIDs: native on PostgreSQL, 32 hex digits elsewhere (CHAR(32) in db/schema.sql; SQLite has no CHAR). */
+function uuidColumn(dialect: Dialect): EntitySchemaColumnOptions {
+  if (dialect === "postgres") return { type: "uuid" };
+  return { type: dialect === "mysql" ? "char" : "varchar", length: 32 };
+}
+
 function idColumn(dialect: Dialect): EntitySchemaColumnOptions {
-  if (ID_KIND === "uuid") return dialect === "postgres" ? { type: "uuid" } : { type: "char", length: 32 };
+  if (ID_KIND === "uuid") return uuidColumn(dialect);
   return { type: dialect === "better-sqlite3" ? "integer" : "bigint" };
 }
 
@@ -86,16 +92,12 @@ function fieldColumn(field: Field, dialect: Dialect): EntitySchemaColumnOptions 
     case "datetime":
       return { type: timestampType(dialect), nullable };
     case "uuid":
-      return { ...idColumnOf(dialect, "uuid"), nullable };
+      return { ...uuidColumn(dialect), nullable };
     case "json":
       return { type: dialect === "better-sqlite3" ? "simple-json" : "json", nullable };
     default:
       return { type: field.type === "text" ? "text" : "varchar", nullable };
   }
-}
-
-function idColumnOf(dialect: Dialect, kind: "uuid"): EntitySchemaColumnOptions {
-  return kind === "uuid" && dialect === "postgres" ? { type: "uuid" } : { type: "char", length: 32 };
 }
 
 function timestampType(dialect: Dialect): EntitySchemaColumnOptions["type"] {
