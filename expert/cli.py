@@ -19,7 +19,7 @@ from expert.explain import how, report, show, tr
 from expert.generators.blueprint import build_blueprint
 from expert.generators.openapi import OpenAPIContextError
 from expert.generators.stack import UnsupportedError
-from expert.interrupts import Interrupted
+from expert.interrupts import Interrupted, SignalGuard
 from expert.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from expert.model_prompt import ask_model
 from expert.output import OutputError, write_project
@@ -110,22 +110,25 @@ def new(destination: Path, answers_file: Path | None, sets: tuple[str, ...], rul
         lang: str | None, no_input: bool, force: bool, description: str | None) -> None:
     """Interview, decide, and generate a starter project into DESTINATION."""
     lang = lang or default_lang()
-    kb, answer_set = _load(answers_file, sets, rule_packs)
-    answers = dict(answer_set.answers)
-    if description:
-        answers = _prefill(kb, description, answers, answer_set.project, lang)
-    project = resolve_project(answer_set.project, destination.name)
-    consultant = Consultant(kb)
-    entities = answer_set.entities
-    if no_input:
-        result = consultant.run(answers)
-    else:
-        result = _interview(consultant, answers, lang)
-    _refuse_conflicts(result, lang)
-    if entities is None and not no_input:
-        entities = ask_model(lambda text: read_line(text, lang), click.echo, lang)
-    blueprint = build_blueprint(project, result, kb, lang, entities)
-    written = write_project(blueprint, destination, force=force)
+    with SignalGuard() as guard:  # a signal waits for the engine, stops a prompt at once (see expert.interrupts)
+        kb, answer_set = _load(answers_file, sets, rule_packs)
+        answers = dict(answer_set.answers)
+        if description:
+            answers = _prefill(kb, description, answers, answer_set.project, lang)
+        project = resolve_project(answer_set.project, destination.name)
+        consultant = Consultant(kb)
+        entities = answer_set.entities
+        if no_input:
+            result = consultant.run(answers)
+        else:
+            with guard.interruptible():
+                result = _interview(consultant, answers, lang)
+        _refuse_conflicts(result, lang)
+        if entities is None and not no_input:
+            with guard.interruptible():
+                entities = ask_model(lambda text: read_line(text, lang), click.echo, lang)
+        blueprint = build_blueprint(project, result, kb, lang, entities)
+        written = write_project(blueprint, destination, force=force, guard=guard)
     for pid in written.recovered:
         click.echo(_t(lang, f"Undid the unfinished writing of an interrupted earlier run (pid {pid}).",
                       f"Écriture inachevée d'une exécution interrompue (pid {pid}) annulée."))

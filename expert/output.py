@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,20 +67,26 @@ def check_tree(root: Path) -> None:
         raise OutputError(f"the generated project fails its own check: {first.artifact}: {first.validator}: {first.detail}")
 
 
-def write_project(blueprint: Blueprint, dest: Path, force: bool = False) -> WriteReport:
-    """Generate ``blueprint`` into ``dest``; raise OutputError (one line) or Interrupted (a signal)."""
+def write_project(blueprint: Blueprint, dest: Path, force: bool = False, guard: SignalGuard | None = None) -> WriteReport:
+    """Generate ``blueprint`` into ``dest``; raise OutputError (one line) or Interrupted (a signal).
+
+    ``guard`` is the caller's active SignalGuard, if it has one (a signal it recorded earlier stops the run
+    before anything is written); otherwise the run installs its own.
+    """
     path = check_destination(dest)
     shown = str(dest)
     untouched = f"{shown} was left as it was" if os.path.lexists(path) else "nothing was written"
     if not force and not stale_work(path):
         _refuse_non_empty(path, shown)  # before writing anything, even the lock
-    with SignalGuard() as guard:
+    with ExitStack() as stack:
+        active = guard or stack.enter_context(SignalGuard())
         try:
-            report = _write(blueprint, path, shown, force, guard, untouched)
+            active.checkpoint()
+            report = _write(blueprint, path, shown, force, active, untouched)
         except Interrupted as exc:
             raise Interrupted(exc.signum, f"interrupted by {exc.name}: {untouched}") from None
-        if guard.pending is not None:
-            late = Interrupted(guard.pending)
+        if active.pending is not None:
+            late = Interrupted(active.pending)
             raise Interrupted(
                 late.signum,
                 f"interrupted by {late.name} while the project was written into {shown}: "

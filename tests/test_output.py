@@ -502,6 +502,18 @@ def test_a_hangup_is_ignored_when_the_caller_ignores_it(tmp_path, generated):
     assert snapshot(dest) == generated
 
 
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_at_a_question_stops_at_once_with_one_line(tmp_path, sig):
+    dest = tmp_path / "orders"
+    proc = subprocess.Popen([str(BIN), "new", str(dest)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert "Who calls this API?" in "".join(proc.stdout.readline() for _ in range(3))  # it waits for an answer
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + sig
+    assert err.strip().splitlines() == [f"Error: interrupted by {signal.Signals(sig).name}"]
+    assert list(tmp_path.iterdir()) == []
+
+
 def _at_call(monkeypatch, module, name: str, nth: int, action: Callable[[], None]) -> list[int]:
     """Run ``action`` just before the ``nth`` call of ``module.name`` (1-based); return the call counter."""
     real = getattr(module, name)
