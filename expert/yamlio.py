@@ -34,7 +34,8 @@ MAX_DEPTH = 50
 #: ``*alias`` references in one document
 MAX_ALIASES = 100
 #: values (mappings, sequences, scalars, keys) in one document, counted as written and as aliases
-#: expand it; a project's saved file with 100 entities holds about 20,000 (ruamel reads ~10,000 a second)
+#: expand it; a project's saved file with 100 entities of 6 fields holds about 10,000 (ruamel reads
+#: some 10,000 a second, so this also bounds the parse to seconds)
 MAX_NODES = 50_000
 #: characters in one scalar (a key or a value)
 MAX_SCALAR_LENGTH = 10_000
