@@ -36,10 +36,12 @@ DEFAULT_PRIORITY = 50
 MAX_CONSTANTS_PER_PROPERTY = 400
 MAX_JOIN_RULES_PER_RULESET = 200
 
-KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+#: ids are short (they are quoted in errors, explanations and generated docs): 64 characters for keys
+#: and agent names, 100 for rule ids
+KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 VALUE_RE = re.compile(r"^[a-z0-9][a-z0-9.+-]*$")
-AGENT_RE = re.compile(r"^[a-z][a-z0-9-]*/[a-z][a-z0-9-]*$")
-RULE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+AGENT_RE = re.compile(r"^[a-z][a-z0-9-]{0,63}/[a-z][a-z0-9-]{0,63}$")
+RULE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 
 
 class KnowledgeError(Exception):
@@ -498,7 +500,7 @@ def lint(kb: KnowledgeBase) -> list[str]:
         else:
             for d in defaults:
                 if d not in values:
-                    errors.append(f"{q.where}: question {q.id!r}: default {d!r} is not one of its choices")
+                    errors.append(f"{q.where}: question {q.id!r}: default {quote(d)} is not one of its choices")
     for dk in kb.decisions.values():
         for value, implied in dk.implies.items():
             for key, other in implied.items():
@@ -507,14 +509,14 @@ def lint(kb: KnowledgeBase) -> list[str]:
     for dk in kb.decisions.values():
         errors += [f"decisions.yml: {dk.key}: value {v!r} is not lower-case kebab-case" for v in dk.values if not VALUE_RE.match(v)]
     for q in kb.questions.values():
-        errors += [f"{q.where}: question {q.id!r}: choice {c.value!r} is not lower-case kebab-case"
+        errors += [f"{q.where}: question {q.id!r}: choice {quote(c.value)} is not lower-case kebab-case"
                    for c in q.choices if not VALUE_RE.match(c.value)]
     for r in kb.rules:
         for key, value in r.then.items():
             if key not in kb.decisions:
                 errors.append(f"{r.where}: rule {r.id!r} concludes {key!r}, which is not a known decision key")
             elif value not in kb.decisions[key].values:
-                errors.append(f"{r.where}: rule {r.id!r}: {value!r} is not a known value of {key!r}")
+                errors.append(f"{r.where}: rule {r.id!r}: {quote(value)} is not a known value of {key!r}")
     for owner, where, conds in _all_conditions(kb):
         for cond in conds:
             for key, test in cond:
@@ -529,7 +531,7 @@ def lint(kb: KnowledgeBase) -> list[str]:
                 if allowed is not None:
                     for v in test.values:
                         if v not in allowed:
-                            errors.append(f"{where}: {owner} tests {key!r} against {v!r}, which is not one of its values")
+                            errors.append(f"{where}: {owner} tests {key!r} against {quote(v)}, which is not one of its values")
     errors += _cycles(kb)
     errors += _unconcluded(kb)
     errors += _durable_limits(kb)

@@ -224,3 +224,12 @@ def test_a_long_name_gives_a_slug_of_at_most_63_characters():
 def test_a_destination_folder_name_is_checked_like_a_project_name(tmp_path: Path):
     result = run("new", str(tmp_path / ("d" * (MAX_NAME_LENGTH + 1))), "--no-input")
     assert_one_line_error(result, "destination folder 'ddd", f"the limit is {MAX_NAME_LENGTH}")
+
+
+def test_rule_pack_errors_quote_long_values_short(tmp_path: Path):
+    pack = tmp_path / "pack.yml"
+    pack.write_text(PACK_HEAD + "  - id: acme.big\n    when: {data_shape: relational}\n    then: {database: " + "p" * 9000 + "}\n"
+                    "    because: {en: a, fr: b}\n", encoding="utf-8")
+    assert_one_line_error(run("decide", "--rules", str(pack)), f"{pack}:3:", "is not a known value of 'database'")
+    pack.write_text(PACK_HEAD + "  - id: " + "r" * 5000 + "\n", encoding="utf-8")
+    assert_one_line_error(run("decide", "--rules", str(pack)), f"{pack}:3:", "a rule needs an id matching")
