@@ -1,7 +1,10 @@
 """Collecting the domain model in the questionnaire: "what are your main resources?", then fields.
 
 Typed answers are turned into the answers-file form and validated by ``expert.model`` like a file would
-be, so the same errors (unknown type, reserved word, ...) are shown and the question asked again.
+be, then checked against the names every stack's generated code already uses
+(``expert.generators.names``), so the same errors (unknown type, reserved word, a name such as ``Decimal``
+or ``date`` taken by the generated code, a number out of bounds) are shown and the question asked again:
+a bad resource name asks for the resources again, a bad field for that resource's fields.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from expert.answers import AnswersError
+from expert.generators.names import check_model
 from expert.model import FIELD_TYPES, RESERVED_ENTITIES, parse_entities
 
 TEXTS = {
@@ -75,18 +79,41 @@ def ask_model(read: Callable[[str], str], say: Callable[[str], None], lang: str)
             names = [n for n in names if n not in RESERVED_ENTITIES]
         if not names:
             return None
-        model: dict[str, Any] = {}
-        for name in dict.fromkeys(names):
-            while True:
-                prompt = TEXTS["fields"][lang].format(name=name, types=", ".join(FIELD_TYPES))
-                text = read(prompt + "\n  > ").strip() or "name:string:required"
-                try:
-                    model[name] = {"fields": parse_fields(text)}
-                    parse_entities({name: model[name]}, "<answer>")
-                    break
-                except AnswersError as exc:
-                    say(f"  {str(exc).removeprefix('<answer>:1: ')}")
+        names = list(dict.fromkeys(names))
+        problem = _problem({name: {"fields": {"name": "string"}} for name in names})
+        if problem:
+            say(problem)
+            continue
+        model = {name: {"fields": _ask_fields(name, read, say, lang)} for name in names}
+        problem = _problem(model)
+        if problem is None:
+            return parse_entities(model, ANSWER)
+        say(problem)
+
+
+def _ask_fields(name: str, read: Callable[[str], str], say: Callable[[str], None], lang: str) -> dict[str, Any]:
+    """The fields of one resource, asked until they are valid on their own."""
+    while True:
+        prompt = TEXTS["fields"][lang].format(name=name, types=", ".join(FIELD_TYPES))
+        text = read(prompt + "\n  > ").strip() or "name:string:required"
         try:
-            return parse_entities(model, "<answer>")
+            fields = parse_fields(text)
         except AnswersError as exc:
-            say(f"  {str(exc).removeprefix('<answer>:1: ')}")
+            say(f"  {exc}")
+            continue
+        problem = _problem({name: {"fields": fields}})
+        if problem is None:
+            return fields
+        say(problem)
+
+
+ANSWER = "<answer>"
+
+
+def _problem(model: dict[str, Any]) -> str | None:
+    """The first error of a model typed in (as one indented line), or None."""
+    try:
+        check_model(parse_entities(model, ANSWER))
+    except AnswersError as exc:
+        return f"  {str(exc).removeprefix(ANSWER + ':1: ')}"
+    return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,125 @@ def test_compose_gets_the_least_privilege_init_script_of_its_database_only(tmp_p
     if script:
         assert (dest / script).stat().st_mode & 0o111  # the image's entrypoint may execute it
         assert "APP_DB_USER" in (dest / "docker-compose.yml").read_text()
+
+
+# --- generated code passes its own linters for any accepted model --------------------------------
+
+LONG = "Ab" * 20  # 40 characters (the limit), the longest snake_case form: ab_ab_..._ab (59)
+ODD_TEXT = "it's \"quoted\" \\ back {{ 7*7 }} {% raw %} ${{ x }} é 日本語 ｗｉｄｅ \u202e tab\tnew\nline 😀"
+ADVERSARIAL = {
+    "long-names": {
+        LONG: {
+            "fields": {
+                "f" * 40: {"type": "string", "max_length": 512, "unique": True, "default": "x" * 300},
+                "g_" * 19 + "gg": {"type": "decimal", "precision": 38, "scale": 10, "index": True, "default": "-0.0000000001"},
+                "h" * 40: {"type": "enum", "values": ["v1.0", "beta-2", "x_y", "A.B-C"], "default": "A.B-C", "index": True},
+            },
+            "relations": {"p" * 40: {"kind": "many-to-one", "target": LONG}, "q": {"kind": "many-to-many", "target": "B" + "c" * 39}},
+        },
+        "B" + "c" * 39: {
+            "fields": {"i" * 40: {"type": "json"}, "j" * 40: {"type": "datetime", "required": True, "index": True}},
+            "relations": {"r" * 40: {"kind": "many-to-one", "target": LONG, "required": True, "on_delete": "cascade"},
+                          "s": {"kind": "many-to-many", "target": "B" + "c" * 39}},
+        },
+    },
+    "odd-values": {
+        "Note": {
+            "fields": {
+                "body": {"type": "text", "max_length": 100000, "default": ODD_TEXT * 30},
+                "title": {"type": "string", "required": True, "default": ODD_TEXT},
+                "quote": {"type": "string", "default": '"' * 10 + "'"},
+                "level": {"type": "enum", "values": [f"v{i}.{i}-rc_{i}" for i in range(100)], "default": "v99.99-rc_99"},
+                "amount": {"type": "decimal", "precision": 38, "scale": 0, "min": -(10**37), "max": "9" * 38},
+                "count": {"type": "integer", "min": -2147483648, "max": 2147483647, "default": -2147483648, "index": True},
+                "ratio": {"type": "decimal", "precision": 3, "scale": 3, "min": 0, "default": 0.999},
+            },
+            "relations": {"parent": {"kind": "many-to-one", "target": "Note"}},
+        },
+    },
+    "cycle": {
+        "Department": {"fields": {"name": "string"}, "relations": {"head": {"kind": "many-to-one", "target": "Employee"}}},
+        "Employee": {"fields": {"name": "string"},
+                     "relations": {"department": {"kind": "many-to-one", "target": "Department", "required": True},
+                                   "mentor": {"kind": "many-to-one", "target": "Employee"}}},
+    },
+}
+
+
+def adversarial_answers(tmp_path: Path, name: str, model: dict, pins: dict[str, str]) -> Path:
+    from expert.yamlio import dump_yaml
+
+    answers = yaml.safe_load(SAMPLE.read_text())
+    answers["answers"].update(pins)
+    answers["entities"] = model
+    path = tmp_path / f"{name}.yml"
+    path.write_text(dump_yaml(answers), encoding="utf-8")
+    return path
+
+
+def ruff(*args: str, cwd: Path):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "ruff", *args, "--no-cache", "."], cwd=cwd, capture_output=True, text=True)
+
+
+def test_the_linter_the_suite_runs_is_the_one_the_starter_pins():
+    pytest.importorskip("ruff")
+    from importlib.metadata import version
+
+    from expert.render import TEMPLATES_DIR
+
+    pinned = (TEMPLATES_DIR / "stack" / "python-fastapi" / "{{cookiecutter.project_slug}}" / "pyproject.toml").read_text()
+    assert f'"ruff=={version("ruff")}"' in pinned
+
+
+@pytest.mark.parametrize(
+    "name,pins",
+    [
+        ("long-names", {"auth": "session-cookie", "id_type": "uuid-v7", "database": "postgresql"}),
+        ("odd-values", {"auth": "jwt", "id_type": "bigint", "database": "mysql"}),
+        ("cycle", {"auth": "jwt", "database": "sqlite"}),
+        ("many", {"auth": "session-cookie", "database": "postgresql"}),
+    ],
+)
+def test_adversarial_models_generate_code_that_passes_its_own_linters(tmp_path, name, pins):
+    """Names at the length limit, 32 entities, defaults with quotes, backslashes, braces, wide and
+    control characters, 100 enum values with dots and dashes, decimals at 38 digits, a cycle: the
+    generated project's own `ruff check` and `ruff format --check` pass (its pyproject's rules)."""
+    pytest.importorskip("ruff")
+    from tests.test_schema import big_model
+
+    model = big_model(32, 10) if name == "many" else ADVERSARIAL[name]
+    dest = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["new", str(dest), "--answers", str(adversarial_answers(tmp_path, name, model, pins)),
+                                      "--no-input"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    check = ruff("check", cwd=dest)
+    assert check.returncode == 0, check.stdout[-4000:]
+    formatted = ruff("format", "--check", "--diff", cwd=dest)
+    assert formatted.returncode == 0, formatted.stdout[-4000:]
+    saved = yaml.safe_load((dest / ".backend-expert.yml").read_text())
+    assert len(saved["entities"]) == len(model)
+    expected = {
+        (entity, field): Decimal(str(spec["default"])) if spec["type"] == "decimal" else spec["default"]
+        for entity, e in saved["entities"].items() for field, spec in e["fields"].items() if "default" in spec
+    }
+    written = written_defaults(dest / "app" / "schemas.py")
+    assert {key: Decimal(value) if isinstance(expected[key], Decimal) else value for key, value in written.items()} == expected
+
+
+def written_defaults(schemas: Path) -> dict[tuple[str, str], object]:
+    """(entity, field) -> the default value the generated create schema holds (its Python literal)."""
+    out: dict[tuple[str, str], object] = {}
+    for node in ast.parse(schemas.read_text(encoding="utf-8")).body:
+        if not (isinstance(node, ast.ClassDef) and node.name.endswith("Create")):
+            continue
+        for item in node.body:
+            if isinstance(item, ast.AnnAssign) and item.value is not None and not isinstance(item.value, ast.Name):
+                value = item.value
+                if isinstance(value, ast.Call) and getattr(value.func, "id", "") == "Field":
+                    value = next((k.value for k in value.keywords if k.arg == "default"), None)
+                if isinstance(value, ast.Constant) and value.value is not None or isinstance(value, ast.UnaryOp):
+                    out[(node.name.removesuffix("Create"), item.target.id)] = ast.literal_eval(value)
+    return out

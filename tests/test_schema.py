@@ -10,11 +10,13 @@ mysql://expert:expert@127.0.0.1:3306).
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -242,3 +244,153 @@ def test_decimal_pattern_holds_exactly_the_column() -> None:
         assert not pattern.fullmatch(bad), bad
     assert re.compile(decimal_pattern(3, 3)).fullmatch("0.123")
     assert not re.compile(decimal_pattern(3, 0)).fullmatch("1.0")
+
+
+# --- cycles, long names, MySQL's row limit: on every database ------------------------------------
+
+CYCLE_AND_LONG_NAMES = {
+    "Department": {
+        "fields": {"name": {"type": "string", "required": True}},
+        "relations": {"head": {"kind": "many-to-one", "target": "Employee", "on_delete": "set-null"}},
+    },
+    "Employee": {
+        "fields": {"name": {"type": "string", "required": True}},
+        "relations": {
+            "department": {"kind": "many-to-one", "target": "Department", "required": True, "on_delete": "cascade"},
+            "manager": {"kind": "many-to-one", "target": "Employee"},
+        },
+    },
+    # constraint and index names far past 63 characters: shortened the same way by the migration and the DDL
+    "AbAbAbAbAbAbAbAbAbAbAbAbAbAbAbAbAbAbAbAb": {
+        "fields": {"abcdefghij_abcdefghij_abcdefghij_abcdefg": {"type": "string", "max_length": 100, "unique": True, "index": True}},
+        "relations": {"department_of_the_schedule_abcdefghijklm": {"kind": "many-to-one", "target": "Department"}},
+    },
+}
+
+
+def cycle_context(database: str) -> dict[str, Any]:
+    from expert.model import parse_entities
+
+    base = stack_context(SAMPLES / "shop-k8s.yml")
+    return {**base, "decisions": {**base["decisions"], "id_type": "bigint"}, "database": database,
+            "entities": parse_entities(CYCLE_AND_LONG_NAMES, "cycle.yml")}
+
+
+def exercise_cycle(engine: Any, context: dict[str, Any], tmp_path: Path) -> None:
+    """schema.sql equals the migration; rows referencing each other insert; the migration goes down."""
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    from expert.generators.schema import build_schema_sql
+
+    module = render_migration(context, tmp_path / "again")
+    migrate(engine, module)
+    sql = build_schema_sql(context)
+    assert "ALTER TABLE departments ADD CONSTRAINT fk_departments_head_id_employees" in sql or context["database"] == "sqlite"
+    with engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO users (id, email, password_hash) VALUES (1, 'a@example.com', 'x')")
+        connection.exec_driver_sql("INSERT INTO departments (id, owner_id, name) VALUES (1, 1, 'R&D')")
+        connection.exec_driver_sql("INSERT INTO employees (id, owner_id, name, department_id) VALUES (1, 1, 'Ada', 1)")
+        connection.exec_driver_sql("UPDATE departments SET head_id = 1 WHERE id = 1")
+    with engine.begin() as connection:
+        with Operations.context(MigrationContext.configure(connection)):
+            module.downgrade()
+    assert [t for t in sa.inspect(engine).get_table_names() if t != "alembic_version"] == []
+
+
+def test_a_cycle_and_long_names_on_sqlite(tmp_path: Path) -> None:
+    context = cycle_context("sqlite")
+    compare(context, "sqlite", sa.create_engine(f"sqlite:///{tmp_path / 'm.db'}"), sa.create_engine(f"sqlite:///{tmp_path / 'l.db'}"),
+            tmp_path)
+    exercise_cycle(sa.create_engine(f"sqlite:///{tmp_path / 'c.db'}"), context, tmp_path)
+
+
+def test_a_cycle_and_long_names_on_postgresql(tmp_path: Path) -> None:
+    with postgresql_databases(3) as engines:
+        context = cycle_context("postgresql")
+        compare(context, "postgresql", engines[0], engines[1], tmp_path)
+        exercise_cycle(engines[2], context, tmp_path)
+        indexes = {i["name"] for i in sa.inspect(engines[0]).get_indexes("ab_ab_ab_ab_ab_ab_ab_ab_ab_ab_ab_ab_ab_ab_ab_ab_ab_ab_ab_abs")}
+        assert indexes and all(len(name) <= 63 for name in indexes)
+
+
+def test_a_cycle_and_long_names_on_mysql(tmp_path: Path) -> None:
+    with mysql_databases(3) as engines:
+        context = cycle_context("mysql")
+        compare(context, "mysql", engines[0], engines[1], tmp_path)
+        exercise_cycle(engines[2], context, tmp_path)
+
+
+def test_mysql_rows_up_to_the_limit_are_created_and_larger_ones_refused(tmp_path: Path) -> None:
+    from expert.answers import AnswersError
+    from expert.generators.schema import check_database
+    from expert.model import parse_entities
+
+    def context(length: int) -> dict[str, Any]:
+        model = {"Wide": {"fields": {"a": {"type": "string", "max_length": 10000}, "b": {"type": "string", "max_length": length}}}}
+        base = stack_context(SAMPLES / "orders-api.yml")
+        decisions = {**base["decisions"], "id_type": "bigint"}
+        return {**base, "decisions": decisions, "database": "mysql", "entities": parse_entities(model, "wide.yml")}
+
+    largest = 6375  # 8 (id) + 4 (owner) + 16 (timestamps) + 40,002 + 4 * 6375 + 2 + 1 (nulls) = 65,533 bytes
+    check_database(context(largest), context(largest)["entities"])
+    with pytest.raises(AnswersError, match=r"^wide.yml:1: entity Wide: a row takes up to 65,537 bytes on MySQL, which allows 65,535"):
+        check_database(context(largest + 1), context(largest + 1)["entities"])
+    with mysql_databases(1) as engines:
+        migrate(engines[0], render_migration(context(largest), tmp_path))
+        assert "wides" in sa.inspect(engines[0]).get_table_names()
+
+
+@contextlib.contextmanager
+def postgresql_databases(count: int) -> Iterator[list[Any]]:
+    admin_url = _server("E2E_DATABASE_URL", "postgresql", "psycopg")
+    base = admin_url.rsplit("/", 1)[0]
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    names = [f"schema_{uuid.uuid4().hex[:10]}" for _ in range(count)]
+    with admin.connect() as connection:
+        for name in names:
+            connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    engines = [sa.create_engine(f"{base}/{name}") for name in names]
+    try:
+        yield engines
+    finally:
+        for engine in engines:
+            engine.dispose()
+        with admin.connect() as connection:
+            for name in names:
+                connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def mysql_databases(count: int) -> Iterator[list[Any]]:
+    server = _server("E2E_MYSQL_URL", "mysql", "pymysql").rstrip("/")
+    admin = sa.create_engine(server + "/", isolation_level="AUTOCOMMIT")
+    names = [f"schema_{uuid.uuid4().hex[:10]}" for _ in range(count)]
+    with admin.connect() as connection:
+        for name in names:
+            connection.exec_driver_sql(f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+    engines = [sa.create_engine(f"{server}/{name}?charset=utf8mb4") for name in names]
+    try:
+        yield engines
+    finally:
+        for engine in engines:
+            engine.dispose()
+        with admin.connect() as connection:
+            for name in names:
+                connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+        admin.dispose()
+
+
+def test_text_fields_are_capped_in_the_contract_and_longer_than_a_mysql_text() -> None:
+    from expert.generators import openapi
+    from expert.generators.schema import build_schema_sql
+    from expert.model import parse_entities
+
+    model = {"Note": {"fields": {"body": {"type": "text", "required": True}, "summary": {"type": "text", "max_length": 500}}}}
+    context = {**stack_context(SAMPLES / "orders-api.yml"), "entities": parse_entities(model, "note.yml")}
+    schemas = openapi.build_openapi(context)["components"]["schemas"]
+    assert schemas["NoteCreate"]["properties"]["body"]["maxLength"] == 65_535
+    assert schemas["NoteUpdate"]["properties"]["summary"]["anyOf"][0]["maxLength"] == 500
+    assert "body MEDIUMTEXT NOT NULL" in build_schema_sql({**context, "database": "mysql"})
+    assert "body TEXT NOT NULL" in build_schema_sql({**context, "database": "postgresql"})

@@ -11,6 +11,7 @@ from expert.consult import Consultation
 from expert.explain import show, tr
 from expert.generators import adr, openapi, schema
 from expert.generators.docs import build_docs
+from expert.generators.names import check_model
 from expert.generators.stack import layer_exists, layer_spec, select_stack
 from expert.knowledge import KnowledgeBase
 from expert.model import default_entities, to_answers_form
@@ -49,29 +50,70 @@ def decision_values(result: Consultation, kb: KnowledgeBase) -> dict[str, Any]:
     return {k: f.value for k, f in result.decisions(kb).items()}
 
 
-def build_blueprint(
-    project: dict[str, str], result: Consultation, kb: KnowledgeBase, lang: str, entities: list[dict[str, Any]] | None = None
-) -> Blueprint:
-    decisions = decision_values(result, kb)
-    stack = select_stack(decisions)
-    base = {
+def base_context(project: dict[str, str], decisions: dict[str, Any]) -> dict[str, Any]:
+    """What every layer's templates read: the project and the decisions."""
+    return {
         "project_name": project["name"],
         "project_slug": project["slug"],
         "project_description": project["description"],
         "tool_version": __version__,
         "decisions": decisions,
     }
-    entities = entities or default_entities()
-    stack_context = {
-        **base,
+
+
+def stack_context(project: dict[str, str], decisions: dict[str, Any], spec: dict[str, Any], entities: list[Any]) -> dict[str, Any]:
+    """The context of a stack layer (``spec``: its layer.yml) for these decisions and domain model.
+    ``stack`` is the layer's own description (a package.json template reads its npm pins from it)."""
+    return {
+        **base_context(project, decisions),
         "package": "app",
-        "python_version": str(stack.spec.get("toolchain", {}).get("version", "")),
+        "python_version": str((spec.get("toolchain") or {}).get("version", "")),
         "entities": entities,
+        "stack": spec,
         **{k: decisions.get(k, "none") for k in ("database", "auth", "orm", "migrations", "cache", "broker")},
     }
-    layers: list[tuple[str, dict[str, Any]]] = [(stack.name, stack_context)]
+
+
+def data_layers(spec: dict[str, Any], decisions: dict[str, Any]) -> list[str]:
+    """The data-access layers a stack composes with (its layer.yml ``data``): the ORM-neutral one, then
+    the one of the orm decision. A stack without ``data`` carries its data access itself."""
+    data = spec.get("data") or {}
+    names = [data["shared"]] if data.get("shared") else []
+    orm = (data.get("orm") or {}).get(decisions.get("orm"))
+    return names + ([orm] if orm else [])
+
+
+def schema_statements(sql: str) -> list[str]:
+    """db/schema.sql as its statements, without comments, the final semicolons or SQLite's PRAGMA (the
+    driver turns foreign keys on): what a migration written in the stack's language executes."""
+    statements = []
+    for paragraph in sql.split(";\n\n"):
+        text = "\n".join(line for line in paragraph.splitlines() if not line.startswith("--")).strip().removesuffix(";")
+        if text and not text.startswith("PRAGMA"):
+            statements.append(text)
+    return statements
+
+
+def build_blueprint(
+    project: dict[str, str], result: Consultation, kb: KnowledgeBase, lang: str, entities: list[dict[str, Any]] | None = None
+) -> Blueprint:
+    """Raises AnswersError (``file:line``) when a name of the model is already taken in the stack's code,
+    or when the chosen database cannot hold one of its tables."""
+    decisions = decision_values(result, kb)
+    stack = select_stack(decisions)
+    base = base_context(project, decisions)
+    entities = entities or default_entities()
+    check_model(entities, stack.name)
+    context = stack_context(project, decisions, stack.spec, entities)
+    schema.check_database(context, entities)
+    data = data_layers(stack.spec, decisions)
+    if data:
+        context["data"] = layer_spec(data[-1])
+        context["schema_statements"] = schema_statements(schema.build_schema_sql(context))
+        context["schema_tables"] = list(schema.schema_metadata(context).tables)
+    layers: list[tuple[str, dict[str, Any]]] = [(stack.name, context), *((name, context) for name in data)]
     cloud = str(result.facts["cloud"].value) if "cloud" in result.facts else "none"
-    shared = {**stack_context, "stack": stack.spec, "cloud": cloud}
+    shared = {**context, "cloud": cloud}
     skipped: list[str] = []
     for key, name in deliverable_layers(decisions, cloud):
         if layer_exists(name):
@@ -81,9 +123,9 @@ def build_blueprint(
     adrs = build_adrs(result, kb, lang)
     layers.append(("docs/adr", {**base, "adrs": adrs}))
     documents = {
-        "openapi.yaml": dump_yaml(openapi.build_openapi(stack_context)),
-        "db/schema.sql": schema.build_schema_sql(stack_context),
-        "docs/er.md": schema.build_er_diagram(stack_context),
+        "openapi.yaml": dump_yaml(openapi.build_openapi(context)),
+        "db/schema.sql": schema.build_schema_sql(context),
+        "docs/er.md": schema.build_er_diagram(context),
         ANSWERS_FILE: saved_answers(project, result, kb, entities),
         **adr.adr_documents(adrs),
         **build_docs(project, result, kb, lang, [layer_spec(name) for name, _ in layers]),

@@ -5,26 +5,22 @@
 contract: the generated project's test suite asserts ``app.openapi() == yaml.safe_load(openapi.yaml)``.
 
 When the routes, models or pins of ``templates/stack/python-fastapi`` change, this module must change
-with them. ``validate_context`` checks the values the template turns into identifiers.
+with them. ``validate_context`` checks that the context holds a normalised model (``expert.model``);
+whether its names are free in the generated code is computed by ``expert.generators.names``.
 """
 
 from __future__ import annotations
 
-import keyword
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from expert.generators.relational import relational
+from expert.generators.relational import INT32_MAX, MAX_ID, relational
 
 __all__ = ["APP_VERSION", "OpenAPIContextError", "build_openapi", "validate_context"]
 
 APP_VERSION = "0.1.0"  # the version in the generated pyproject.toml and app/main.py
 FIELD_TYPES = ("string", "text", "integer", "decimal", "boolean", "date", "datetime", "uuid", "enum", "json")
-DEFAULT_MAX_LENGTH = 255
-INT32_MIN = -2147483648
-INT32_MAX = 2147483647
-MAX_ID = 9007199254740991  # 2**53 - 1: ids stay exact in JavaScript clients and JSON Schema tools
 SORT_HELP = "Sort by this field (prefix - for descending); ties are broken by id"
 NO_NUL = r"^[^\x00]*$"
 EMAIL_PATTERN = r"^[^@\x00-\x20\x7f]+@[^@\x00-\x20\x7f]+\.[^@\x00-\x20\x7f]+$"
@@ -34,29 +30,7 @@ REF = "#/components/schemas/"
 JSON = "application/json"
 
 ENTITY_NAME_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
-PLURAL_RE = re.compile(r"^[a-z][a-z0-9-]*$")
-TABLE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 FIELD_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-# Names the generated modules already define or import (a resource class must not shadow them).
-RESERVED_CLASS_NAMES = set(
-    """
-    Annotated Any APIRouter Base BaseModel Boolean Callable ConfigDict CurrentUser DateTime DbSession
-    DeclarativeBase Depends Email ErrorMessage Field ForeignKey HealthStatus HTTPException
-    HTTPValidationError Integer Limit LoginRequest Mapped MetaData Offset Password Path Query Resource
-    Response SessionInfo StrictModel String StringConstraints Text TestClient Token TypeDecorator
-    Session Settings UniqueConstraint User UserCreate UserRead UTCDateTime ValidationError
-    """.split()
-)
-# An entity's lower-case name is a local variable in the generated routes: it must not shadow these.
-RESERVED_VARS = set(
-    """
-    app client db field func owned page payload request resource response routers rows select
-    session settings status total user value
-    """.split()
-)
-RESERVED_FIELD_NAMES = {"id", "owner_id", "created_at", "updated_at", "metadata", "registry"}
-RESERVED_PLURALS = {"auth", "users"}
-RESERVED_TABLES = {"users", "auth_sessions", "alembic_version"}
 
 
 class OpenAPIContextError(ValueError):
@@ -73,111 +47,28 @@ def _cookiecutter(context: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def validate_context(context: Mapping[str, Any]) -> None:
-    """Raise OpenAPIContextError unless the entities can be rendered by the template."""
+    """Raise OpenAPIContextError unless the context holds a model the template can render: the auth
+    scheme it supports, and entities as ``expert.model.parse_entities`` normalises them (a model built
+    by hand is checked for the shape only; the model's own rules are enforced when it is parsed)."""
     cc = _cookiecutter(context)
     if cc.get("auth") not in ("jwt", "session-cookie"):
         raise OpenAPIContextError(f"auth must be jwt or session-cookie, not {cc.get('auth')!r}")
     entities = cc.get("entities")
     if not isinstance(entities, list) or not entities:
         raise OpenAPIContextError("entities must be a non-empty list")
-    class_names: set[str] = set()
-    seen: dict[str, set[str]] = {"plural": set(), "table": set(), "var": set()}
     for entity in entities:
         name = entity.get("name", "")
-        if not ENTITY_NAME_RE.match(name) or name in RESERVED_CLASS_NAMES or name.lower() in RESERVED_VARS:
-            raise OpenAPIContextError(f"entity name {name!r}: use PascalCase, not a reserved name")
-        plural, table = entity.get("plural", ""), entity.get("table", "")
-        if not PLURAL_RE.match(plural) or plural in RESERVED_PLURALS:
-            raise OpenAPIContextError(f"{name}: plural {plural!r} is not a free URL segment")
-        if not TABLE_RE.match(table) or table in RESERVED_TABLES:
-            raise OpenAPIContextError(f"{name}: table {table!r} is not a free table name")
-        for key, value in (("plural", plural), ("table", table), ("var", name.lower())):
-            if value in seen[key]:
-                raise OpenAPIContextError(f"two entities share the {key} {value!r}")
-            seen[key].add(value)
-        if len(f"fk_{table}_owner_id_users") > 63:
-            raise OpenAPIContextError(f"{name}: table name {table!r} too long for constraint names")
-        fields = entity.get("fields")
-        if not isinstance(fields, list) or not fields:
-            raise OpenAPIContextError(f"{name}: needs at least one field")
-        generated = [name, *(name + suffix for suffix in ("Create", "Update", "Read", "Page", "Id"))]
-        field_names: set[str] = set()
-        for field in fields:
-            fname, ftype = field.get("name", ""), field.get("type")
-            if (
-                not FIELD_RE.match(fname)
-                or keyword.iskeyword(fname)
-                or fname in RESERVED_FIELD_NAMES
-                or fname.startswith("model_")
-                or fname in field_names
-            ):
-                raise OpenAPIContextError(f"{name}: field name {fname!r} is not allowed")
-            field_names.add(fname)
-            if ftype not in FIELD_TYPES:
-                raise OpenAPIContextError(f"{name}.{fname}: type must be one of {FIELD_TYPES}")
-            for flag in ("required", "unique"):
-                if not isinstance(field.get(flag), bool):
-                    raise OpenAPIContextError(f"{name}.{fname}: {flag} must be true or false")
-            if ftype == "boolean" and field["unique"]:
-                raise OpenAPIContextError(f"{name}.{fname}: a boolean field cannot be unique")
-            if ftype == "string":
-                max_length = field.get("max_length", DEFAULT_MAX_LENGTH)
-                if not isinstance(max_length, int) or isinstance(max_length, bool):
-                    raise OpenAPIContextError(f"{name}.{fname}: max_length must be an integer")
-                if not 1 <= max_length <= 10_000:
-                    raise OpenAPIContextError(f"{name}.{fname}: max_length must be 1..10000")
-            if ftype == "json" and (field.get("unique") or field.get("index")):
-                raise OpenAPIContextError(f"{name}.{fname}: a json field cannot be unique or indexed")
-            if fname == "sort" and (field.get("unique") or field.get("index")):
-                raise OpenAPIContextError(f"{name}.{fname}: 'sort' is the list endpoint's sort parameter")
-            generated.append(name + _camel(fname))
-            if field["unique"] and len(f"uq_{table}_owner_id_{fname}") > 63:
-                raise OpenAPIContextError(f"{name}.{fname}: constraint name too long for PostgreSQL")
-        for relation in entity.get("relations") or []:
-            rname = relation.get("name", "")
-            if rname == "owner" or f"{rname}_ids" in field_names or f"{rname}_id" in field_names:
-                raise OpenAPIContextError(f"{name}.{rname}: relation name clashes with a generated column")
-        for class_name in generated:
-            if class_name in class_names or class_name in RESERVED_CLASS_NAMES:
-                raise OpenAPIContextError(f"{name}: generated name {class_name} clashes")
-            class_names.add(class_name)
-    _check_identifiers(cc)
-
-
-def _check_identifiers(cc: Mapping[str, Any]) -> None:
-    """Table, constraint and index names must fit PostgreSQL (63) and MySQL (64) identifier limits,
-    and a join table must not clash with an entity's table."""
-    model = relational(cc)
-    tables = {e["table"] for e in model["entities"]} | RESERVED_TABLES
-    for e in model["entities"]:
-        if cc.get("database") == "mysql":
-            for f in e["fields"]:
-                keyed = f["unique"] or f["index"]
-                if keyed and f["type"] == "text":
-                    raise OpenAPIContextError(f"{e['name']}.{f['name']}: MySQL cannot index a text field; "
-                                              "use a string with max_length")
-                if keyed and f["type"] == "string" and f["max_length"] > 768:
-                    raise OpenAPIContextError(f"{e['name']}.{f['name']}: MySQL indexes at most 768 characters (utf8mb4); "
-                                              "lower max_length")
-        names = [e["owner_fk"], e["owner_index"], e["pk_name"]]
-        names += [n for f in e["fields"] for n in (f["index_name"], f["unique_name"])]
-        names += [n for r in e["many_to_one"] for n in (r["fk_name"], r["index_name"])]
-        for r in e["many_to_many"]:
-            if r["table"] in tables:
-                raise OpenAPIContextError(f"{e['name']}.{r['name']}: join table {r['table']!r} clashes with another table")
-            tables.add(r["table"])
-            names += [r["table"], r["pk_name"], r["left_fk"], r["right_fk"], r["right_index"]]
-        for identifier in names:
-            if len(identifier) > 63:
-                raise OpenAPIContextError(f"{e['name']}: database identifier {identifier!r} is longer than 63 characters; "
-                                          "use shorter entity, field or relation names")
+        if not ENTITY_NAME_RE.match(name) or not isinstance(entity.get("fields"), list) or not entity["fields"]:
+            raise OpenAPIContextError(f"entity {name!r}: a PascalCase name and at least one field are needed")
+        for field in entity["fields"]:
+            fname = field.get("name", "")
+            if not FIELD_RE.match(fname) or field.get("type") not in FIELD_TYPES:
+                raise OpenAPIContextError(f"{name}.{fname}: a snake_case name and a type of {', '.join(FIELD_TYPES)} are needed")
+            if not all(isinstance(field.get(flag), bool) for flag in ("required", "unique")):
+                raise OpenAPIContextError(f"{name}.{fname}: required and unique must be true or false")
 
 
 # ------------------------------------------------------------------------------------- helpers
-
-
-def _camel(name: str) -> str:
-    return "".join(part.capitalize() for part in name.split("_"))
 
 
 def _title(name: str) -> str:

@@ -17,21 +17,46 @@ Conventions (documented in the generated README):
   children with the child's ``?<relation>_id=`` filter).
 * many-to-many ``tags`` -> join table ``<entity_snake>_tags`` (composite primary key, both FKs ON DELETE
   CASCADE), exposed as ``tags_ids`` (a list of ids) in create/update/read.
+* tables are created so that a many-to-one's target comes first; in a cycle of (optional) many-to-one
+  relations (``a.b -> B``, ``b.a -> A``), the foreign keys that point at a table created later are
+  ``deferred``: added with ALTER TABLE once every table exists (SQLite, which checks references only
+  when rows are written, keeps them in CREATE TABLE). Cycles of required relations are refused by
+  ``expert.model``.
+* constraint and index names follow the naming convention of the generated models (``fk_<table>_<column>_
+  <target>``, ``ix_<table>_<column>``, ...); past the database's identifier limit SQLAlchemy shortens them
+  (a hash suffix), in the migration, the models and ``db/schema.sql`` alike.
+* ``text`` fields are capped at ``max_length`` characters (65,535 unless given) by the API.
+
+String sample values longer than ``LONG_SAMPLE`` characters are written to the generated tests'
+``model.json`` as ``{"prefix": ..., "length": n}`` (the prefix padded with ``x`` to n characters).
 """
 
 from __future__ import annotations
 
-import math
+import hashlib
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
-from expert.model import snake
+from expert.generators import pysource
+from expert.model import (
+    DECIMAL_CONTEXT,
+    INT32_MAX,
+    INT32_MIN,
+    STRING_DEFAULT_LENGTH,
+    TEXT_DEFAULT_LENGTH,
+    int_bounds,
+    snake,
+    string_bounds,
+)
 
-INT32_MIN = -2147483648
-INT32_MAX = 2147483647
+__all__ = ["INT32_MAX", "INT32_MIN", "MAX_ID", "decimal_pattern", "decimal_text", "int_bounds", "relational", "string_bounds"]
+
 MAX_ID = 9007199254740991  # 2**53 - 1: ids stay exact in JavaScript clients and JSON Schema tools
-DEFAULT_MAX_LENGTH = 255
+#: longest name of a field's type alias in the generated code (``OrderTotal``): longer ones are cut and
+#: given a hash suffix, so that ``    <field>: <alias> | None = None`` fits in 100 columns
+ALIAS_MAX = 38
+LONG_SAMPLE = 1000
 SAMPLES = 8  # sample values per field (the generated tests use 0-2 for rows, 4-7 for parents)
 ON_DELETE_SQL = {"cascade": "CASCADE", "restrict": "RESTRICT", "set-null": "SET NULL"}
 #: field types one can sort on (PostgreSQL's json type has no ordering)
@@ -57,11 +82,21 @@ def title(name: str) -> str:
     return name.title().replace("_", " ").strip()
 
 
-def _num(value: Any) -> Any:
-    """3.0 -> 3 (so 'minimum: 3' and ge=3 read the same everywhere)."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+def type_alias(entity: str, field: str) -> str:
+    """The name of a field's validated type in the generated code: ``Order`` + ``unit_price`` ->
+    ``OrderUnitPrice``; past ``ALIAS_MAX`` characters, cut and suffixed with a short hash."""
+    name = entity + "".join(part.capitalize() for part in field.split("_"))
+    if len(name) <= ALIAS_MAX:
+        return name
+    digest = hashlib.sha1(f"{entity}.{field}".encode()).hexdigest()[:8]
+    return f"{name[: ALIAS_MAX - 9]}_{digest}"
+
+
+def decimal_text(value: Any) -> str:
+    """A checked decimal bound or default (int, float or decimal text) as plain decimal text:
+    1e+16 -> "10000000000000000", 0.5 -> "0.5"."""
+    number = Decimal(value) if isinstance(value, (int, str)) else Decimal(repr(value))
+    return format(number, "f")
 
 
 def decimal_pattern(precision: int, scale: int, signed: bool = True) -> str:
@@ -73,53 +108,35 @@ def decimal_pattern(precision: int, scale: int, signed: bool = True) -> str:
     return f"^{'-?' if signed else ''}{whole}{frac}$"
 
 
-def string_bounds(field: Mapping[str, Any]) -> tuple[int, int | None]:
-    """(min_length, max_length) of a string/text field (min/max count characters)."""
-    low = 1 if field["required"] else 0
-    if "min" in field:
-        low = max(low, math.ceil(field["min"]))
-    high = field.get("max_length") if field["type"] == "string" else None
-    if "max" in field:
-        high = math.floor(field["max"]) if high is None else min(high, math.floor(field["max"]))
-    return low, high
-
-
-def int_bounds(field: Mapping[str, Any]) -> tuple[int, int]:
-    low = max(INT32_MIN, math.ceil(field["min"])) if "min" in field else INT32_MIN
-    high = min(INT32_MAX, math.floor(field["max"])) if "max" in field else INT32_MAX
-    return low, high
-
-
 def _decimal_text(value: Decimal, scale: int) -> str:
-    return f"{value:.{scale}f}"
+    with localcontext(DECIMAL_CONTEXT):
+        return f"{value:.{scale}f}"
+
+
+def _text_value(prefix: str, length: int) -> Any:
+    """``prefix`` padded with ``x`` (or cut) to ``length`` characters; long ones in the compact form."""
+    if length > LONG_SAMPLE:
+        return {"prefix": prefix[:length], "length": length}
+    return (prefix + "x" * max(0, length - len(prefix)))[:length]
 
 
 def _samples(field: Mapping[str, Any]) -> list[Any]:
-    """Six valid request values, distinct when the type allows."""
+    """Eight valid request values, distinct when the type allows."""
     ftype, name = field["type"], field["name"]
     if ftype in ("string", "text"):
         low, high = string_bounds(field)
         out = []
         for i in range(SAMPLES):
             base = f"{i}-{name}" if ftype == "string" else f"Some {name} text, number {i}."
-            if len(base) < low:
-                base += "x" * (low - len(base))
-            if high is not None:
-                base = base[:high]
-            out.append(base)
+            length = min(max(len(base), low), high if high is not None else len(base))
+            out.append(_text_value(base, length))
         return out
     if ftype == "integer":
         low, high = int_bounds(field)
         start = 40 if low <= 40 <= high - 5 else low
         return [min(high, start + i) for i in range(SAMPLES)]
     if ftype == "decimal":
-        precision, scale = field["precision"], field["scale"]
-        limit = Decimal(10) ** (precision - scale) - Decimal(1).scaleb(-scale)
-        low = max(-limit, Decimal(str(field["min"]))) if "min" in field else -limit
-        high = min(limit, Decimal(str(field["max"]))) if "max" in field else limit
-        step = Decimal(1).scaleb(-scale)
-        start = min(max(Decimal(1), low.quantize(step, rounding="ROUND_CEILING")), high)
-        return [_decimal_text(min(high, start + step * i * 7), scale) for i in range(SAMPLES)]
+        return _decimal_samples(field)
     if ftype == "boolean":
         return [i % 2 == 0 for i in range(SAMPLES)]
     if ftype == "date":
@@ -134,12 +151,23 @@ def _samples(field: Mapping[str, Any]) -> list[Any]:
     return [{"n": i, "tags": ["a", str(i)]} for i in range(SAMPLES)]  # json
 
 
+def _decimal_samples(field: Mapping[str, Any]) -> list[str]:
+    """Decimals within the column and the field's bounds, from 1 (or the minimum) up."""
+    precision, scale = field["precision"], field["scale"]
+    with localcontext(DECIMAL_CONTEXT):
+        limit = Decimal(10) ** (precision - scale) - Decimal(1).scaleb(-scale)
+        low = max(-limit, Decimal(decimal_text(field["min"]))) if "min" in field else -limit
+        high = min(limit, Decimal(decimal_text(field["max"]))) if "max" in field else limit
+        step = Decimal(1).scaleb(-scale)
+        start = min(max(Decimal(1), low.quantize(step, rounding="ROUND_CEILING")), high)
+        return [_decimal_text(min(high, start + step * i * 7), scale) for i in range(SAMPLES)]
+
+
 def _changed(field: Mapping[str, Any], samples: list[Any]) -> Any:
     ftype = field["type"]
     if ftype in ("string", "text"):
         low, high = string_bounds(field)
-        value = "changed" + "x" * max(0, low - 7)
-        return value[:high] if high is not None else value
+        return _text_value("changed", min(max(7, low), high if high is not None else max(7, low)))
     if ftype == "boolean":
         return not samples[0]
     if ftype == "enum":
@@ -153,24 +181,26 @@ def _invalid(field: Mapping[str, Any]) -> list[Any]:
     ftype = field["type"]
     if ftype in ("string", "text"):
         low, high = string_bounds(field)
-        out: list[Any] = [12345, "nul\x00byte"]
+        out: list[Any] = [12345, _text_value("nul\x00byte", max(9, low))]
         if high is not None:
-            out.append("x" * (high + 1))
+            out.append(_text_value("", high + 1))
         if low > 0:
-            out.append("")
+            out.append(_text_value("", low - 1))
         return out
     if ftype == "integer":
         low, high = int_bounds(field)
-        return ["12", 1.5, high + 1, low - 1]
+        return ["12", 1.5, high + 1, low - 1, 2**63, -(10**30)]
     if ftype == "decimal":
         precision, scale = field["precision"], field["scale"]
         out = [12.5, "abc", "1" * (precision - scale + 1)]
         if scale:
             out.append("0." + "1" * (scale + 1))
-        if "min" in field:
-            out.append(_decimal_text(Decimal(str(field["min"])) - 1, scale))
-        if "max" in field:
-            out.append(_decimal_text(Decimal(str(field["max"])) + 1, scale))
+        with localcontext(DECIMAL_CONTEXT):
+            if "min" in field:
+                out.append(_decimal_text(Decimal(decimal_text(field["min"])) - 1, scale))
+            if "max" in field:
+                out.append(_decimal_text(Decimal(decimal_text(field["max"])) + 1, scale))
+        out += ["NaN", "Infinity", "-Infinity", "1e3"]
         return out
     if ftype == "boolean":
         return ["yes", 1]
@@ -185,7 +215,7 @@ def _invalid(field: Mapping[str, Any]) -> list[Any]:
     return []  # json: any JSON value is valid
 
 
-def _field(field: Mapping[str, Any], table: str) -> dict[str, Any]:
+def _field(field: Mapping[str, Any], entity: str, table: str) -> dict[str, Any]:
     field = {"unique": False, "index": False, **field}
     for key in ("min", "max", "default", "max_length", "precision", "scale"):
         value = field.get(key)
@@ -197,11 +227,12 @@ def _field(field: Mapping[str, Any], table: str) -> dict[str, Any]:
             field[key] = float(value)
         elif isinstance(value, str):
             field[key] = str(value)
-    if field["type"] == "string":
-        field.setdefault("max_length", DEFAULT_MAX_LENGTH)
+    if field["type"] in ("string", "text"):
+        field.setdefault("max_length", STRING_DEFAULT_LENGTH if field["type"] == "string" else TEXT_DEFAULT_LENGTH)
     ftype, name, required = field["type"], field["name"], field["required"]
     out: dict[str, Any] = dict(field)
     out["title"] = title(name)
+    out["alias"] = type_alias(entity, name)
     out["nullable"] = not required
     out["filterable"] = (field["index"] or field["unique"]) and ftype not in UNFILTERABLE
     out["sortable"] = ftype not in UNSORTABLE
@@ -217,14 +248,17 @@ def _field(field: Mapping[str, Any], table: str) -> dict[str, Any]:
     if ftype == "decimal":
         # JSON Schema cannot bound a decimal written as text: the pattern drops the sign when min >= 0
         # (the common case: amounts, prices); other bounds are checked by the app only (422).
-        out["pattern"] = decimal_pattern(field["precision"], field["scale"], signed=not ("min" in field and field["min"] >= 0))
-        out["dmin"] = _num(field["min"]) if "min" in field else None
-        out["dmax"] = _num(field["max"]) if "max" in field else None
+        unsigned = "min" in field and Decimal(decimal_text(field["min"])) >= 0
+        out["pattern"] = decimal_pattern(field["precision"], field["scale"], signed=not unsigned)
+        out["dmin"] = decimal_text(field["min"]) if "min" in field else None
+        out["dmax"] = decimal_text(field["max"]) if "max" in field else None
     if "default" in field:
         default = field["default"]
         if ftype == "decimal":
-            default = _decimal_text(Decimal(str(default)), field["scale"])
+            default = _decimal_text(Decimal(decimal_text(default)), field["scale"])
         out["default_value"] = default
+        out["default_literal"] = pysource.literal(default)
+        out["default_keyword"] = pysource.keyword_value(8, "default", default)  # inside an exploded Field(...)
         out["has_default"] = True
     else:
         out["has_default"] = False
@@ -237,14 +271,24 @@ def _field(field: Mapping[str, Any], table: str) -> dict[str, Any]:
 
 def _creation_order(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Entities in an order where every many-to-one target comes first (PostgreSQL and MySQL check a
-    foreign key's table at CREATE TABLE). A cycle between different entities keeps declaration order."""
+    foreign key's table at CREATE TABLE), marking ``deferred`` the foreign keys of a cycle that point at
+    a table created later. To break a cycle, the first entity (in declaration order) whose pending foreign
+    keys are all optional goes first, so that a deferred foreign key can always be set to NULL (the
+    generated tests do, before emptying the tables in dependency order). One always exists: otherwise
+    required relations would form a cycle, which ``expert.model`` refuses."""
     done: list[dict[str, Any]] = []
     names: set[str] = set()
     pending = list(entities)
+
+    def waiting(e: dict[str, Any]) -> list[dict[str, Any]]:
+        return [r for r in e["many_to_one"] if r["target"] not in names and r["target"] != e["name"]]
+
     while pending:
-        ready = [e for e in pending if all(r["target"] in names or r["target"] == e["name"] for r in e["many_to_one"])]
+        ready = [e for e in pending if not waiting(e)]
         if not ready:
-            ready = pending[:1]
+            ready = [next(e for e in pending if not any(r["required"] for r in waiting(e)))]
+            for r in waiting(ready[0]):
+                r["deferred"] = True
         for e in ready:
             done.append(e)
             names.add(e["name"])
@@ -266,7 +310,7 @@ def relational(context: Mapping[str, Any]) -> dict[str, Any]:
     for e in entities:
         e = {"snake": snake(e["name"]), **e}
         table = e["table"]
-        fields = [_field(f, table) for f in e["fields"]]
+        fields = [_field(f, e["name"], table) for f in e["fields"]]
         many_to_one, many_to_many, one_to_many = [], [], []
         for r in e.get("relations") or []:
             target = {"snake": snake(by_name[r["target"]]["name"]), **by_name[r["target"]]}
@@ -285,6 +329,7 @@ def relational(context: Mapping[str, Any]) -> dict[str, Any]:
                     "on_delete_sql": ON_DELETE_SQL[r["on_delete"]],
                     "fk_name": f"fk_{table}_{column}_{target['table']}",
                     "index_name": f"ix_{table}_{column}",
+                    "deferred": False,  # set by _creation_order for the foreign keys of a cycle
                 }
                 many_to_one.append(rel)
                 referenced_by[target["name"]].append({"entity": e["name"], **rel})
@@ -344,8 +389,17 @@ def relational(context: Mapping[str, Any]) -> dict[str, Any]:
         )
     for ent in out:
         ent["referenced_by"] = referenced_by[ent["name"]]
+    ordered = _creation_order(out)
     test_model = {
         "id_kind": kind,
+        # optional foreign keys that a delete in dependency order could find still set (a cycle, or a row
+        # referencing another row of its table): the generated tests set them to NULL before emptying tables
+        "unlink": [
+            {"table": ent["table"], "column": r["column"]}
+            for ent in ordered
+            for r in ent["many_to_one"]
+            if r["nullable"] and (r["deferred"] or r["target"] == ent["name"])
+        ],
         "entities": [
             {
                 "name": ent["name"],
@@ -369,7 +423,9 @@ def relational(context: Mapping[str, Any]) -> dict[str, Any]:
     }
     return {
         "test_model": test_model,
-        "ordered": _creation_order(out),
+        "ordered": ordered,
+        # (entity, many-to-one) pairs whose foreign key is added once every table exists
+        "deferred": [(ent, r) for ent in ordered for r in ent["many_to_one"] if r["deferred"]],
         "id_kind": kind,
         "database": cc.get("database"),
         "entities": out,
@@ -379,4 +435,9 @@ def relational(context: Mapping[str, Any]) -> dict[str, Any]:
         "any_restricted": any(ent["restricted"] for ent in out),
         "any_m2m": any(ent["many_to_many"] for ent in out),
         "types": sorted({f["type"] for ent in out for f in ent["fields"]}),
+        # Python literals of the user's values, as ruff format writes them (expert.generators.pysource)
+        "py_literal": pysource.literal,
+        "py_keyword": pysource.keyword_value,
+        "py_width": pysource.width,
+        "py_import_order": pysource.import_order,
     }

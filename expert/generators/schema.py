@@ -3,7 +3,10 @@
 ``build_schema_sql(context)`` compiles, with SQLAlchemy's ``CreateTable``/``CreateIndex`` for the
 context's database (postgresql, mysql or sqlite), the same schema the generated Alembic migration
 creates: users, every entity (id, owner_id, fields, ``<relation>_id`` foreign keys, timestamps,
-per-owner unique constraints, indexes) and the many-to-many join tables. The text is byte-deterministic.
+per-owner unique constraints, indexes) and the many-to-many join tables; the foreign keys of a cycle of
+relations follow as ``ALTER TABLE ... ADD CONSTRAINT`` (inline on SQLite). Entity constraint and index
+names are naming-convention names (``conv``): SQLAlchemy shortens those past the database's identifier
+limit exactly as it does in the migration (``op.f``) and the models. The text is byte-deterministic.
 tests/test_schema.py checks it against the migration on real databases.
 
 ``build_er_diagram(context)`` writes a Mermaid ``erDiagram`` of the same tables.
@@ -16,9 +19,15 @@ from typing import Any
 
 from expert.generators.relational import relational
 
-__all__ = ["build_er_diagram", "build_schema_sql", "schema_metadata"]
+__all__ = ["build_er_diagram", "build_schema_sql", "check_database", "schema_metadata"]
 
 DIALECTS = ("postgresql", "mysql", "sqlite")
+#: MySQL and MariaDB refuse a table whose row (columns' maximum sizes, BLOB and TEXT counted as pointers)
+#: exceeds 65,535 bytes
+MYSQL_MAX_ROW = 65_535
+#: bytes per column type on MySQL (utf8mb4 strings: 4 bytes a character): INTEGER, BIGINT (or CHAR(32) for a
+#: UUID), BOOLEAN, DATE, DATETIME(6), CHAR(32) uuid, TEXT/MEDIUMTEXT/JSON pointers
+MYSQL_BYTES = {"integer": 4, "boolean": 1, "date": 3, "datetime": 8, "uuid": 128, "text": 12, "json": 12}
 
 
 def _dialect(database: str):  # type: ignore[no-untyped-def]
@@ -31,6 +40,7 @@ def schema_metadata(context: Mapping[str, Any]):  # type: ignore[no-untyped-def]
     """A SQLAlchemy MetaData equal to what the generated migration creates (same names, types, order)."""
     import sqlalchemy as sa
     from sqlalchemy.dialects import mysql
+    from sqlalchemy.sql.elements import conv
 
     model = relational(context)
 
@@ -46,6 +56,10 @@ def schema_metadata(context: Mapping[str, Any]):  # type: ignore[no-untyped-def]
             return uuid_type()
         return sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
+    def long_text() -> sa.types.TypeEngine:
+        # MySQL's TEXT holds 65,535 bytes, fewer than 65,535 characters of utf8mb4: MEDIUMTEXT there
+        return sa.Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
+
     def column_type(field: Mapping[str, Any]) -> sa.types.TypeEngine:
         ftype = field["type"]
         if ftype == "string":
@@ -55,7 +69,7 @@ def schema_metadata(context: Mapping[str, Any]):  # type: ignore[no-untyped-def]
         if ftype == "decimal":
             return sa.Numeric(precision=field["precision"], scale=field["scale"])
         return {
-            "text": sa.Text,
+            "text": long_text,
             "integer": sa.Integer,
             "boolean": sa.Boolean,
             "date": sa.Date,
@@ -100,21 +114,27 @@ def schema_metadata(context: Mapping[str, Any]):  # type: ignore[no-untyped-def]
         items += [
             sa.Column("created_at", timestamp(), server_default=sa.func.now(), nullable=False),
             sa.Column("updated_at", timestamp(), server_default=sa.func.now(), nullable=False),
-            sa.ForeignKeyConstraint(["owner_id"], ["users.id"], name=e["owner_fk"], ondelete="CASCADE"),
+            sa.ForeignKeyConstraint(["owner_id"], ["users.id"], name=conv(e["owner_fk"]), ondelete="CASCADE"),
         ]
         items += [
-            sa.ForeignKeyConstraint([r["column"]], [f"{r['target_table']}.id"], name=r["fk_name"], ondelete=r["on_delete_sql"])
+            sa.ForeignKeyConstraint(
+                [r["column"]],
+                [f"{r['target_table']}.id"],
+                name=conv(r["fk_name"]),
+                ondelete=r["on_delete_sql"],
+                use_alter=r["deferred"],  # a cycle: added by ALTER TABLE once the target exists
+            )
             for r in e["many_to_one"]
         ]
-        items.append(sa.PrimaryKeyConstraint("id", name=e["pk_name"]))
-        items += [sa.UniqueConstraint("owner_id", f["name"], name=f["unique_name"]) for f in e["fields"] if f["unique"]]
+        items.append(sa.PrimaryKeyConstraint("id", name=conv(e["pk_name"])))
+        items += [sa.UniqueConstraint("owner_id", f["name"], name=conv(f["unique_name"])) for f in e["fields"] if f["unique"]]
         table = sa.Table(e["table"], metadata, *items)
-        sa.Index(e["owner_index"], table.c.owner_id)
+        sa.Index(conv(e["owner_index"]), table.c.owner_id)
         for f in e["fields"]:
             if f["indexed"]:
-                sa.Index(f["index_name"], table.c[f["name"]])
+                sa.Index(conv(f["index_name"]), table.c[f["name"]])
         for r in e["many_to_one"]:
-            sa.Index(r["index_name"], table.c[r["column"]])
+            sa.Index(conv(r["index_name"]), table.c[r["column"]])
     for e in model["ordered"]:
         for r in e["many_to_many"]:
             join = sa.Table(
@@ -122,12 +142,51 @@ def schema_metadata(context: Mapping[str, Any]):  # type: ignore[no-untyped-def]
                 metadata,
                 sa.Column(r["left"], row_id(), nullable=False, autoincrement=False),
                 sa.Column(r["right"], row_id(), nullable=False, autoincrement=False),
-                sa.ForeignKeyConstraint([r["left"]], [f"{e['table']}.id"], name=r["left_fk"], ondelete="CASCADE"),
-                sa.ForeignKeyConstraint([r["right"]], [f"{r['target_table']}.id"], name=r["right_fk"], ondelete="CASCADE"),
-                sa.PrimaryKeyConstraint(r["left"], r["right"], name=r["pk_name"]),
+                sa.ForeignKeyConstraint([r["left"]], [f"{e['table']}.id"], name=conv(r["left_fk"]), ondelete="CASCADE"),
+                sa.ForeignKeyConstraint([r["right"]], [f"{r['target_table']}.id"], name=conv(r["right_fk"]), ondelete="CASCADE"),
+                sa.PrimaryKeyConstraint(r["left"], r["right"], name=conv(r["pk_name"])),
             )
-            sa.Index(r["right_index"], join.c[r["right"]])
+            sa.Index(conv(r["right_index"]), join.c[r["right"]])
     return metadata
+
+
+def check_database(context: Mapping[str, Any], entities: list[Any]) -> None:
+    """Raise AnswersError (the entity's ``file:line``) when the context's database cannot create a
+    table of the model: on MySQL and MariaDB, a row larger than 65,535 bytes."""
+    from expert.answers import AnswersError
+
+    cc = context.get("cookiecutter") if isinstance(context.get("cookiecutter"), Mapping) else context
+    if cc.get("database") != "mysql":  # type: ignore[union-attr]
+        return
+    model = relational(context)
+    where = {e["name"]: getattr(e, "where", f"entity {e['name']}") for e in entities}
+    for e in model["entities"]:
+        size = _mysql_row_bytes(e, model["id_kind"])
+        if size > MYSQL_MAX_ROW:
+            raise AnswersError(f"{where[e['name']]}: entity {e['name']}: a row takes up to {size:,} bytes on MySQL, which allows "
+                               f"{MYSQL_MAX_ROW:,} (a string takes 4 bytes per character of max_length); lower max_length "
+                               "or use text fields")
+
+
+def _mysql_row_bytes(entity: Mapping[str, Any], id_kind: str) -> int:
+    """The largest row of an entity's table on MySQL/MariaDB (utf8mb4), as its row size limit counts it."""
+    row_id = 128 if id_kind == "uuid" else 8
+    size = row_id + 4 + 2 * MYSQL_BYTES["datetime"] + row_id * len(entity["many_to_one"])  # id, owner_id, timestamps, references
+    for f in entity["fields"]:
+        if f["type"] in ("string", "enum"):
+            chars = f["max_length"] if f["type"] == "string" else f["length"]
+            size += 4 * chars + (1 if 4 * chars <= 255 else 2)
+        elif f["type"] == "decimal":
+            size += _mysql_decimal_bytes(f["precision"] - f["scale"]) + _mysql_decimal_bytes(f["scale"])
+        else:
+            size += MYSQL_BYTES[f["type"]]
+    nullable = sum(1 for f in entity["fields"] if not f["required"]) + sum(1 for r in entity["many_to_one"] if r["nullable"])
+    return size + (nullable + 7) // 8
+
+
+def _mysql_decimal_bytes(digits: int) -> int:
+    """DECIMAL packs 9 digits in 4 bytes, and 1 to 8 leftover digits in 1 to 4."""
+    return 4 * (digits // 9) + (0, 1, 1, 2, 2, 3, 3, 4, 4, 4)[digits % 9]
 
 
 def context_auth(context: Mapping[str, Any]) -> str:
@@ -138,7 +197,7 @@ def context_auth(context: Mapping[str, Any]) -> str:
 
 def build_schema_sql(context: Mapping[str, Any]) -> str:
     """The DDL of the whole schema for the context's database, one statement per paragraph."""
-    from sqlalchemy.schema import CreateIndex, CreateTable
+    from sqlalchemy.schema import AddConstraint, CreateIndex, CreateTable
 
     cc = context.get("cookiecutter") if isinstance(context.get("cookiecutter"), Mapping) else context
     database = str(cc.get("database"))  # type: ignore[union-attr]
@@ -163,6 +222,11 @@ def build_schema_sql(context: Mapping[str, Any]) -> str:
         lines += [ddl + ";", ""]
         for index in sorted(table.indexes, key=lambda i: i.name or ""):
             lines += [_tidy(str(CreateIndex(index).compile(dialect=dialect))) + ";", ""]
+    if dialect.supports_alter:  # SQLite created the foreign keys of a cycle with their tables
+        for table in metadata.tables.values():
+            for fk in sorted(table.foreign_key_constraints, key=lambda c: str(c.name)):
+                if fk.use_alter:
+                    lines += [_tidy(str(AddConstraint(fk).compile(dialect=dialect))) + ";", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -79,6 +79,10 @@ NAMING_CONVENTION = {
 }
 # MySQL/MariaDB DATETIME keeps whole seconds unless asked for microseconds.
 TIMESTAMP = DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+{%- if "text" in types %}
+# MySQL's TEXT holds 65,535 bytes, fewer than 65,535 characters of utf8mb4: MEDIUMTEXT there.
+LONG_TEXT = Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
+{%- endif %}
 {%- if uuid_ids or "uuid" in types %}
 # UUIDs: native on PostgreSQL, CHAR(32) on MySQL and MariaDB alike, CHAR(32) on SQLite.
 UUID_TYPE = Uuid().with_variant(Uuid(native_uuid=False), "mysql", "mariadb")
@@ -161,8 +165,43 @@ class AuthSession(Base):
     )
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-{%- set sa_types = {"string": "String(%d)", "text": "Text", "integer": "Integer", "boolean": "Boolean", "date": "Date", "datetime": "UTCDateTime", "uuid": "UUID_TYPE", "json": "JSON"} %}
+{%- set sa_types = {"string": "String(%d)", "text": "LONG_TEXT", "integer": "Integer", "boolean": "Boolean", "date": "Date", "datetime": "UTCDateTime", "uuid": "UUID_TYPE", "json": "JSON"} %}
 {%- set py_types = {"string": "str", "text": "str", "integer": "int", "decimal": "Decimal", "boolean": "bool", "date": "date", "datetime": "datetime", "uuid": "uuid.UUID", "enum": "str", "json": "Any"} %}
+{%- macro fit(indent, opener, items, closer) -%}
+{#- opener + items + closer on one line when it fits in 100 columns, else one item per line with a
+    trailing comma (ruff format keeps that layout) -#}
+{%- set flat = " " * indent ~ opener ~ items | join(", ") ~ closer -%}
+{%- if flat | length <= 100 -%}
+{{ flat }}
+{%- else -%}
+{{ " " * indent ~ opener }}
+{%- for item in items %}
+{{ " " * (indent + 4) ~ item }},
+{%- endfor %}
+{{ " " * indent ~ closer }}
+{%- endif -%}
+{%- endmacro %}
+{%- macro column(indent, head, args) -%}
+{#- `head mapped_column(args)` whose first argument may be a ForeignKey(...) too wide for its line -#}
+{%- set flat = " " * indent ~ head ~ "mapped_column(" ~ args | join(", ") ~ ")" -%}
+{%- if flat | length <= 100 -%}
+{{ flat }}
+{%- else -%}
+{{ " " * indent ~ head }}mapped_column(
+{%- for arg in args %}
+{%- if arg.startswith("ForeignKey(") and (" " * (indent + 4) ~ arg ~ ",") | length > 100 %}
+{{ " " * (indent + 4) }}ForeignKey(
+{%- for part in arg[11:-1].split(", ") %}
+{{ " " * (indent + 8) ~ part }},
+{%- endfor %}
+{{ " " * (indent + 4) }}),
+{%- else %}
+{{ " " * (indent + 4) ~ arg }},
+{%- endif %}
+{%- endfor %}
+{{ " " * indent }})
+{%- endif -%}
+{%- endmacro %}
 {%- for e in m.entities %}
 {%- for r in e.many_to_many %}
 
@@ -173,13 +212,13 @@ class AuthSession(Base):
     Column(
         "{{ r.left }}",
         ID_TYPE,
-        ForeignKey("{{ e.table }}.id", ondelete="CASCADE"),
+{{ fit(8, "ForeignKey(", ['"%s.id"' % e.table, 'ondelete="CASCADE"'], "),") }}
         primary_key=True,
     ),
     Column(
         "{{ r.right }}",
         ID_TYPE,
-        ForeignKey("{{ r.target_table }}.id", ondelete="CASCADE"),
+{{ fit(8, "ForeignKey(", ['"%s.id"' % r.target_table, 'ondelete="CASCADE"'], "),") }}
         primary_key=True,
         index=True,
     ),
@@ -192,14 +231,20 @@ class AuthSession(Base):
 class {{ e.name }}(Base):
     __tablename__ = "{{ e.table }}"
 {%- set uniques = e.fields | selectattr("unique") | list %}
-{%- if uniques | length == 1 %}
-    __table_args__ = (UniqueConstraint("owner_id", "{{ uniques[0].name }}"),)
-{%- elif uniques %}
-    __table_args__ = (
+{%- if uniques %}
+{%- set constraints = [] %}
 {%- for f in uniques %}
-        UniqueConstraint("owner_id", "{{ f.name }}"),
+{%- set _ = constraints.append('UniqueConstraint("owner_id", "%s")' % f.name) %}
+{%- endfor %}
+{%- if constraints | length == 1 and ("    __table_args__ = (%s,)" % constraints[0]) | length <= 100 %}
+    __table_args__ = ({{ constraints[0] }},)
+{%- else %}
+    __table_args__ = (
+{%- for c in constraints %}
+        {{ c }},
 {%- endfor %}
     )
+{%- endif %}
 {%- endif %}
 
 {%- if uuid_ids %}
@@ -219,20 +264,12 @@ class {{ e.name }}(Base):
 {%- set sa_type = sa_types[f.type] %}
 {%- endif %}
 {%- set py_type = py_types[f.type] ~ ("" if f.required or f.type == "json" else " | None") %}
-{%- set opts = (", index=True" if f.indexed else "") ~ (", nullable=True" if f.type == "json" and not f.required else "") %}
-{%- set line = "    %s: Mapped[%s] = mapped_column(%s%s)" % (f.name, py_type, sa_type, opts) %}
-{%- if line | length <= 100 %}
-{{ line }}
-{%- else %}
-    {{ f.name }}: Mapped[{{ py_type }}] = mapped_column(
-        {{ sa_type }}{{ opts }}
-    )
-{%- endif %}
+{%- set args = [sa_type] + (["index=True"] if f.indexed else []) + (["nullable=True"] if f.type == "json" and not f.required else []) %}
+{{ column(4, "%s: Mapped[%s] = " % (f.name, py_type), args) }}
 {%- endfor %}
 {%- for r in e.many_to_one %}
-    {{ r.column }}: Mapped[RowId{{ "" if r.required else " | None" }}] = mapped_column(
-        ForeignKey("{{ r.target_table }}.id", ondelete="{{ r.on_delete_sql }}"), index=True
-    )
+{%- set fk = ['"%s.id"' % r.target_table, 'ondelete="%s"' % r.on_delete_sql] + (["use_alter=True"] if r.deferred else []) %}
+{{ column(4, "%s: Mapped[RowId%s] = " % (r.column, "" if r.required else " | None"), ["ForeignKey(%s)" % fk | join(", "), "index=True"]) }}
 {%- endfor %}
     created_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, server_default=func.now()
@@ -241,23 +278,25 @@ class {{ e.name }}(Base):
         UTCDateTime, default=utcnow, onupdate=utcnow, server_default=func.now()
     )
 {%- for r in e.many_to_many %}
-{%- set line = "    %s: Mapped[list[%s]] = relationship(secondary=%s, passive_deletes=True)" % (r.name, r.target, r.table_var) %}
 {%- if r.target == e.name %}
-{%- elif line | length <= 100 %}
-{{ line }}
+    # a many-to-many to its own entity: say which join column is which side
+{%- endif %}
+{%- if (("    %s: Mapped[list[%s]] = relationship(" % (r.name, r.target)) | length) <= 100 %}
+{%- set head = "%s: Mapped[list[%s]] = relationship(" % (r.name, r.target) %}
 {%- else %}
-    {{ r.name }}: Mapped[list[{{ r.target }}]] = relationship(
-        secondary={{ r.table_var }}, passive_deletes=True
-    )
+    {{ r.name }}: Mapped[
+        list[{{ r.target }}]
+{%- set head = "] = relationship(" %}
 {%- endif %}
 {%- if r.target == e.name %}
-    # a many-to-many from {{ e.name }} to itself: say which join column is which side
-    {{ r.name }}: Mapped[list[{{ r.target }}]] = relationship(
+    {{ head }}
         secondary={{ r.table_var }},
-        primaryjoin=lambda: {{ e.name }}.id == {{ r.table_var }}.c.{{ r.left }},
-        secondaryjoin=lambda: {{ e.name }}.id == {{ r.table_var }}.c.{{ r.right }},
+{{ m.py_keyword(8, "primaryjoin", "%s.id == %s.c.%s" % (e.name, r.table, r.left)) }}
+{{ m.py_keyword(8, "secondaryjoin", "%s.id == %s.c.%s" % (e.name, r.table, r.right)) }}
         passive_deletes=True,
     )
+{%- else %}
+{{ fit(4, head, ["secondary=" ~ r.table_var, "passive_deletes=True"], ")") }}
 {%- endif %}
 {%- endfor %}
 {%- for r in e.many_to_many %}

@@ -8,6 +8,9 @@
 {%- set _ = dt_import.append("datetime") %}
 {%- if "datetime" in types %}{% set _ = dt_import.append("timezone") %}{% endif %}
 
+{% if "json" in types -%}
+import math
+{% endif -%}
 {% if "date" in types or "datetime" in types or "uuid" in types or uuid_ids -%}
 import re
 {% endif -%}
@@ -142,6 +145,26 @@ Instant = Annotated[
     ),
 ]
 {%- endif %}
+{%- if "json" in types %}
+
+
+def finite_json(value: Any) -> Any:
+    """JSON has no NaN or Infinity, yet Python's parser reads them (and 1e400 as infinity): refuse
+    them anywhere in a json value (databases cannot store them, clients cannot read them)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError("must not hold NaN or Infinity")
+        if isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return value
+
+
+JsonData = Annotated[Any, AfterValidator(finite_json)]
+{%- endif %}
 {%- if "decimal" in types %}
 
 
@@ -240,20 +263,32 @@ class SessionInfo(BaseModel):
 {%- endif %}
 {%- set read_types = {"string": "str", "text": "str", "integer": "int", "boolean": "bool", "date": "date", "datetime": "datetime", "uuid": "UUID", "enum": "str", "json": "Any"} %}
 {%- set id_read = "UUID" if uuid_ids else "int" %}
+{%- macro fit(indent, opener, items, closer) -%}
+{#- opener + items + closer on one line when it fits in 100 columns, else one item per line with a
+    trailing comma (ruff format keeps that layout) -#}
+{%- set flat = " " * indent ~ opener ~ items | join(", ") ~ closer -%}
+{%- if flat | length <= 100 -%}
+{{ flat }}
+{%- else -%}
+{{ " " * indent ~ opener }}
+{%- for item in items %}
+{{ " " * (indent + 4) ~ item }},
+{%- endfor %}
+{{ " " * indent ~ closer }}
+{%- endif -%}
+{%- endmacro %}
 {%- for e in m.entities %}
-{%- set ns = namespace(types={}, reads={}) %}
+{%- set ns = namespace(reads={}) %}
 {%- for f in e.fields %}
-{%- set alias = e.name ~ (f.name.split("_") | map("capitalize") | join) %}
 {%- if f.type in ("string", "text") %}
 {%- set c = ("min_length=%d, " % f.min_length if f.min_length else "") ~ ("max_length=%d, " % f.max_length_eff if f.max_length_eff is not none else "") %}
 {%- set t = "Annotated[\n    str,\n    StringConstraints(%spattern=NO_NUL),\n]" % c %}
 {%- elif f.type == "integer" %}
 {%- set t = "Annotated[\n    int,\n    Field(ge=%s, le=%s),\n    BeforeValidator(whole_number),\n]" % ("INT32_MIN" if f.ge == -2147483648 else f.ge, "INT32_MAX" if f.le == 2147483647 else f.le) %}
 {%- elif f.type == "decimal" %}
-{%- set t = "Annotated[\n    str,\n    StringConstraints(pattern=r\"%s\"),\n    decimal_range(%s, %s),\n    AS_DECIMAL,\n]" % (f.pattern, ('"%s"' % f.dmin) if f.dmin is not none else "None", ('"%s"' % f.dmax) if f.dmax is not none else "None") %}
+{%- set bounds = [('"%s"' % f.dmin) if f.dmin is not none else "None", ('"%s"' % f.dmax) if f.dmax is not none else "None"] %}
+{%- set t = "Annotated[\n    str,\n    StringConstraints(pattern=r\"%s\"),\n%s\n    AS_DECIMAL,\n]" % (f.pattern, fit(4, "decimal_range(", bounds, "),")) %}
 {%- set _ = ns.reads.update({f.name: "Annotated[Decimal, decimal_text(%d)]" % f.scale}) %}
-{%- elif f.type == "enum" %}
-{%- set t = "Literal[%s]" % (f["values"] | map("tojson") | join(", ")) %}
 {%- elif f.type == "datetime" %}
 {%- set t = "Instant" %}
 {%- elif f.type == "date" %}
@@ -261,37 +296,40 @@ class SessionInfo(BaseModel):
 {%- elif f.type == "uuid" %}
 {%- set t = "UuidText" %}
 {%- elif f.type == "json" %}
-{%- set t = "Any" %}
+{%- set t = "JsonData" %}
 {%- else %}
 {%- set t = read_types[f.type] %}
 {%- endif %}
-{%- set _ = ns.types.update({f.name: alias}) %}
 {%- if loop.first %}
 
 {% endif %}
-{{ alias }} = {{ t }}
+{%- if f.type == "enum" %}
+{{ fit(0, f.alias ~ " = Literal[", f["values"] | map("tojson") | list, "]") }}
+{%- else %}
+{{ f.alias }} = {{ t }}
+{%- endif %}
 {%- endfor %}
 
 
 class {{ e.name }}Create(StrictModel):
 {%- for f in e.fields %}
-{%- if f.type == "json" %}
-    {{ f.name }}: {{ ns.types[f.name] }}{{ "" if f.required else " = None" }}
-{%- elif f.has_default and f.type == "decimal" %}
-{%- set line = "    %s: %s%s = Field(default=%s, validate_default=True)" % (f.name, ns.types[f.name], "" if f.required else " | None", f.default_value | tojson) %}
-{%- if line | length <= 100 %}
-{{ line }}
+{%- set head = "    %s: %s%s" % (f.name, f.alias, "" if f.required or f.type == "json" else " | None") %}
+{%- if f.has_default %}
+{%- set flat = "%s = Field(default=%s, validate_default=True)" % (head, f.default_literal) if f.type == "decimal" else "%s = %s" % (head, f.default_literal) %}
+{%- if m.py_width(flat) <= 100 %}
+{{ flat }}
 {%- else %}
-    {{ f.name }}: {{ ns.types[f.name] }}{{ "" if f.required else " | None" }} = Field(
-        default={{ f.default_value | tojson }}, validate_default=True
+{{ head }} = Field(
+{{ f.default_keyword }}
+{%- if f.type == "decimal" %}
+        validate_default=True,
+{%- endif %}
     )
 {%- endif %}
-{%- elif f.has_default %}
-    {{ f.name }}: {{ ns.types[f.name] }}{{ "" if f.required else " | None" }} = {{ {True: "True", False: "False"}[f.default_value] if f.default_value is sameas true or f.default_value is sameas false else (f.default_value | tojson) }}
 {%- elif f.required %}
-    {{ f.name }}: {{ ns.types[f.name] }}
+{{ head }}
 {%- else %}
-    {{ f.name }}: {{ ns.types[f.name] }} | None = None
+{{ head }} = None
 {%- endif %}
 {%- endfor %}
 {%- for r in e.many_to_one %}
@@ -309,11 +347,11 @@ class {{ e.name }}Create(StrictModel):
 class {{ e.name }}Update(StrictModel):
 {%- for f in e.fields %}
 {%- if f.type == "json" %}
-    {{ f.name }}: {{ ns.types[f.name] }} = {{ "omittable()" if f.required else "None" }}
+    {{ f.name }}: {{ f.alias }} = {{ "omittable()" if f.required else "None" }}
 {%- elif f.required %}
-    {{ f.name }}: {{ ns.types[f.name] }} = omittable()
+    {{ f.name }}: {{ f.alias }} = omittable()
 {%- else %}
-    {{ f.name }}: {{ ns.types[f.name] }} | None = None
+    {{ f.name }}: {{ f.alias }} | None = None
 {%- endif %}
 {%- endfor %}
 {%- for r in e.many_to_one %}

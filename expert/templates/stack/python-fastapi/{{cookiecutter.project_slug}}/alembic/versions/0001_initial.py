@@ -29,6 +29,15 @@ def uuid_type() -> sa.types.TypeEngine:
     return sa.Uuid().with_variant(sa.Uuid(native_uuid=False), "mysql", "mariadb")
 
 
+{%- if "text" in m.types %}
+
+
+def long_text() -> sa.types.TypeEngine:
+    # MySQL's TEXT holds 65,535 bytes, fewer than 65,535 characters of utf8mb4: MEDIUMTEXT there.
+    return sa.Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
+{%- endif %}
+
+
 def row_id() -> sa.types.TypeEngine:
 {%- if m.id_kind == "uuid" %}
     return uuid_type()
@@ -72,7 +81,32 @@ def upgrade() -> None:
         ["user_id"],
         unique=False,
     )
-{%- set sa_types = {"text": "sa.Text()", "integer": "sa.Integer()", "boolean": "sa.Boolean()", "date": "sa.Date()", "datetime": "timestamp()", "uuid": "uuid_type()", "json": "sa.JSON()"} %}
+{%- set sa_types = {"text": "long_text()", "integer": "sa.Integer()", "boolean": "sa.Boolean()", "date": "sa.Date()", "datetime": "timestamp()", "uuid": "uuid_type()", "json": "sa.JSON()"} %}
+{%- macro fit(indent, opener, items, closer) -%}
+{#- opener + items + closer on one line when it fits in 100 columns, else one item per line with a
+    trailing comma (ruff format keeps that layout) -#}
+{%- set flat = " " * indent ~ opener ~ items | join(", ") ~ closer -%}
+{%- if flat | length <= 100 -%}
+{{ flat }}
+{%- else -%}
+{{ " " * indent ~ opener }}
+{%- for item in items %}
+{{ " " * (indent + 4) ~ item }},
+{%- endfor %}
+{{ " " * indent ~ closer }}
+{%- endif -%}
+{%- endmacro %}
+{%- macro name(indent, prefix, value, closer) -%}
+{{ fit(indent, prefix ~ "op.f(", ['"%s"' % value], closer) }}
+{%- endmacro %}
+{%- macro index(index_name, table, column) %}
+    op.create_index(
+{{ name(8, "", index_name, "),") }}
+        "{{ table }}",
+        ["{{ column }}"],
+        unique=False,
+    )
+{%- endmacro %}
 {%- for e in m.ordered %}
     op.create_table(
         "{{ e.table }}",
@@ -88,98 +122,103 @@ def upgrade() -> None:
 {%- else %}
 {%- set col_type = sa_types[f.type] %}
 {%- endif %}
-{%- set line = '        sa.Column("%s", %s, nullable=%s),' % (f.name, col_type, "False" if f.required else "True") %}
-{%- if line | length <= 100 %}
-{{ line }}
-{%- else %}
-        sa.Column(
-            "{{ f.name }}", {{ col_type }}, nullable={{ "False" if f.required else "True" }}
-        ),
-{%- endif %}
+{{ fit(8, "sa.Column(", ['"%s"' % f.name, col_type, "nullable=%s" % ("False" if f.required else "True")], "),") }}
 {%- endfor %}
 {%- for r in e.many_to_one %}
-        sa.Column("{{ r.column }}", row_id(), nullable={{ "True" if r.nullable else "False" }}),
+{{ fit(8, "sa.Column(", ['"%s"' % r.column, "row_id()", "nullable=%s" % ("True" if r.nullable else "False")], "),") }}
 {%- endfor %}
         sa.Column("created_at", timestamp(), server_default=sa.func.now(), nullable=False),
         sa.Column("updated_at", timestamp(), server_default=sa.func.now(), nullable=False),
         sa.ForeignKeyConstraint(
             ["owner_id"],
             ["users.id"],
-            name=op.f("{{ e.owner_fk }}"),
+{{ name(12, "name=", e.owner_fk, "),") }}
             ondelete="CASCADE",
         ),
 {%- for r in e.many_to_one %}
         sa.ForeignKeyConstraint(
             ["{{ r.column }}"],
             ["{{ r.target_table }}.id"],
-            name=op.f("{{ r.fk_name }}"),
+{{ name(12, "name=", r.fk_name, "),") }}
             ondelete="{{ r.on_delete_sql }}",
+{%- if r.deferred %}
+            use_alter=True,  # a cycle: added below, once every table exists
+{%- endif %}
         ),
 {%- endfor %}
-        sa.PrimaryKeyConstraint("id", name=op.f("{{ e.pk_name }}")),
+{{ fit(8, "sa.PrimaryKeyConstraint(", ['"id"', 'name=op.f("%s")' % e.pk_name], "),") }}
 {%- for f in e.fields | selectattr("unique") %}
         sa.UniqueConstraint(
             "owner_id",
             "{{ f.name }}",
-            name=op.f("{{ f.unique_name }}"),
+{{ name(12, "name=", f.unique_name, "),") }}
         ),
 {%- endfor %}
     )
-    op.create_index(
-        op.f("{{ e.owner_index }}"),
-        "{{ e.table }}",
-        ["owner_id"],
-        unique=False,
-    )
+{{- index(e.owner_index, e.table, "owner_id") }}
 {%- for f in e.fields | selectattr("indexed") %}
-    op.create_index(
-        op.f("{{ f.index_name }}"),
-        "{{ e.table }}",
-        ["{{ f.name }}"],
-        unique=False,
-    )
+{{- index(f.index_name, e.table, f.name) }}
 {%- endfor %}
 {%- for r in e.many_to_one %}
-    op.create_index(
-        op.f("{{ r.index_name }}"),
-        "{{ e.table }}",
-        ["{{ r.column }}"],
-        unique=False,
-    )
+{{- index(r.index_name, e.table, r.column) }}
 {%- endfor %}
 {%- endfor %}
 {%- for e in m.entities %}
 {%- for r in e.many_to_many %}
     op.create_table(
         "{{ r.table }}",
-        sa.Column("{{ r.left }}", row_id(), nullable=False),
-        sa.Column("{{ r.right }}", row_id(), nullable=False),
+{{ fit(8, "sa.Column(", ['"%s"' % r.left, "row_id()", "nullable=False"], "),") }}
+{{ fit(8, "sa.Column(", ['"%s"' % r.right, "row_id()", "nullable=False"], "),") }}
         sa.ForeignKeyConstraint(
             ["{{ r.left }}"],
             ["{{ e.table }}.id"],
-            name=op.f("{{ r.left_fk }}"),
+{{ name(12, "name=", r.left_fk, "),") }}
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["{{ r.right }}"],
             ["{{ r.target_table }}.id"],
-            name=op.f("{{ r.right_fk }}"),
+{{ name(12, "name=", r.right_fk, "),") }}
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("{{ r.left }}", "{{ r.right }}", name=op.f("{{ r.pk_name }}")),
+        sa.PrimaryKeyConstraint(
+            "{{ r.left }}",
+            "{{ r.right }}",
+{{ name(12, "name=", r.pk_name, "),") }}
+        ),
     )
-    op.create_index(
-        op.f("{{ r.right_index }}"),
-        "{{ r.table }}",
-        ["{{ r.right }}"],
-        unique=False,
-    )
+{{- index(r.right_index, r.table, r.right) }}
 {%- endfor %}
 {%- endfor %}
+{%- if m.deferred %}
+    # The foreign keys of a cycle of relations, now that every table exists. SQLite created them
+    # with their tables: it checks references only when rows are written, and cannot add them later.
+    if op.get_context().dialect.supports_alter:
+{%- for e, r in m.deferred %}
+        op.create_foreign_key(
+{{ name(12, "", r.fk_name, "),") }}
+            "{{ e.table }}",
+            "{{ r.target_table }}",
+            ["{{ r.column }}"],
+            ["id"],
+            ondelete="{{ r.on_delete_sql }}",
+        )
+{%- endfor %}
+{%- endif %}
 
 
 def downgrade() -> None:
     # Dropping a table drops its indexes (MySQL refuses to drop an index a foreign key still uses).
+{%- if m.deferred %}
+    if op.get_context().dialect.supports_alter:
+{%- for e, r in m.deferred %}
+        op.drop_constraint(
+{{ name(12, "", r.fk_name, "),") }}
+            "{{ e.table }}",
+            type_="foreignkey",
+        )
+{%- endfor %}
+{%- endif %}
 {%- for e in m.ordered | reverse %}
 {%- for r in e.many_to_many | reverse %}
     op.drop_table("{{ r.table }}")

@@ -6,11 +6,23 @@ filtered by equality on indexed and unique fields and on foreign keys. A referen
 a row that a `restrict` relation still references is a 409.
 """
 {%- set m = cookiecutter | relational %}
-{%- set types = m.types %}
 {%- set uuid_ids = m.id_kind == "uuid" %}
 {%- set session = cookiecutter.auth == "session-cookie" %}
 {%- set any_conflict = m.any_unique or m.any_restricted %}
-{%- set any_filters = m.entities | selectattr("filters") | list | length > 0 %}
+{%- macro fit(indent, opener, items, closer) -%}
+{#- opener + items + closer on one line when it fits in 100 columns, else one item per line with a
+    trailing comma (ruff format keeps that layout) -#}
+{%- set flat = " " * indent ~ opener ~ items | join(", ") ~ closer -%}
+{%- if flat | length <= 100 -%}
+{{ flat }}
+{%- else -%}
+{{ " " * indent ~ opener }}
+{%- for item in items %}
+{{ " " * (indent + 4) ~ item }},
+{%- endfor %}
+{{ " " * indent ~ closer }}
+{%- endif -%}
+{%- endmacro %}
 
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal, TypeVar
@@ -18,9 +30,9 @@ from typing import Annotated, Any, Literal, TypeVar
 from uuid import UUID
 {%- endif %}
 {% if session %}
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
 {%- else %}
-from fastapi import APIRouter, HTTPException, Path, Query, Response, status
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response, status
 {%- endif %}
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -40,15 +52,14 @@ from app.api.responses import (
 from app.db import DbSession
 from app.deps import CurrentUser{% if session %}, require_csrf{% endif %}
 from app.models import (
-{%- for e in m.entities | sort(attribute="name") %}
-    {{ e.name }},
+{%- for name in m.py_import_order(m.entities | map(attribute="name") | list + ["User"]) %}
+    {{ name }},
 {%- endfor %}
-    User,
 )
 {%- set schema_imports = [] %}
 {%- for e in m.entities %}
 {%- for f in e.fields if f.filterable %}
-{%- set _ = schema_imports.append(e.name ~ (f.name.split("_") | map("capitalize") | join)) %}
+{%- set _ = schema_imports.append(f.alias) %}
 {%- endfor %}
 {%- set _ = schema_imports.extend([e.name ~ "Create", e.name ~ "Page", e.name ~ "Read", e.name ~ "Update"]) %}
 {%- endfor %}
@@ -56,7 +67,7 @@ from app.models import (
 {%- set _ = schema_imports.append("RowId") %}
 {%- endif %}
 from app.schemas import (
-{%- for name in schema_imports | sort %}
+{%- for name in m.py_import_order(schema_imports) %}
     {{ name }},
 {%- endfor %}
 )
@@ -95,6 +106,54 @@ def owned_all(db: Session, user: User, model: type[Row], ids: Sequence[Any]) -> 
     return [rows[row_id] for row_id in wanted]
 
 
+def assign(
+    db: Session,
+    user: User,
+    row: Any,
+    values: dict[str, Any],
+    links: dict[str, Any],
+) -> None:
+    """Set the values on the row. A reference (`links` maps its field to the entity it points at)
+    must be one of the user's rows, else 404: `<relation>_id` holds one id, `<relation>_ids` the ids
+    of the many-to-many relation `<relation>`."""
+    for field, value in values.items():
+        target = links.get(field)
+        if target is not None and field.endswith("_ids"):
+            setattr(row, field.removesuffix("_ids"), owned_all(db, user, target, value))
+            continue
+        if target is not None and value is not None:
+            owned(db, user, target, value)
+        setattr(row, field, value)
+
+
+def listing(
+    db: Session,
+    user: User,
+    model: type[Row],
+    sort: str,
+    page: tuple[int, int],
+    filters: dict[str, Any],
+) -> tuple[Sequence[Row], int]:
+    """One page (limit, offset) of the user's rows equal to every filter given (None: not
+    filtered), sorted then by id, and how many rows match in all."""
+    query = select(model).where(model.owner_id == user.id)
+    for name, value in filters.items():
+        if value is not None:
+            query = query.where(getattr(model, name) == value)
+    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    column = getattr(model, sort.removeprefix("-"))
+    order = column.desc() if sort.startswith("-") else column.asc()
+    limit, offset = page
+    rows = db.scalars(query.order_by(order, model.id).limit(limit).offset(offset)).all()
+    return rows, total
+
+
+def created(request: Request, response: Response, row: Row) -> Row:
+    """The new row; the Location header gives its URL."""
+    response.headers["Location"] = f"{request.url.path}/{row.id}"
+    return row
+
+
 def commit(db: Session, conflict: str) -> None:
     """Commit; a constraint violation (unique value taken, row still referenced) is a 409."""
     try:
@@ -108,37 +167,30 @@ def commit(db: Session, conflict: str) -> None:
 {%- for e in m.entities %}
 {%- set var = e.var %}
 {%- set plural = e.plural_id %}
+{%- set links = (e.snake | upper ~ "_LINKS") if e.has_refs else "{}" %}
 
 
-# --- {{ e.name }}: /api/v1/{{ e.plural }} ---
+# --- {{ e.name }} ---
 
-{{ plural }}_router = APIRouter(
-    prefix="/api/v1/{{ e.plural }}",
-    tags=["{{ e.plural }}"],
-)
+{{ fit(0, plural ~ "_router = APIRouter(", ['prefix="/api/v1/%s"' % e.plural, 'tags=["%s"]' % e.plural], ")") }}
 routers.append({{ plural }}_router)
-{%- set sort_type = "Literal[\n    " ~ (e.sort_values | map("tojson") | join(",\n    ")) ~ ",\n]" %}
-{{ e.name }}Sort = {{ sort_type }}
+{{ e.name }}Sort = Annotated[
+    Literal[
+{%- for value in e.sort_values %}
+        {{ value | tojson }},
+{%- endfor %}
+    ],
+    Query(description=SORT_HELP),
+]
 {%- if e.has_refs %}
-
-
-def _link_{{ var }}(
-    db: Session,
-    user: User,
-    {{ var }}: {{ e.name }},
-    values: dict[str, Any],
-) -> None:
-    """Check the referenced rows belong to the user, then set the values."""
+{{ links }}: dict[str, Any] = {
 {%- for r in e.many_to_one %}
-    if values.get("{{ r.column }}") is not None:
-        owned(db, user, {{ r.target }}, values["{{ r.column }}"])
+    "{{ r.column }}": {{ r.target }},
 {%- endfor %}
 {%- for r in e.many_to_many %}
-    if "{{ r.field }}" in values:
-        {{ var }}.{{ r.name }} = owned_all(db, user, {{ r.target }}, values.pop("{{ r.field }}"))
+    "{{ r.field }}": {{ r.target }},
 {%- endfor %}
-    for field, value in values.items():
-        setattr({{ var }}, field, value)
+}
 {%- endif %}
 
 
@@ -154,31 +206,28 @@ def list_{{ plural }}(
     user: CurrentUser,
     limit: Limit = 20,
     offset: Offset = 0,
-    sort: Annotated[{{ e.name }}Sort, Query(description=SORT_HELP)] = "id",
+    sort: {{ e.name }}Sort = "id",
 {%- for flt in e.filters %}
 {%- if flt.kind == "id" %}
     {{ flt.name }}: RowId | None = None,
 {%- else %}
-    {{ flt.name }}: {{ e.name ~ (flt.name.split("_") | map("capitalize") | join) }} | None = None,
+    {{ flt.name }}: {{ flt.field.alias }} | None = None,
 {%- endif %}
 {%- endfor %}
 ) -> {{ e.name }}Page:
-    query = select({{ e.name }}).where({{ e.name }}.owner_id == user.id)
+{%- if e.filters %}
+{%- set items = [] %}
 {%- for flt in e.filters %}
-    if {{ flt.name }} is not None:
-        query = query.where({{ e.name }}.{{ flt.name }} == {{ flt.name }})
+{%- set _ = items.append('"%s": %s' % (flt.name, flt.name)) %}
 {%- endfor %}
-    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
-    column = getattr({{ e.name }}, sort.removeprefix("-"))
-    order = column.desc() if sort.startswith("-") else column.asc()
-    page = query.order_by(order, {{ e.name }}.id).limit(limit).offset(offset)
-    rows = db.scalars(page).all()
-    return {{ e.name }}Page(
-        items=[{{ e.name }}Read.model_validate(row) for row in rows],
-        total=total,
-        limit=limit,
-        offset=offset,
-    )
+{{ fit(4, "filters = {", items, "}") }}
+{%- set filters = "filters" %}
+{%- else %}
+{%- set filters = "{}" %}
+{%- endif %}
+{{ fit(4, "rows, total = listing(", ["db", "user", e.name, "sort", "(limit, offset)", filters], ")") }}
+    items = [{{ e.name }}Read.model_validate(row) for row in rows]
+{{ fit(4, "return %sPage(" % e.name, ["items=items", "total=total", "limit=limit", "offset=offset"], ")") }}
 {%- set create_extra = (", **NOT_FOUND" if e.has_refs else "") ~ (", **CONFLICT" if e.has_unique else "") %}
 
 
@@ -194,18 +243,14 @@ def create_{{ var }}(
     payload: {{ e.name }}Create,
     db: DbSession,
     user: CurrentUser,
+    request: Request,
     response: Response,
 ) -> {{ e.name }}:
-{%- if e.has_refs %}
-    {{ var }} = {{ e.name }}(owner_id=user.id)
-    _link_{{ var }}(db, user, {{ var }}, payload.model_dump())
-{%- else %}
-    {{ var }} = {{ e.name }}(owner_id=user.id, **payload.model_dump())
-{%- endif %}
-    db.add({{ var }})
+    row = {{ e.name }}(owner_id=user.id)
+{{ fit(4, "assign(", ["db", "user", "row", "payload.model_dump()", links], ")") }}
+    db.add(row)
     commit(db, "{{ e.name }} already exists")
-    response.headers["Location"] = f"/api/v1/{{ e.plural }}/{ {{- var }}.id}"
-    return {{ var }}
+    return created(request, response, row)
 
 
 @{{ plural }}_router.get(
@@ -220,7 +265,7 @@ def get_{{ var }}(
     db: DbSession,
     user: CurrentUser,
 ) -> {{ e.name }}:
-    return owned(db, user, {{ e.name }}, {{ var }}_id)
+{{ fit(4, "return owned(", ["db", "user", e.name, var ~ "_id"], ")") }}
 
 
 @{{ plural }}_router.patch(
@@ -236,15 +281,10 @@ def update_{{ var }}(
     db: DbSession,
     user: CurrentUser,
 ) -> {{ e.name }}:
-    {{ var }} = owned(db, user, {{ e.name }}, {{ var }}_id)
-{%- if e.has_refs %}
-    _link_{{ var }}(db, user, {{ var }}, payload.model_dump(exclude_unset=True))
-{%- else %}
-    for field, value in payload.model_dump(exclude_unset=True).items():
-        setattr({{ var }}, field, value)
-{%- endif %}
+{{ fit(4, "row = owned(", ["db", "user", e.name, var ~ "_id"], ")") }}
+{{ fit(4, "assign(", ["db", "user", "row", "payload.model_dump(exclude_unset=True)", links], ")") }}
     commit(db, "{{ e.name }} already exists")
-    return {{ var }}
+    return row
 
 
 @{{ plural }}_router.delete(
@@ -260,7 +300,8 @@ def delete_{{ var }}(
     db: DbSession,
     user: CurrentUser,
 ) -> Response:
-    db.delete(owned(db, user, {{ e.name }}, {{ var }}_id))
+{{ fit(4, "row = owned(", ["db", "user", e.name, var ~ "_id"], ")") }}
+    db.delete(row)
     commit(db, "{{ e.name }} is still referenced")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 {%- endfor %}
