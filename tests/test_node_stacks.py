@@ -47,7 +47,7 @@ def test_stored_lock_matches_its_package_json(stack: str, orm: str, database: st
 
 
 @needs_patch
-@pytest.mark.parametrize("sample", sorted(SAMPLES.glob("express-*.yml")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("sample", sorted([*SAMPLES.glob("express-*.yml"), *SAMPLES.glob("node/express-*.yml")]), ids=lambda p: p.stem)
 def test_generated_tree_serves_its_contract(sample: Path, tmp_path: Path) -> None:
     from click.testing import CliRunner
 
