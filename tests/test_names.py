@@ -189,6 +189,32 @@ def test_the_questionnaire_asks_again_for_a_taken_name(tmp_path: Path):
     assert said[1].startswith("  field Order.date: 'date' is a name the generated code already uses")
 
 
+@pytest.mark.parametrize(
+    "answers,first_error",
+    [
+        (["123 items", "items"], "entity name '123Item' must be PascalCase"),
+        (["a" * 50, "items"], "is 50 characters long; the limit is 40"),
+        (["tables", "items"], "entity Table: 'Table' is a name the generated code already uses (app/models.py)"),
+        (["rows", "items"], "gives table 'rows', a reserved word in SQL"),
+        (["items", ":string"], "names are snake_case"),
+        (["items", "price:money"], "unknown type 'money'"),
+        (["items", "sku:string:uniq"], "unknown modifier 'uniq'"),
+        (["items", "notes:text:unique"], "a text field cannot be unique"),
+        (["items", "sku:string, sku:text"], "field 'sku' is given twice"),
+        (["items", "type:json:index"], "a json field cannot be indexed"),
+        (["items", "owner_id:integer"], "'owner_id' is a name the generated code already uses"),
+    ],
+)
+def test_every_error_of_the_questionnaire_asks_again(answers: list[str], first_error: str):
+    from expert.model_prompt import ask_model
+
+    replies = iter([*answers, "items", "name:string:required"])
+    said: list[str] = []
+    entities = ask_model(lambda _prompt: next(replies), said.append, "en")
+    assert entities is not None and [e["name"] for e in entities] == ["Item"]
+    assert len(said) == 1 and first_error in said[0], said
+
+
 def test_saved_samples_pass_the_check():
     for sample in sorted(SAMPLES.glob("*.yml")):
         doc = loads_yaml(sample.read_text(encoding="utf-8"), str(sample))
