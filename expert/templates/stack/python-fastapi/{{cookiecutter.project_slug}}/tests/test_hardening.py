@@ -62,7 +62,7 @@ def assert_security_headers(response: Response) -> None:
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_every_response_carries_security_headers(client: TestClient) -> None:
+def test_responses_carry_security_headers(client: TestClient) -> None:
     responses = {
         200: client.get("/health/live"),
         401: client.get("/api/v1/users/me"),
