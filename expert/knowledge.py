@@ -499,7 +499,7 @@ def lint(kb: KnowledgeBase) -> list[str]:
                 errors.append(f"{q.where}: question {q.id!r}: the default must be text")
         else:
             for d in defaults:
-                if d not in values:
+                if not any(type(d) is type(v) and d == v for v in values):  # 1 is not true, nor 1.0 a choice
                     errors.append(f"{q.where}: question {q.id!r}: default {quote(d)} is not one of its choices")
     for dk in kb.decisions.values():
         for value, implied in dk.implies.items():

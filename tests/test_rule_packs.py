@@ -154,6 +154,8 @@ def test_a_bad_when_is_a_lint_error_with_its_line(tmp_path, when, fragment):
         ("agent: acme/x\nrules:\n  - id: 'a b'\n", 3, "a rule needs an id matching"),
         ("agent: acme/x\nrules:\n  - id: a\n    when: {load: high}\n    then: {cache: redis}\n    priority: 1e9\n"
          "    because: b\n", 6, "priority must be an integer from 0 to 1000"),
+        ("agent: acme/x\nquestions:\n  - {id: q, type: bool, prompt: p, help: h, default: 1}\n", 3,
+         "default 1 is not one of its choices"),
         ("agent: acme/x\nquestions:\n  - {id: q, type: choice, prompt: p, help: h, default: a, choices: 1.5}\n", 3,
          "'choices' must be a list"),
         ("agent: acme/x\nquestions:\n  - {id: q, type: choice, prompt: p, help: h, default: a, choices: [{value: a, keywords: .inf}]}\n",
