@@ -206,6 +206,9 @@ def entities_section(rng: random.Random, mutations: int) -> dict[str, Any]:
     """Generic names with one or two names the generated code also uses (``Literal``, ``db``, ...)."""
     count = rng.choice([1, 1, 2, 3, 5, 8, 20])
     names = rng.sample(GENERIC_ENTITIES, count)
+    if rng.random() < 0.03:  # many entities (each costs generation time: rare)
+        names = [f"Thing{chr(65 + i // 26)}{chr(97 + i % 26)}" for i in range(rng.randint(50, 80))]
+        count = len(names)
     for i in rng.sample(range(count), min(count, rng.choice([0, 1, 1, 2]))):
         names[i] = rng.choice(CODE_WORDS)
     names = list(dict.fromkeys(names))
