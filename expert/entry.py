@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 
 
+def _quiet_exit(signum: int, frame: object) -> None:
+    """Until the command installs its own guard, a signal ends the process quietly: nothing is written yet."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _quiet_exit)
     if not ((3, 10) <= sys.version_info[:2] <= (3, 12)):
         version = ".".join(map(str, sys.version_info[:3]))
         sys.stderr.write(

@@ -154,3 +154,19 @@ def test_output_into_a_closed_pipe_ends_quietly():
     proc.wait(timeout=60)
     assert proc.returncode == 1
     assert "Error" not in err and "Traceback" not in err, err
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.15, 0.3, 0.6])
+def test_ctrl_c_while_starting_exits_quietly(delay):
+    """SIGINT during start-up (imports, knowledge loading) is one quiet exit 130, never a traceback."""
+    import signal
+    import time
+    from pathlib import Path
+
+    exe = str(Path(sys.executable).parent / "backend-expert")
+    proc = subprocess.Popen([exe, "decide"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert proc.returncode in (0, 130), (proc.returncode, err)
