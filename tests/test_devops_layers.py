@@ -35,10 +35,13 @@ COMBOS = [
 ]
 
 
-def _stack() -> dict[str, Any]:
+STACKS = ["python-fastapi", "node-express"]
+
+
+def _stack(name: str = "python-fastapi") -> dict[str, Any]:
     from ruamel.yaml import YAML
 
-    return YAML(typ="safe").load(ROOT / "expert/templates/stack/python-fastapi/layer.yml")
+    return YAML(typ="safe").load(ROOT / "expert/templates/stack" / name / "layer.yml")
 
 
 def _context(
@@ -51,6 +54,7 @@ def _context(
     cache: str = "none",
     broker: str = "none",
     observability: str = "logs-metrics",
+    stack: str = "python-fastapi",
 ) -> dict[str, Any]:
     decisions = {
         "database": database,
@@ -75,7 +79,7 @@ def _context(
         "auth": auth,
         "cloud": cloud,
         "decisions": decisions,
-        "stack": _stack(),
+        "stack": _stack(stack),
     }
 
 
@@ -126,9 +130,16 @@ def _require(results: list[Result], artifact: str, validator: str, module: str |
     assert result.status == PASS, str(result)
 
 
-@pytest.fixture(params=COMBOS, ids=[c[0] for c in COMBOS])
+# every combination with the reference stack; the other stacks through a few (the layers have no per-stack branch)
+RENDER_CASES = [(combo, "python-fastapi") for combo in COMBOS] + [
+    (combo, stack) for stack in STACKS[1:] for combo in (COMBOS[0], COMBOS[1], COMBOS[7])
+]
+
+
+@pytest.fixture(params=RENDER_CASES, ids=[f"{stack}-{c[0]}" for c, stack in RENDER_CASES])
 def rendered(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, dict[str, Any], list[Result]]:
-    dest, context = _render(tmp_path, request.param)
+    combo, stack = request.param
+    dest, context = _render(tmp_path, combo, stack=stack)
     results = validate_tree(dest) + fast_checks(dest)
     return dest, context, results
 
@@ -817,3 +828,90 @@ def test_the_deployment_guide_explains_pins_network_policy_proxies_and_metrics(t
     dest, _ = _render(tmp_path / "compose", COMBOS[3])
     guide = (dest / "docs/deployment.md").read_text(encoding="utf-8")
     assert "127.0.0.1:8000" in guide and "no fallback" in guide and "networkpolicy" not in guide.lower()
+
+
+# ------------------------------------------------------------------------------ each stack's own fields
+
+
+def _argv(stack: dict[str, Any], name: str) -> list[str]:
+    """The command a container runs for commands.<name>: docker.<name>_argv, else the command split."""
+    return stack["docker"].get(f"{name}_argv", stack["commands"][name].split())
+
+
+def _runs(steps: list[dict[str, Any]]) -> list[str]:
+    return [step["run"] for step in steps if "run" in step]
+
+
+@pytest.mark.parametrize("stack_name", STACKS)
+def test_the_dockerfile_builds_and_runs_the_stacks_own_image(tmp_path: Path, stack_name: str) -> None:
+    dest, context = _render(tmp_path, COMBOS[3], stack=stack_name)  # sqlite, compose
+    stack = context["stack"]
+    docker = stack["docker"]
+    text = (dest / "Dockerfile").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    froms = [DIGEST_REF.match(line.split()[1])["tag"] for line in lines if line.startswith("FROM ")]
+    assert froms == [docker["build_image"], docker["runtime_image"]]
+    build, runtime = text.split("\nFROM ")[1:]
+    for step in docker["build"].get("deps_steps", []) + docker["build"]["steps"]:
+        assert step in build and step not in runtime, step
+    if "deps_files" in docker["build"]:  # copied before the sources, so their install is a cached layer
+        assert build.index(f"COPY {' '.join(docker['build']['deps_files'])} ./") < build.index("COPY . .")
+    for path in docker["runtime_copy"]:
+        target = path if path.startswith("/") else f"/app/{path}"
+        assert f"COPY --from=build {path if path.startswith('/') else '/src/' + path} {target}" in runtime, path
+    assert ("\nCOPY . .\n" in runtime) == docker.get("copy_sources", False)
+    for name, value in docker.get("runtime_env", {}).items():
+        assert f'{name}="{value}"' in runtime
+    import json
+
+    assert json.loads([line for line in lines if line.startswith("CMD ")][-1][4:]) == _argv(stack, "run")
+    health = json.loads(lines[lines.index(next(line for line in lines if line.startswith("HEALTHCHECK "))) + 1].split("CMD ", 1)[1])
+    assert health[0] == docker["healthcheck"][0] and f"http://127.0.0.1:{stack['port']}{stack['health']['live']}" in health[-1]
+    compose = _load(dest / "docker-compose.yml")
+    assert compose["services"]["migrate"]["command"] == _argv(stack, "migrate")
+    assert compose["services"]["app"]["ports"] == [f"127.0.0.1:{stack['port']}:{stack['port']}"]
+
+
+@pytest.mark.parametrize("stack_name", STACKS)
+def test_github_actions_set_up_the_stacks_toolchain_and_run_its_commands(tmp_path: Path, stack_name: str) -> None:
+    dest, context = _render(tmp_path, COMBOS[0], stack=stack_name)  # postgresql, github-actions
+    stack = context["stack"]
+    cmd, action = stack["commands"], stack["toolchain"]["github_action"]
+    jobs = _load(dest / ".github/workflows/ci.yml")["jobs"]
+    for job in ("lint", "test"):
+        setup = [step for step in jobs[job]["steps"] if step.get("uses", "").startswith(action["uses"] + "@")]
+        assert len(setup) == 1, job
+        assert setup[0]["with"][action["version_input"]] == str(stack["toolchain"]["version"])
+        assert {k: v for k, v in setup[0]["with"].items() if k != action["version_input"]} == action.get("with", {})
+    wanted = ["install", "lint", "format_check", "typecheck"]
+    assert _runs(jobs["lint"]["steps"]) == [cmd[name] for name in wanted if name in cmd]
+    runs = _runs(jobs["test"]["steps"])
+    ordered = [cmd[name] for name in ("install", "build", "migrate") if name in cmd]
+    assert [run for run in runs if run in ordered] == ordered
+    assert runs[-1].split()[0] == (stack.get("coverage", {}).get("command") or cmd["test"]).split()[0]
+    scheme = stack["env"]["DATABASE_URL"]["example_postgresql"].split("://")[0]
+    assert jobs["test"]["env"]["DATABASE_URL"].startswith(f"{scheme}://app:")
+
+
+@pytest.mark.parametrize("stack_name", STACKS)
+def test_gitlab_jobs_run_in_the_stacks_image_with_its_cache_and_commands(tmp_path: Path, stack_name: str) -> None:
+    dest, context = _render(tmp_path, COMBOS[1], stack=stack_name)  # mysql, gitlab-ci, kubernetes
+    stack = context["stack"]
+    cmd, cache = stack["commands"], stack["toolchain"]["cache"]
+    pipeline = _load(dest / ".gitlab-ci.yml")
+    toolchain = pipeline[".toolchain"]
+    assert DIGEST_REF.match(toolchain["image"])["tag"] == stack["docker"]["build_image"]
+    assert toolchain["cache"]["key"]["files"] == cache["files"]
+    assert {name: pipeline["variables"][name] for name in cache["env"]} == {
+        name: f"$CI_PROJECT_DIR/{path}" for name, path in cache["env"].items()
+    }
+    assert toolchain["before_script"] == [cmd["install"]]
+    assert pipeline["lint"]["script"] == [cmd[name] for name in ("lint", "format_check", "typecheck") if name in cmd]
+    script = [line for line in pipeline["test"]["script"] if not line.startswith("export ")]
+    assert script[:-1] == [cmd[name] for name in ("build", "migrate") if name in cmd]
+    scheme = stack["env"]["DATABASE_URL"]["example_mysql"].split("://")[0]
+    assert pipeline["test"]["variables"]["DATABASE_URL"].startswith(f"{scheme}://app:")
+    job = _load(dest / "k8s/base/migration-job.yaml")
+    assert job["spec"]["template"]["spec"]["containers"][0]["command"] == _argv(stack, "migrate")
+    guide = (dest / "docs/deployment.md").read_text(encoding="utf-8")
+    assert f"(`{' '.join(_argv(stack, 'migrate'))}`, same image" in guide

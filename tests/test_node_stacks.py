@@ -24,10 +24,6 @@ COMBINATIONS = [
     for database in layer_spec(stack)["supports"]["database"]
 ]
 SAMPLES = Path(__file__).parent / "samples"
-needs_patch = pytest.mark.skipif(
-    not hasattr(blueprint, "data_layers"),
-    reason="expert/generators/blueprint.py has no data-layer hook yet (/tmp/h6-patches/blueprint.patch)",
-)
 
 
 @pytest.mark.parametrize(("stack", "orm", "database"), COMBINATIONS, ids=["-".join(c) for c in COMBINATIONS])
@@ -46,11 +42,8 @@ def test_stored_lock_matches_its_package_json(stack: str, orm: str, database: st
         assert lock["packages"][f"node_modules/{name}"]["version"] == version, name
 
 
-@needs_patch
 @pytest.mark.parametrize("sample", sorted([*SAMPLES.glob("express-*.yml"), *SAMPLES.glob("node/express-*.yml")]), ids=lambda p: p.stem)
 def test_generated_tree_serves_its_contract(sample: Path, tmp_path: Path) -> None:
-    from dataclasses import replace
-
     from expert.answers import load_answers, resolve_project
     from expert.consult import Consultant
     from expert.knowledge import load_knowledge
@@ -60,10 +53,8 @@ def test_generated_tree_serves_its_contract(sample: Path, tmp_path: Path) -> Non
     answers = load_answers(sample, kb)
     result = Consultant(kb).run(dict(answers.answers))
     plan = blueprint.build_blueprint(resolve_project(answers.project, sample.stem), result, kb, "en", answers.entities)
-    # the stack and data layers alone: the container and CI layers are checked by their own tests
-    plan = replace(plan, layers=[(name, ctx) for name, ctx in plan.layers if name.startswith(("stack/", "data/"))])
     project = tmp_path / "p"
-    build_tree(plan, project, tmp_path / "scratch")
+    build_tree(plan, project, tmp_path / "scratch")  # the whole project: stack, data, container, CI, docs layers
     package = json.loads((project / "package.json").read_text())
     lock = json.loads((project / "package-lock.json").read_text())
     assert lock["name"] == package["name"] == lock["packages"][""]["name"]
@@ -80,3 +71,15 @@ def test_generated_tree_serves_its_contract(sample: Path, tmp_path: Path) -> Non
     assert "users" in tables and "auth_sessions" in tables
     for table in tables:
         assert f"CREATE TABLE {table} (" in migration, f"the migration does not create {table} as db/schema.sql does"
+    # the cross-language layers built it from the stack's layer.yml: its image, its commands, its validators pass
+    from expert.validate import FAIL, validate_tree
+
+    spec = plan.layers[0][1]["stack"]
+    dockerfile = (project / "Dockerfile").read_text()
+    assert f"FROM {spec['docker']['build_image']}@sha256:" in dockerfile
+    assert f"CMD {json.dumps(spec['docker']['run_argv'])}" in dockerfile
+    workflow = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text())
+    test_runs = [step["run"] for step in workflow["jobs"]["test"]["steps"] if "run" in step]
+    assert [spec["commands"][name] for name in ("build", "migrate", "test")] == test_runs[-3:]
+    failed = [str(result) for result in validate_tree(project) if result.status == FAIL]
+    assert not failed, failed
