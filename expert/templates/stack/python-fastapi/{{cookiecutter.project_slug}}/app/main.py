@@ -77,6 +77,9 @@ def create_app() -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if any(error["type"] == "json_invalid" for error in exc.errors()):
+            # Not JSON at all: the documented 400, not a 422 about fields.
+            return JSONResponse(status_code=400, content={"detail": "Malformed request body"})
         return JSONResponse(status_code=422, content={"detail": _errors_without_input(exc)})
 
     @app.middleware("http")

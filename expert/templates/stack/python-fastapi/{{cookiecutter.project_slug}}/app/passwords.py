@@ -19,6 +19,8 @@ COMMON_PASSWORDS = Path(__file__).with_name("common-passwords.txt")
 # A common password followed by digits, punctuation or spaces is as easy to guess (attack rules
 # append them first).
 _SUFFIX = re.compile(r"[\W\d_]+$")
+# Shorter list entries ("a", "12") would refuse too much as the start of a password.
+MIN_BASE = 4
 
 
 def normalise(password: str) -> str:
@@ -39,11 +41,19 @@ def password_problem(password: str) -> str | None:
         return "must not be only whitespace"
     if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
         return f"must be {MIN_LENGTH} to {MAX_LENGTH} characters long"
-    folded = password.casefold()
-    common = common_passwords()
-    if folded in common or _SUFFIX.sub("", folded) in common:
+    if is_common(password.casefold()):
         return "is too common: choose a longer passphrase of unrelated words"
     return None
+
+
+def is_common(folded: str) -> bool:
+    """`folded` is a common password, or one (of MIN_BASE characters or more) followed only by
+    digits, symbols or spaces: "password2024!", "123456789012" ("123456789" + "012")."""
+    common = common_passwords()
+    if folded in common:
+        return True
+    run_start = len(_SUFFIX.sub("", folded))  # where the trailing digits and symbols begin
+    return any(folded[:end] in common for end in range(max(run_start, MIN_BASE), len(folded)))
 
 
 def checked_password(password: str) -> str:

@@ -51,6 +51,13 @@ def test_a_body_at_the_limit_is_parsed(client: TestClient) -> None:
     assert client.post(LOGIN, content=padded, headers=JSON).status_code == 401
 
 
+@pytest.mark.parametrize("body", [b'{"email": ', b"\xff\xfe", b"not json"])
+def test_a_body_that_is_not_json_is_400(client: TestClient, body: bytes) -> None:
+    response = client.post(LOGIN, content=body, headers=JSON)
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Malformed request body"}
+
+
 @pytest.mark.parametrize(
     "body",
     [

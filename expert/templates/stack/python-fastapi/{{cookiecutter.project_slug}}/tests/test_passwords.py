@@ -17,6 +17,7 @@ REFUSED = [
     pytest.param("password1234", id="common"),
     pytest.param("QWERTY123456", id="common-any-case"),
     pytest.param("iloveyou2024!!", id="common-with-suffix"),
+    pytest.param("123456789012", id="common-digits-with-more-digits"),
     pytest.param(FULL_WIDTH, id="full-width-common"),
 ]
 
@@ -33,6 +34,14 @@ def test_weak_new_passwords_are_refused(client: TestClient, password: str) -> No
 
 def test_a_long_passphrase_is_accepted(client: TestClient) -> None:
     assert register_status(client, PASSWORD) == 201
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["correct horse battery staple", "837261940516", "a" * 3 + "!" * 9, "Tr0ub4dor&3 horse"],
+)
+def test_uncommon_passwords_pass_the_policy(password: str) -> None:
+    assert password_problem(password) is None
 
 
 def test_the_common_list_is_shipped_and_loaded() -> None:

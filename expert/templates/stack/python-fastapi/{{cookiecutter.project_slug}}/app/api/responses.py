@@ -4,7 +4,7 @@ from typing import Any
 
 from app.schemas import ErrorMessage
 
-# Bytes that are not JSON text at all (e.g. invalid UTF-8) are refused by FastAPI with a 400.
+# A body that is not JSON at all (truncated, invalid UTF-8...) gets 400 (app/main.py).
 BAD_BODY: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorMessage, "description": "Malformed request body"}
 }
