@@ -24,9 +24,10 @@ from expert.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from expert.model_prompt import ask_model
 from expert.output import OutputError, write_project
 from expert.prompter import InputEnded, confirm, make_asker, read_line
+from expert.render import RenderError
 
 USER_ERRORS = (AnswersError, KnowledgeError, ConsultError, EngineError, UnsupportedError, OutputError, InputEnded,
-               OpenAPIContextError)
+               OpenAPIContextError, RenderError)
 
 
 class UserError(click.ClickException):

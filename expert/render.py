@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from cookiecutter.exceptions import CookiecutterException
+from cookiecutter.exceptions import CookiecutterException, UndefinedVariableInTemplate
 from cookiecutter.generate import generate_files
 from jinja2 import TemplateError
 
@@ -45,9 +45,22 @@ def render_layer(layer: str, context: Mapping[str, Any], out_dir: Path) -> Path:
             overwrite_if_exists=False,
             accept_hooks=False,
         )
+    except UndefinedVariableInTemplate as exc:  # its str() carries the whole context: keep the cause only
+        raise RenderError(f"template layer {layer} failed to render: {exc.error.message}") from None
     except (CookiecutterException, TemplateError) as exc:
-        raise RenderError(f"template layer {layer} failed to render: {exc}") from None
+        raise RenderError(f"template layer {layer} failed to render: {_first_line(exc)}") from None
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError) as exc:
+        # a template that breaks on some input is a bug of this tool: one line that says so, not a traceback
+        raise RenderError(
+            f"template layer {layer} failed to render ({type(exc).__name__}: {_first_line(exc)}); "
+            "this is a bug of backend-expert: please report it with your answers file"
+        ) from None
     return Path(root)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:300] if text else type(exc).__name__
 
 
 def render_layers(layers: list[tuple[str, Mapping[str, Any]]], dest_root: Path, scratch: Path | None = None) -> None:

@@ -811,3 +811,19 @@ def test_a_file_that_appears_during_the_commit_is_not_overwritten(tmp_path, monk
     assert result.exit_code == 1
     assert f"{dest / 'README.md'} appeared in {dest} during generation" in result.output
     assert [p.name for p in dest.iterdir()] == ["README.md"] and (dest / "README.md").read_text() == "mine"
+
+
+@pytest.mark.parametrize("error", [TypeError("unsupported operand"), KeyError("x"), AttributeError("no attr")])
+def test_a_template_bug_is_one_line_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
+    """A template that breaks on some input is reported as the tool's bug in one line; nothing is written."""
+    import expert.render
+
+    def broken(**kwargs: object) -> str:
+        raise error
+
+    monkeypatch.setattr(expert.render, "generate_files", broken)
+    dest = tmp_path / "out"
+    result = invoke(dest)
+    assert result.exit_code == 1
+    assert "bug of backend-expert" in result.output and len(result.output.strip().splitlines()) == 1, result.output
+    assert not dest.exists()
