@@ -394,3 +394,79 @@ def test_text_fields_are_capped_in_the_contract_and_longer_than_a_mysql_text() -
     assert schemas["NoteUpdate"]["properties"]["summary"]["anyOf"][0]["maxLength"] == 500
     assert "body MEDIUMTEXT NOT NULL" in build_schema_sql({**context, "database": "mysql"})
     assert "body TEXT NOT NULL" in build_schema_sql({**context, "database": "postgresql"})
+
+
+DECIMAL_TEXT = r"-?(0|[1-9][0-9]*)(\.[0-9]+)?"
+
+
+def _bounded_model(draw):  # type: ignore[no-untyped-def]
+    """(precision, scale, low, high) with low <= high, each None or within the column."""
+    from decimal import Decimal
+
+    from hypothesis import strategies as st
+
+    precision = draw(st.integers(1, 38))
+    scale = draw(st.integers(0, min(precision, 12)))
+    limit = 10 ** (precision - scale) * 10**scale - 1  # in units of 10**-scale
+    units = st.integers(-limit, limit)
+    a, b = sorted([draw(units), draw(units)])
+    low = draw(st.sampled_from([None, Decimal(a).scaleb(-scale)]))
+    high = draw(st.sampled_from([None, Decimal(b).scaleb(-scale)]))
+    return precision, scale, low, high
+
+
+def test_the_decimal_pattern_accepts_exactly_the_values_within_the_bounds() -> None:
+    """Property: for any column and bounds, the contract's pattern accepts a decimal text exactly when
+    the app does (format, column, min, max); pydantic's regex engine agrees with Python's."""
+    import re
+    from decimal import Decimal, localcontext
+    from typing import Annotated
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    pydantic = pytest.importorskip("pydantic")
+
+    from expert.generators.relational import decimal_pattern
+    from expert.model import DECIMAL_CONTEXT
+
+    @st.composite
+    def case(draw):  # type: ignore[no-untyped-def]
+        with localcontext(DECIMAL_CONTEXT):
+            return drawn(draw)
+
+    def drawn(draw):  # type: ignore[no-untyped-def]
+        precision, scale, low, high = _bounded_model(draw)
+        near = [v for v in (low, high) if v is not None] + [Decimal(0), Decimal(10) ** (precision - scale)]
+        center = draw(st.sampled_from(near))
+        step = Decimal(1).scaleb(-scale)
+        value = center + step * draw(st.integers(-30, 30))
+        text = f"{value:.{draw(st.integers(0, scale + 1))}f}" if draw(st.booleans()) else format(value, "f")
+        return precision, scale, low, high, draw(st.sampled_from([text, text.lstrip("-"), "-" + text.lstrip("-"), "0" + text]))
+
+    @settings(max_examples=400, deadline=None)
+    @given(case())
+    def check(args) -> None:  # type: ignore[no-untyped-def]
+        with localcontext(DECIMAL_CONTEXT):
+            exact(args)
+
+    def exact(args) -> None:  # type: ignore[no-untyped-def]
+        precision, scale, low, high, text = args
+        pattern = decimal_pattern(precision, scale, low, high)
+        expected = bool(re.fullmatch(DECIMAL_TEXT, text))
+        if expected:
+            value = Decimal(text)
+            whole, _, fraction = text.lstrip("-").partition(".")
+            expected = (len(whole.lstrip("0") or "0") <= max(precision - scale, 1) and (precision > scale or whole == "0")
+                        and len(fraction) <= scale and (low is None or value >= low) and (high is None or value <= high)
+                        and (not text.startswith("-") or low is None or low < 0))
+        assert bool(re.fullmatch(pattern, text)) is expected, (pattern, text)
+        adapter = pydantic.TypeAdapter(Annotated[str, pydantic.StringConstraints(pattern=pattern)])
+        try:
+            adapter.validate_python(text)
+            accepted = True
+        except pydantic.ValidationError:
+            accepted = False
+        assert accepted is expected, (pattern, text)
+
+    check()

@@ -265,10 +265,10 @@ def python_landings(sources: Mapping[str, str], owners: list[_Owner], library: M
             else:
                 taken = _within(scope, reader.scopes)
             label = _scope_label(scope, owners)
+            unmarked = frozenset(n for n in taken | set(keyword.kwlist) if not MARKER.search(n))
             for name in dict.fromkeys(scope.bound):
                 found = _pattern(name, owners)
                 if found is not None:
-                    unmarked = frozenset(n for n in taken | set(keyword.kwlist) if not MARKER.search(n))
                     landings.append(Landing(path, label, found[0], found[1].kind(), unmarked))
     return landings
 
@@ -341,7 +341,7 @@ class Namespace:
     landings: tuple[Landing, ...]
 
 
-def stack_names(stack_name: str) -> list[str]:
+def stack_names(stack_name: str | None) -> list[str]:
     """The stack layers (``stack/<id>``) to check against: one, or all of them (None)."""
     from expert.generators.stack import layers_of
 

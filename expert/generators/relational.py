@@ -39,6 +39,7 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 from expert.generators import pysource
+from expert.generators.ranges import decimal_pattern
 from expert.model import (
     DECIMAL_CONTEXT,
     INT32_MAX,
@@ -97,15 +98,6 @@ def decimal_text(value: Any) -> str:
     1e+16 -> "10000000000000000", 0.5 -> "0.5"."""
     number = Decimal(value) if isinstance(value, (int, str)) else Decimal(repr(value))
     return format(number, "f")
-
-
-def decimal_pattern(precision: int, scale: int, signed: bool = True) -> str:
-    """A regex that accepts exactly the decimals NUMERIC(precision, scale) holds, written as text
-    (without a sign when the field's minimum is 0 or more)."""
-    digits = precision - scale
-    whole = "0" if digits == 0 else (f"(0|[1-9][0-9]{{0,{digits - 1}}})" if digits > 1 else "[0-9]")
-    frac = "" if scale == 0 else rf"(\.[0-9]{{1,{scale}}})?"
-    return f"^{'-?' if signed else ''}{whole}{frac}$"
 
 
 def _decimal_text(value: Decimal, scale: int) -> str:
@@ -246,10 +238,11 @@ def _field(field: Mapping[str, Any], entity: str, table: str) -> dict[str, Any]:
     if ftype == "integer":
         out["ge"], out["le"] = int_bounds(field)
     if ftype == "decimal":
-        # JSON Schema cannot bound a decimal written as text: the pattern drops the sign when min >= 0
-        # (the common case: amounts, prices); other bounds are checked by the app only (422).
-        unsigned = "min" in field and Decimal(decimal_text(field["min"])) >= 0
-        out["pattern"] = decimal_pattern(field["precision"], field["scale"], signed=not unsigned)
+        # JSON Schema bounds numbers only: a decimal written as text is bounded by its pattern, which
+        # accepts exactly the values of the column within min and max (expert.generators.ranges)
+        low = Decimal(decimal_text(field["min"])) if "min" in field else None
+        high = Decimal(decimal_text(field["max"])) if "max" in field else None
+        out["pattern"] = decimal_pattern(field["precision"], field["scale"], low, high)
         out["dmin"] = decimal_text(field["min"]) if "min" in field else None
         out["dmax"] = decimal_text(field["max"]) if "max" in field else None
     if "default" in field:

@@ -287,7 +287,11 @@ class SessionInfo(BaseModel):
 {%- set t = "Annotated[\n    int,\n    Field(ge=%s, le=%s),\n    BeforeValidator(whole_number),\n]" % ("INT32_MIN" if f.ge == -2147483648 else f.ge, "INT32_MAX" if f.le == 2147483647 else f.le) %}
 {%- elif f.type == "decimal" %}
 {%- set bounds = [('"%s"' % f.dmin) if f.dmin is not none else "None", ('"%s"' % f.dmax) if f.dmax is not none else "None"] %}
-{%- set t = "Annotated[\n    str,\n    StringConstraints(pattern=r\"%s\"),\n%s\n    AS_DECIMAL,\n]" % (f.pattern, fit(4, "decimal_range(", bounds, "),")) %}
+{%- set constraint = '    StringConstraints(pattern=r"%s"),' % f.pattern %}
+{%- if constraint | length > 100 %}
+{%- set constraint = "    StringConstraints(\n%s\n    )," % m.py_keyword(8, "pattern", f.pattern) %}
+{%- endif %}
+{%- set t = "Annotated[\n    str,\n%s\n%s\n    AS_DECIMAL,\n]" % (constraint, fit(4, "decimal_range(", bounds, "),")) %}
 {%- set _ = ns.reads.update({f.name: "Annotated[Decimal, decimal_text(%d)]" % f.scale}) %}
 {%- elif f.type == "datetime" %}
 {%- set t = "Instant" %}
