@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from expert.knowledge import KnowledgeBase
-from expert.yamlio import YamlError, line_of, load_yaml, plain, quote
+from expert.yamlio import TYPED_WORDS, YamlError, line_of, load_yaml, plain, quote
 
 FORMAT_VERSION = 1
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -31,6 +31,8 @@ MAX_DESCRIPTION_LENGTH = 4000
 MAX_TEXT_ANSWER_LENGTH = 1000
 #: longest ``--set key=value`` item: anything longer cannot be valid (the description is the longest value)
 MAX_SET_LENGTH = MAX_DESCRIPTION_LENGTH + 100
+#: the slug names things in YAML, shell and env files, unquoted in places: never a word YAML retypes
+SLUG_TYPED = "{slug!r} reads as a boolean or null in YAML (Kubernetes, compose); set project.slug to another word"
 PROJECT_LIMITS = {"name": MAX_NAME_LENGTH, "slug": MAX_SLUG_LENGTH, "description": MAX_DESCRIPTION_LENGTH}
 
 
@@ -116,6 +118,8 @@ def check_project_field(key: str, value: Any, where: str) -> str:
         raise AnswersError(
             f"{where}: project.slug {quote(value)} is invalid: use lower-case letters, digits and '-', starting with a letter"
         )
+    if key == "slug" and value in TYPED_WORDS:
+        raise AnswersError(f"{where}: {SLUG_TYPED.format(slug=value)}")
     return str(value)
 
 
@@ -209,5 +213,7 @@ def resolve_project(project: dict[str, str], fallback_name: str) -> dict[str, st
         raise AnswersError(
             f"cannot derive a project slug from the name {quote(name)}: set project.slug (lower-case letters, digits, '-')"
         )
+    if slug in TYPED_WORDS:
+        raise AnswersError(f"the name {quote(name)} gives the slug: {SLUG_TYPED.format(slug=slug)}")
     description = project.get("description") or f"{name}: a backend service."
     return {"name": name, "slug": slug, "description": description}

@@ -141,9 +141,9 @@ def text(rng: random.Random, bad: float = 0.0) -> str:
 
 
 def project_section(rng: random.Random) -> dict[str, Any]:
-    project: dict[str, Any] = {"name": text(rng, bad=0.1)[:200] if rng.random() < 0.9 else rng.choice(NUMBERS)}
+    project: dict[str, Any] = {"name": text(rng, bad=0.1)[:200] if rng.random() < 0.97 else rng.choice(NUMBERS)}
     if rng.random() < 0.5:
-        project["slug"] = rng.choice(BAD_SLUGS if rng.random() < 0.2 else SLUGS)
+        project["slug"] = rng.choice(BAD_SLUGS if rng.random() < 0.1 else SLUGS)
     if rng.random() < 0.7:
         project["description"] = text(rng, bad=0.1)
     return project
@@ -167,7 +167,7 @@ def field_spec(rng: random.Random) -> dict[str, Any]:
             spec["default"] = text(rng)[: spec["max_length"]] or "x"
     elif ftype == "integer":
         low = rng.choice([-(2**31), -5, 0, 1])
-        spec.update({"min": low, "max": low + rng.choice([0, 1, 100, 2**31 - 1])})
+        spec.update({"min": low, "max": min(low + rng.choice([0, 1, 100, 2**31 - 1]), 2**31 - 1)})
         if rng.random() < 0.3:
             spec["default"] = low
     elif ftype == "decimal":
@@ -262,7 +262,7 @@ def answers_section(rng: random.Random, kb: Any) -> dict[str, Any]:
         answers[qid] = rng.sample(values, rng.randint(1, len(values))) if q.type == "multi" else rng.choice(values)
     for key in rng.sample(sorted(kb.decisions), rng.randint(0, 2)):
         answers[key] = rng.choice(sorted(kb.decisions[key].values))
-    if rng.random() < 0.1:
+    if rng.random() < 0.05:
         answers[rng.choice(["../x", "data_shap", "a.b", 5])] = rng.choice(["x", 1, None, [], {"a": 1}, float("nan")])
     return answers
 
@@ -312,7 +312,7 @@ def make_case(rng: random.Random, index: int, kb: Any) -> Case:
     if kind == "yaml":
         return Case(index, kind, yaml_attack(rng))
     doc: dict[str, Any] = {"version": 1}
-    if kind == "project" or rng.random() < 0.5:
+    if kind == "project" or rng.random() < 0.3:
         doc["project"] = project_section(rng)
     if kind in ("answers", "pack") or rng.random() < 0.3:
         doc["answers"] = answers_section(rng, kb)

@@ -233,3 +233,12 @@ def test_rule_pack_errors_quote_long_values_short(tmp_path: Path):
     assert_one_line_error(run("decide", "--rules", str(pack)), f"{pack}:3:", "is not a known value of 'database'")
     pack.write_text(PACK_HEAD + "  - id: " + "r" * 5000 + "\n", encoding="utf-8")
     assert_one_line_error(run("decide", "--rules", str(pack)), f"{pack}:3:", "a rule needs an id matching")
+
+
+@pytest.mark.parametrize("project", [{"slug": "yes"}, {"slug": "null"}, {"name": "On"}, {"name": "N"}])
+def test_a_slug_that_yaml_would_retype_is_refused(tmp_path: Path, project: dict[str, str]):
+    """`namespace: yes` is the boolean true for a YAML 1.1 reader (kustomize), `name: null` is no name."""
+    sets = [f"project.{key}={value}" for key, value in project.items()]
+    result = run("new", str(tmp_path / "dest"), "--no-input", *[arg for item in sets for arg in ("--set", item)])
+    assert_one_line_error(result, "", "reads as a boolean or null in YAML")
+    assert not (tmp_path / "dest").exists()
