@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from expert.answers import MAX_DESCRIPTION_LENGTH, AnswersError
+from expert.answers import CONTROL_RE, MAX_DESCRIPTION_LENGTH, AnswersError
 from expert.knowledge import Agent, KnowledgeBase
 
 #: longest free text read (``--describe``, ``ask``): what a description may hold
@@ -19,9 +19,13 @@ MAX_FREE_TEXT_LENGTH = MAX_DESCRIPTION_LENGTH
 
 
 def _bounded(text: str) -> str:
-    """Refuse a text too long to be a description (matching cost grows with its length)."""
+    """Refuse a text too long to be a description (matching cost grows with its length), or holding a
+    control character once its whitespace is folded (``--describe`` text becomes the description)."""
     if len(text) > MAX_FREE_TEXT_LENGTH:
         raise AnswersError(f"the text is {len(text):,} characters long; the limit is {MAX_FREE_TEXT_LENGTH:,}")
+    bad = CONTROL_RE.search(" ".join(text.split()))
+    if bad:
+        raise AnswersError(f"the text contains a control character (U+{ord(bad.group()):04X}); remove it")
     return text
 
 

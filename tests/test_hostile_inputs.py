@@ -196,6 +196,15 @@ def test_describe_longer_than_a_description_is_refused(tmp_path: Path):
     assert_one_line_error(run("ask", "jwt " * 10_000), "", f"the limit is {MAX_DESCRIPTION_LENGTH:,}")
 
 
+def test_describe_with_a_control_character_is_refused(tmp_path: Path):
+    """The --describe text becomes the project's description (README, docs): no terminal escapes in it."""
+    result = run("new", str(tmp_path / "dest"), "--no-input", "--describe", "REST API \x1b[31m red")
+    assert_one_line_error(result, "", "control character (U+001B)")
+    assert not (tmp_path / "dest").exists()
+    folded = run("new", str(tmp_path / "ok"), "--no-input", "--describe", "REST API\r\n\tfor mobile")
+    assert folded.exit_code == 0, folded.output
+
+
 def test_text_answers_have_a_limit(tmp_path: Path):
     pack = tmp_path / "pack.yml"
     pack.write_text(
