@@ -94,10 +94,14 @@ export function authRouter(deps: AuthDeps): Router {
   router.post("/api/v1/auth/register", limited, contract.validate("auth_register"), async (req, res) => {
     const { email, password } = body(res);
     const normalised = acceptable(password, "#/password");
-    const user = await store.users.create(email.toLowerCase(), await passwords.hash(normalised));
-    if (!user) throw new HttpError(409, "email already registered");
-    audit.info({ event: "user_registered", user_id: user.id }, "user registered");
-    res.status(201).json(publicUser(user));
+    // 201 {"email"} for a new address and a registered one alike, in the same time (the password is
+    // hashed either way): the answer never tells which addresses have an account. A registered account
+    // is left as it was, and the attempt is audited.
+    const address = email.toLowerCase();
+    const user = await store.users.create(address, await passwords.hash(normalised));
+    if (user) audit.info({ event: "user_registered", user_id: user.id }, "user registered");
+    else audit.info({ event: "registration_ignored", email_hash: Backoff.key(address) }, "registration of a taken address ignored");
+    res.status(201).json({ email: address });
   });
 
   router.post("/api/v1/auth/login", limited, contract.validate("auth_login"), async (req, res) => {

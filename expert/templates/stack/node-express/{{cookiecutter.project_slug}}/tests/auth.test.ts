@@ -45,6 +45,15 @@ describe("auth", () => {
     expect(Object.keys(me.body).some((key) => key.includes("password"))).toBe(false);
   });
 
+  it("answers a taken address exactly like a new one, and keeps the account as it was", async () => {
+    const user = await signUp(app);
+    const again = await request(app).post("/api/v1/auth/register").send({ email: user.email, password: "another passphrase 99" });
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual({ email: user.email });
+    const old = await request(app).post("/api/v1/auth/login").send({ email: user.email, password: PASSWORD });
+    expect(old.status).toBe(200);
+  });
+
   it("refuses weak passwords with a pointer to the field", async () => {
     for (const password of ["short", " ".repeat(20), "password1234", "123456789012", "nul\u0000in the middle of it"]) {
       const response = await request(app).post("/api/v1/auth/register").send({ email: newEmail(), password });
