@@ -41,8 +41,12 @@ def dependencies(root: Path) -> str:
     return " ".join(project["dependencies"] + project["optional-dependencies"]["dev"])
 
 
+def auth_responses(root: Path, operation: str) -> dict:
+    return yaml.safe_load(read(root, "openapi.yaml"))["paths"][f"/api/v1/auth/{operation}"]["post"]["responses"]
+
+
 def login_responses(root: Path) -> dict:
-    return yaml.safe_load(read(root, "openapi.yaml"))["paths"]["/api/v1/auth/login"]["post"]["responses"]
+    return auth_responses(root, "login")
 
 
 def generated_section(root: Path) -> str:
@@ -86,7 +90,9 @@ def test_rate_limiting_at_the_gateway_removes_the_limiter(tmp_path: Path) -> Non
     root = generate(tmp_path / "out", "rate_limiting=gateway")
     assert not (root / "app" / "ratelimit.py").exists()
     assert "limit_auth" not in read(root, "app/api/auth.py")
-    assert "429" not in login_responses(root)
+    assert "429" not in auth_responses(root, "register")
+    # the per-account login backoff stays: a gateway cannot count failures per account
+    assert "429" in login_responses(root)
     assert "RATE_LIMIT" not in read(root, "tests/conftest.py") + read(root, ".env.example")
     assert "`rate_limiting = gateway`" in read(root, "docs/architecture.md").split("## Decided, not generated")[1]
 
@@ -155,8 +161,9 @@ def test_the_computed_contract_follows_the_rate_limiting_decision() -> None:
     context = {"project_name": "X", "project_description": "", "auth": "session-cookie", "entities": default_entities()}
     for value, expected in (("app-level", True), ("redis", True), ("gateway", False)):
         spec = build_openapi({**context, "decisions": {"rate_limiting": value}})
-        for path in ("/api/v1/auth/login", "/api/v1/auth/register"):
-            assert ("429" in spec["paths"][path]["post"]["responses"]) is expected, (value, path)
+        assert ("429" in spec["paths"]["/api/v1/auth/register"]["post"]["responses"]) is expected, value
+        # the per-account login backoff is always on (429 + Retry-After), whatever limits the client addresses
+        assert "429" in spec["paths"]["/api/v1/auth/login"]["post"]["responses"], value
         assert "429" not in spec["paths"]["/api/v1/auth/logout"]["post"]["responses"]
 
 
