@@ -94,8 +94,10 @@ export class Contract {
           if (parameter.required) errors.push({ parameter: parameter.name, detail: "is required" });
           continue;
         }
-        // Ajv's coercion turns "1e400" into Infinity without applying its bounds: refused here
-        if (!validate(holder) || (typeof holder.value === "number" && !Number.isFinite(holder.value))) {
+        const raw = holder.value;
+        // Ajv's coercion turns "1e400" into Infinity without applying its bounds, and "" into null (a query
+        // string cannot carry a null): both refused here
+        if (!validate(holder) || (typeof holder.value === "number" && !Number.isFinite(holder.value)) || (raw === "" && holder.value === null)) {
           errors.push({ parameter: parameter.name, detail: describe(validate.errors) });
           continue;
         }
