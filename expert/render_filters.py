@@ -44,6 +44,13 @@ def py_str(value: object) -> str:
     return '"' + "".join(out) + '"'
 
 
+def py_assign(value: object, name: str) -> str:
+    """``NAME = "value"`` as ruff format writes it (quotes it prefers, wrapped within the line length)."""
+    from expert.generators.pysource import assignment
+
+    return assignment(name, str(value))
+
+
 def toml_str(value: object) -> str:
     """A TOML basic string: the JSON escapes used here are all valid TOML escapes."""
     return json_str(value)
@@ -67,6 +74,7 @@ def one_line(value: object) -> str:
 FILTERS = {
     "json_str": json_str,
     "py_str": py_str,
+    "py_assign": py_assign,
     "toml_str": toml_str,
     "yaml_str": yaml_str,
     "sql_str": sql_str,

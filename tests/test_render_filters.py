@@ -10,7 +10,7 @@ import pytest
 import tomllib
 import yaml
 
-from expert.render_filters import json_str, one_line, py_str, sql_str, toml_str, yaml_str
+from expert.render_filters import json_str, one_line, py_assign, py_str, sql_str, toml_str, yaml_str
 
 HOSTILE = [
     "O'Brien \"quoted\" \\ back\\slash",
@@ -25,6 +25,15 @@ HOSTILE = [
 @pytest.mark.parametrize("value", HOSTILE)
 def test_python(value):
     assert ast.literal_eval(py_str(value)) == value
+
+
+@pytest.mark.parametrize("value", [*HOSTILE, "ends with a backslash \\", "word " * 60, "\"" * 150])
+def test_python_assignment_parses_back_and_fits_the_line(value):
+    source = py_assign(value, "TITLE")
+    namespace: dict[str, str] = {}
+    exec(compile(ast.parse(source), "<generated>", "exec"), namespace)  # noqa: S102 - our own literal
+    assert namespace["TITLE"] == value
+    assert all(len(line) <= 100 for line in source.splitlines()), source
 
 
 @pytest.mark.parametrize("value", HOSTILE)

@@ -68,6 +68,14 @@ def keyword_value(indent: int, keyword: str, value: object, trailer: str = ",") 
     return "\n".join(lines)
 
 
+def assignment(name: str, value: str) -> str:
+    """``NAME = <literal>`` at module level: one line when it fits, else the literal split in parentheses."""
+    flat = f"{name} = {string(value)}"
+    if width(flat) <= LINE_LENGTH:
+        return flat
+    return "\n".join([f"{name} = (", *("    " + string(piece) for piece in _pieces(value, LINE_LENGTH - 4)), ")"])
+
+
 def _cost(ch: str) -> int:
     """Columns ``ch`` takes in a literal, counting a quote as escaped (the quotes are chosen later)."""
     return 2 if ch in "\"'" else width(_escape(ch, ""))

@@ -21,9 +21,8 @@ from app.docs import docs_router
 from app.logging_config import configure_logging
 from app.middleware import SecurityHeadersMiddleware, install
 
-{# \x22 instead of \" keeps the literal double-quoted whatever the value, as ruff format wants -#}
-TITLE = {{ cookiecutter.project_name | one_line | py_str | replace('\\"', '\\x22') }}
-DESCRIPTION = {{ cookiecutter.project_description | py_str | replace('\\"', '\\x22') }}
+{{ cookiecutter.project_name | one_line | py_assign("TITLE") }}
+{{ cookiecutter.project_description | py_assign("DESCRIPTION") }}
 VERSION = "0.1.0"
 # A validation error names the field and the rule, never the value sent (which may be huge, a
 # password, or a NaN that JSON cannot carry); a key longer than this is cut in `loc`.
