@@ -100,10 +100,10 @@ def build_docs(
         for agent in kb.agents.values():
             if agent.domain != domain:
                 continue
-            decided = [
-                {"key": k, "value": show(f.value)}
-                for k, f in result.facts.items()
-                if f.rule and rules[f.rule].agent == agent.id
+            decided = [  # in the catalogue's order: the order of the answers must not change the document
+                {"key": k, "value": show(result.facts[k].value)}
+                for k in kb.decisions
+                if k in result.facts and result.facts[k].rule and rules[result.facts[k].rule].agent == agent.id
             ]
             agents.append({"id": agent.id, "title": tr(agent.title, lang), "advice": [tr(a, lang) for a in agent.advice],
                            "decisions": decided})
