@@ -28,6 +28,7 @@ PASSWORD_PATTERN = r"^[^\x00]*[^\x00\x09-\x0d\x20][^\x00]*$"
 
 REF = "#/components/schemas/"
 JSON = "application/json"
+PROBLEM_JSON = "application/problem+json"  # RFC 9457
 
 ENTITY_NAME_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 FIELD_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -82,6 +83,11 @@ def _ref(model: str) -> dict[str, Any]:
 
 def _json_response(description: str, model: str) -> dict[str, Any]:
     return {"description": description, "content": {JSON: {"schema": _ref(model)}}}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    """An error response: RFC 9457 problem details (PROBLEM)."""
+    return {"description": description, "content": {PROBLEM_JSON: {"schema": _ref("Problem")}}}
 
 
 def _object(title: str, properties: dict[str, Any], required: list[str], strict: bool) -> dict:
@@ -167,26 +173,33 @@ def _simple(title: str, **types: str) -> dict[str, Any]:
 
 DATETIME = {"type": "string", "format": "date-time"}
 
-VALIDATION_ERROR = {
+# RFC 9457 problem details: the one error body of every stack and every error status. `errors`
+# (validation, 422 only) has one item per problem, located by a JSON Pointer into the body
+# (`#/field`) or by the name of a query/path parameter; the submitted value is never echoed.
+PROBLEM = {
     "properties": {
-        "loc": {
-            "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+        "type": {"type": "string", "title": "Type"},
+        "title": {"type": "string", "title": "Title"},
+        "status": {"type": "integer", "title": "Status"},
+        "detail": {"type": "string", "title": "Detail"},
+        "errors": {
+            "items": {
+                "properties": {
+                    "pointer": {"type": "string", "title": "Pointer"},
+                    "parameter": {"type": "string", "title": "Parameter"},
+                    "detail": {"type": "string", "title": "Detail"},
+                },
+                "type": "object",
+                "required": ["detail"],
+                "anyOf": [{"required": ["pointer"]}, {"required": ["parameter"]}],
+            },
             "type": "array",
-            "title": "Location",
+            "title": "Errors",
         },
-        "msg": {"type": "string", "title": "Message"},
-        "type": {"type": "string", "title": "Error Type"},
-        "input": {"title": "Input"},
-        "ctx": {"type": "object", "title": "Context"},
     },
     "type": "object",
-    "required": ["loc", "msg", "type"],
-    "title": "ValidationError",
-}
-HTTP_VALIDATION_ERROR = {
-    "properties": {"detail": {"items": _ref("ValidationError"), "type": "array", "title": "Detail"}},
-    "type": "object",
-    "title": "HTTPValidationError",
+    "required": ["type", "title", "status", "detail"],
+    "title": "Problem",
 }
 
 
@@ -199,12 +212,12 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
     cc = _cookiecutter(context)
     jwt = cc["auth"] == "jwt"
 
-    bad_body = {"400": _json_response("Malformed request body", "ErrorMessage")}
-    unauthorized = {"401": _json_response("Not authenticated", "ErrorMessage")}
-    csrf_failed = {} if jwt else {"403": _json_response("CSRF token missing or invalid", "ErrorMessage")}
-    not_found = {"404": _json_response("Not found", "ErrorMessage")}
-    conflict = {"409": _json_response("Conflict", "ErrorMessage")}
-    invalid = {"422": _json_response("Validation Error", "HTTPValidationError")}
+    bad_body = {"400": _problem("Malformed request body")}
+    unauthorized = {"401": _problem("Not authenticated")}
+    csrf_failed = {} if jwt else {"403": _problem("CSRF token missing or invalid")}
+    not_found = {"404": _problem("Not found")}
+    conflict = {"409": _problem("Conflict")}
+    invalid = {"422": _problem("Validation failed")}
     throttled = _too_many_requests(cc)
     read_security = [{"BearerAuth": []}] if jwt else [{"SessionCookie": []}]
     # The generated app merges the session cookie and the CSRF header into one requirement (AND).
@@ -231,7 +244,7 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
         if parameters or body:
             op["responses"].update(invalid)
         if body:  # the app's body size limit (MAX_REQUEST_BODY_BYTES)
-            op["responses"]["413"] = _json_response("Request body too large", "ErrorMessage")
+            op["responses"]["413"] = _problem("Request body too large")
         return op
 
     def ok(model: str | None, status: str = "200") -> dict[str, Any]:
@@ -262,7 +275,7 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
     locked = _throttled()  # the per-account backoff after failed logins, whatever rate_limiting says
     bad_login = {
         **bad_body,
-        "401": _json_response("Invalid email or password", "ErrorMessage"),
+        "401": _problem("Invalid email or password"),
         **locked,
     }
     if jwt:
@@ -280,7 +293,7 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
                 "auth",
                 "Exchange a refresh token for new tokens (the old refresh token stops working)",
                 "auth_refresh",
-                {**ok("Token"), **bad_body, "401": _json_response("Invalid, expired or reused refresh token", "ErrorMessage")},
+                {**ok("Token"), **bad_body, "401": _problem("Invalid, expired or reused refresh token")},
                 body="RefreshRequest",
             )
         }
@@ -308,7 +321,7 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
             "auth",
             "Change the password (the current one is required); ends every other session",
             "auth_change_password",
-            {**ok(None, "204"), **bad_body, **unauthorized, "403": _json_response(wrong_password, "ErrorMessage"), **locked},
+            {**ok(None, "204"), **bad_body, **unauthorized, "403": _problem(wrong_password), **locked},
             body="PasswordChange",
             security=write_security,
         )
@@ -324,8 +337,6 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
     }
 
     schemas: dict[str, Any] = {
-        "ErrorMessage": _simple("ErrorMessage", detail="string"),
-        "HTTPValidationError": HTTP_VALIDATION_ERROR,
         "HealthStatus": _simple("HealthStatus", status="string"),
         "LoginRequest": _object(
             "LoginRequest",
@@ -364,7 +375,7 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
             ["id", "email", "created_at"],
             strict=False,
         ),
-        "ValidationError": VALIDATION_ERROR,
+        "Problem": PROBLEM,
     }
     if jwt:
         schemas["Token"] = _simple(
@@ -566,7 +577,7 @@ def _too_many_requests(cc: Mapping[str, Any]) -> dict[str, Any]:
 
 def _throttled() -> dict[str, Any]:
     """429 with Retry-After: the rate limiter's, or the per-account backoff's (same response)."""
-    response = _json_response("Too many requests", "ErrorMessage")
+    response = _problem("Too many requests")
     response["headers"] = {
         "Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}
     }

@@ -1,16 +1,13 @@
 """The FastAPI application: `uvicorn app.main:app`."""
 
 import logging
-import math
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
-from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp
@@ -20,17 +17,15 @@ from app.config import get_settings
 from app.docs import docs_router
 from app.logging_config import configure_logging
 from app.middleware import SecurityHeadersMiddleware, install
+from app.problems import PROBLEM_SCHEMA, documented, field_errors, problem
 
 {{ cookiecutter.project_name | one_line | py_assign("TITLE") }}
 {{ cookiecutter.project_description | py_assign("DESCRIPTION") }}
 VERSION = "0.1.0"
-# A validation error names the field and the rule, never the value sent (which may be huge, a
-# password, or a NaN that JSON cannot carry); a key longer than this is cut in `loc`.
-MAX_LOC_LENGTH = 64
-TOO_LARGE = {
-    "description": "Request body too large",
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorMessage"}}},
-}
+TOO_LARGE = documented("Request body too large")
+INVALID = documented("Validation failed")
+# FastAPI's own validation error schemas: the app answers problem details instead (app/problems.py).
+FASTAPI_ERROR_SCHEMAS = ("HTTPValidationError", "ValidationError")
 
 logger = logging.getLogger("app.request")
 
@@ -59,8 +54,8 @@ def create_app() -> FastAPI:
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:
-        # JSON like every other error; the traceback goes to the log, never to the client.
-        return JSONResponse(status_code=500, content={"detail": "Internal Server Error"})
+        # Problem details like every error; the traceback goes to the log, never to the client.
+        return problem(500)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -72,14 +67,15 @@ def create_app() -> FastAPI:
                 if match != Match.NONE:
                     allowed.update(getattr(route, "methods", None) or ())
             exc.headers = {**(exc.headers or {}), "Allow": ", ".join(sorted(allowed))}
-        return await http_exception_handler(request, exc)
+        detail = exc.detail if isinstance(exc.detail, str) else None
+        return problem(exc.status_code, detail, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         if any(error["type"] == "json_invalid" for error in exc.errors()):
             # Not JSON at all: the documented 400, not a 422 about fields.
-            return JSONResponse(status_code=400, content={"detail": "Malformed request body"})
-        return JSONResponse(status_code=422, content={"detail": _errors_without_input(exc)})
+            return problem(400, "Malformed request body")
+        return problem(422, "The request is not valid", errors=field_errors(exc.errors()))
 
     @app.middleware("http")
     async def log_requests(
@@ -110,30 +106,14 @@ def create_app() -> FastAPI:
     return app
 
 
-def _errors_without_input(exc: RequestValidationError) -> list[dict[str, Any]]:
-    errors = []
-    for error in exc.errors():
-        loc = [part[:MAX_LOC_LENGTH] if isinstance(part, str) else part for part in error["loc"]]
-        ctx = {key: _plain(value) for key, value in (error.get("ctx") or {}).items()}
-        kept = {"type": error["type"], "loc": loc, "msg": error["msg"]}
-        errors.append({**kept, "ctx": ctx} if ctx else kept)
-    return errors
-
-
-def _plain(value: Any) -> Any:
-    """A JSON value for a rule's parameter (a limit, a pattern); anything else as text."""
-    if isinstance(value, (str, int, bool)) or value is None:
-        return value
-    if isinstance(value, float) and math.isfinite(value):
-        return value
-    return str(value)
-
-
 def _document(schema: dict[str, Any]) -> dict[str, Any]:
-    """FastAPI's document plus what it cannot infer: every request body may get a 413{% if cookiecutter.auth == "session-cookie" %}, and
+    """FastAPI's document with the app's error format (problem details, app/problems.py) instead
+    of FastAPI's validation errors, plus what it cannot infer: every request body may get a 413{% if cookiecutter.auth == "session-cookie" %}, and
     unsafe methods need the session cookie AND the CSRF header (FastAPI lists each security
     dependency as an alternative: merge them into one requirement){% endif %}."""
     for operation in (op for path in schema["paths"].values() for op in path.values()):
+        if "422" in operation["responses"]:
+            operation["responses"]["422"] = INVALID
         if "requestBody" in operation:
             operation["responses"]["413"] = TOO_LARGE
 {%- if cookiecutter.auth == "session-cookie" %}
@@ -143,6 +123,10 @@ def _document(schema: dict[str, Any]) -> dict[str, Any]:
                 merged.update(requirement)
             operation["security"] = [merged]
 {%- endif %}
+    schemas = schema["components"]["schemas"]
+    for name in FASTAPI_ERROR_SCHEMAS:
+        schemas.pop(name, None)
+    schemas["Problem"] = PROBLEM_SCHEMA
     return schema
 
 

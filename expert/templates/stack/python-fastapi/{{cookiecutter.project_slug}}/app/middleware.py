@@ -6,7 +6,6 @@ from fastapi import FastAPI
 {%- if cors %}
 from fastapi.middleware.cors import CORSMiddleware
 {%- endif %}
-from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -15,11 +14,12 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from app import metrics
 from app.audit import AuditMiddleware
 from app.config import Settings
+from app.problems import problem
 {%- if tracing %}
 from app.tracing import configure_tracing
 {%- endif %}
 
-TOO_LARGE = "Content Too Large"
+TOO_LARGE = "Request body too large"
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -64,9 +64,9 @@ class BodyTooLarge(HTTPException):
 
 
 class BodySizeLimitMiddleware:
-    """413 (JSON, like every error) for a request body over `max_bytes`, before it is parsed: at
-    once when Content-Length says so, else as soon as the chunks received pass the limit (a chunked
-    body has no Content-Length). Starlette's own limiter answers in plain text."""
+    """413 (problem details, like every error) for a request body over `max_bytes`, before it is
+    parsed: at once when Content-Length says so, else as soon as the chunks received pass the limit
+    (a chunked body has no Content-Length). Starlette's own limiter answers in plain text."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -78,7 +78,7 @@ class BodySizeLimitMiddleware:
             return
         declared = Headers(scope=scope).get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            await JSONResponse({"detail": TOO_LARGE}, status_code=413)(scope, receive, send)
+            await problem(413, TOO_LARGE)(scope, receive, send)
             return
         received = 0
 

@@ -21,6 +21,7 @@ from app.main import app
 {%- endif %}
 from app.security import create_token
 from tests.conftest import PASSWORD, login, register
+from tests.problems import assert_problem
 
 NEW_PASSWORD = "a different passphrase, long enough"
 
@@ -65,7 +66,16 @@ def test_registration_does_not_reveal_which_emails_exist(client: TestClient) -> 
     ],
 )
 def test_invalid_registration_is_422(client: TestClient, payload: dict[str, object]) -> None:
-    assert client.post("/api/v1/auth/register", json=payload).status_code == 422
+    body = assert_problem(client.post("/api/v1/auth/register", json=payload), 422)
+    assert body["errors"]
+    assert all(error["pointer"].startswith("#") and error["detail"] for error in body["errors"])
+
+
+def test_a_validation_error_points_at_each_field(client: TestClient) -> None:
+    payload = {"email": "not-an-email", "password": PASSWORD, "is_admin": True}
+    body = assert_problem(client.post("/api/v1/auth/register", json=payload), 422)
+    assert sorted(error["pointer"] for error in body["errors"]) == ["#/email", "#/is_admin"]
+    assert "not-an-email" not in str(body)
 
 
 def test_login_and_me(client: TestClient) -> None:
@@ -87,7 +97,11 @@ def test_bad_credentials_are_401(client: TestClient, email: str, password: str) 
 
 
 def test_me_without_credentials_is_401(client: TestClient) -> None:
-    assert client.get("/api/v1/users/me").status_code == 401
+    response = client.get("/api/v1/users/me")
+    assert_problem(response, 401, "Not authenticated")
+{%- if jwt %}
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+{%- endif %}
 
 
 def test_change_password_needs_the_current_one(client: TestClient) -> None:
@@ -156,7 +170,7 @@ def test_login_returns_a_bearer_token_and_a_refresh_token(client: TestClient) ->
 )
 def test_bad_token_is_401(client: TestClient, authorization: str) -> None:
     response = client.get("/api/v1/users/me", headers={"Authorization": authorization})
-    assert response.status_code == 401
+    assert_problem(response, 401)
     assert response.headers["WWW-Authenticate"] == "Bearer"
 
 
@@ -246,8 +260,8 @@ def test_refresh_accepts_only_refresh_tokens(client: TestClient, kind: str) -> N
     else:
         token = resign(body["refresh_token"], timedelta(days=1), key="another-secret-" * 4)
     response = refresh(client, token)
-    assert response.status_code == 401
-    assert response.json() == {"detail": "Invalid or expired refresh token"}
+    assert_problem(response, 401, "Invalid or expired refresh token")
+    assert response.headers["WWW-Authenticate"] == "Bearer"
 
 
 def test_changing_the_password_ends_the_other_sessions(client: TestClient) -> None:
@@ -330,7 +344,7 @@ def test_session_signed_with_another_key_is_401(client: TestClient) -> None:
 def test_logout_needs_the_csrf_token(client: TestClient) -> None:
     register(client, "bob@example.com")
     headers = login(client, "bob@example.com")
-    assert client.post("/api/v1/auth/logout").status_code == 403
+    assert_problem(client.post("/api/v1/auth/logout"), 403, "CSRF token missing or invalid")
     assert client.post("/api/v1/auth/logout", headers={"X-CSRF-Token": "wrong"}).status_code == 403
     latin1 = {"X-CSRF-Token": "caf\xe9".encode("latin-1")}
     assert client.post("/api/v1/auth/logout", headers=latin1).status_code == 403

@@ -42,6 +42,7 @@ from tests.conftest import PASSWORD, login, register
 {%- if factories %}
 from tests.factories import create_user
 {%- endif %}
+from tests.problems import assert_problem
 
 NOWHERE = "redis://127.0.0.1:1/0"  # nothing listens on port 1: a Redis that is down
 
@@ -74,9 +75,12 @@ def test_responses_carry_security_headers(client: TestClient) -> None:
     for status, response in responses.items():
         assert response.status_code == status
         assert_security_headers(response)
+        if status >= 400:
+            assert_problem(response, status)
+    assert responses[405].headers["Allow"] == "POST"
 
 
-def test_an_unhandled_error_is_a_json_500_with_security_headers() -> None:
+def test_an_unhandled_error_is_a_problem_500_with_security_headers() -> None:
     broken = create_app()
 
     @broken.get("/broken", include_in_schema=False)
@@ -85,8 +89,7 @@ def test_an_unhandled_error_is_a_json_500_with_security_headers() -> None:
 
     with TestClient(broken, raise_server_exceptions=False) as client:
         response = client.get("/broken")
-    assert response.status_code == 500
-    assert response.json() == {"detail": "Internal Server Error"}
+    assert_problem(response, 500, "Internal Server Error")
     assert "a bug" not in response.text
     assert_security_headers(response)
 
@@ -202,9 +205,8 @@ def test_login_beyond_the_limit_is_429_with_retry_after(
     statuses = [client.post("/api/v1/auth/login", json=body).status_code for _ in range(3)]
     assert statuses == [401, 401, 401]
     response = client.post("/api/v1/auth/login", json=body)
-    assert response.status_code == 429
+    assert_problem(response, 429, "Too many requests")
     assert int(response.headers["Retry-After"]) >= 1
-    assert response.json() == {"detail": "Too many requests"}
     # registration has its own budget
     assert client.post("/api/v1/auth/register", json=body).status_code == 201
 
@@ -317,7 +319,7 @@ def test_repeated_failures_lock_the_account_with_a_growing_wait(
         assert attempt(client, "bob@example.com", "wrong password!")[0] == 401
     # now even the right password must wait
     status, retry_after, body = attempt(client, "bob@example.com", PASSWORD)
-    assert (status, retry_after, body) == (429, "1", {"detail": "Too many requests"})
+    assert (status, retry_after, body["detail"]) == (429, "1", "Too many requests")
     clock.append(clock[-1] + 1)
     assert attempt(client, "bob@example.com", "wrong password!")[0] == 401
     assert attempt(client, "bob@example.com", PASSWORD)[:2] == (429, "2")  # the wait doubled

@@ -16,6 +16,7 @@ from app import security
 from app.api import auth
 from app.config import get_settings
 from tests.conftest import PASSWORD, register
+from tests.problems import assert_problem
 
 LOGIN = "/api/v1/auth/login"
 JSON = {"Content-Type": "application/json"}
@@ -33,16 +34,14 @@ def chunks(total: int, size: int = 65_536) -> Iterator[bytes]:
 
 def test_a_body_over_the_limit_is_413(client: TestClient) -> None:
     response = client.post(LOGIN, content=b" " * (limit() + 1), headers=JSON)
-    assert response.status_code == 413
-    assert response.json() == {"detail": "Content Too Large"}
+    assert_problem(response, 413, "Request body too large")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_a_chunked_body_over_the_limit_is_413(client: TestClient) -> None:
     response = client.post(LOGIN, content=chunks(limit() + 1), headers=JSON)
     assert "content-length" not in {k.lower() for k in response.request.headers}
-    assert response.status_code == 413
-    assert response.json() == {"detail": "Content Too Large"}
+    assert_problem(response, 413, "Request body too large")
 
 
 def test_a_body_at_the_limit_is_parsed(client: TestClient) -> None:
@@ -54,8 +53,7 @@ def test_a_body_at_the_limit_is_parsed(client: TestClient) -> None:
 @pytest.mark.parametrize("body", [b'{"email": ', b"\xff\xfe", b"not json"])
 def test_a_body_that_is_not_json_is_400(client: TestClient, body: bytes) -> None:
     response = client.post(LOGIN, content=body, headers=JSON)
-    assert response.status_code == 400
-    assert response.json() == {"detail": "Malformed request body"}
+    assert_problem(response, 400, "Malformed request body")
 
 
 @pytest.mark.parametrize(
@@ -69,11 +67,10 @@ def test_a_body_that_is_not_json_is_400(client: TestClient, body: bytes) -> None
 )
 def test_validation_errors_do_not_echo_the_input(client: TestClient, body: dict[str, str]) -> None:
     response = client.post("/api/v1/auth/register", json=body)
-    assert response.status_code == 422
+    problem = assert_problem(response, 422)
     assert len(response.content) < 1_000
-    for error in response.json()["detail"]:
-        assert "input" not in error
-        assert set(error) <= {"type", "loc", "msg", "ctx"}
+    for error in problem["errors"]:
+        assert set(error) in ({"pointer", "detail"}, {"parameter", "detail"})
 
 
 @pytest.mark.parametrize("number", [b"NaN", b"Infinity", b"-Infinity", b"1e400", b"9" * 400])

@@ -33,12 +33,12 @@ from app.deps import CSRF_COOKIE, SESSION_COOKIE, CurrentLogin, require_csrf
 {%- endif %}
 from app.lockout import login_backoff
 from app.models import {% if jwt %}AuthSession, {% endif %}User
+from app.problems import documented
 {%- if limited %}
 from app.ratelimit import limit_auth
 {%- endif %}
 {%- if jwt %}
 from app.schemas import (
-    ErrorMessage,
     LoginRequest,
     PasswordChange,
     RefreshRequest,
@@ -65,7 +65,6 @@ from app.sessions import (
 )
 {%- else %}
 from app.schemas import (
-    ErrorMessage,
     LoginRequest,
     PasswordChange,
     Registration,
@@ -191,7 +190,7 @@ def _tokens(session: AuthSession) -> Token:
     response_model=Token,
     responses={
         **BAD_BODY,
-        401: {"model": ErrorMessage, "description": "Invalid email or password"},
+        401: documented("Invalid email or password"),
         **THROTTLED,
     },
     dependencies=[*AUTH_LIMITS, *HASHING],
@@ -209,7 +208,7 @@ def login(payload: LoginRequest, db: DbSession, request: Request) -> Token:
     response_model=Token,
     responses={
         **BAD_BODY,
-        401: {"model": ErrorMessage, "description": "Invalid, expired or reused refresh token"},
+        401: documented("Invalid, expired or reused refresh token"),
     },
 )
 def refresh(payload: RefreshRequest, db: DbSession, request: Request) -> Token:
@@ -256,7 +255,7 @@ def logout(current: CurrentLogin, db: DbSession, request: Request) -> Response:
     response_model=SessionInfo,
     responses={
         **BAD_BODY,
-        401: {"model": ErrorMessage, "description": "Invalid email or password"},
+        401: documented("Invalid email or password"),
         **THROTTLED,
     },
     dependencies=[*AUTH_LIMITS, *HASHING],

@@ -1,42 +1,27 @@
-"""Documented error responses, shared by the routes (so the OpenAPI document lists every status)."""
+"""Documented error responses (RFC 9457 problem details, app/problems.py), shared by the routes
+(so the OpenAPI document lists every status)."""
 
 from typing import Any
 
-from app.schemas import ErrorMessage
+from app.problems import documented
 
 # A body that is not JSON at all (truncated, invalid UTF-8...) gets 400 (app/main.py).
-BAD_BODY: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorMessage, "description": "Malformed request body"}
-}
-UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorMessage, "description": "Not authenticated"}
-}
+BAD_BODY: dict[int | str, dict[str, Any]] = {400: documented("Malformed request body")}
+UNAUTHORIZED: dict[int | str, dict[str, Any]] = {401: documented("Not authenticated")}
 {%- if cookiecutter.auth == "session-cookie" %}
-CSRF_FAILED: dict[int | str, dict[str, Any]] = {
-    403: {"model": ErrorMessage, "description": "CSRF token missing or invalid"}
-}
+CSRF_FAILED: dict[int | str, dict[str, Any]] = {403: documented("CSRF token missing or invalid")}
 WRONG_PASSWORD: dict[int | str, dict[str, Any]] = {
-    403: {
-        "model": ErrorMessage,
-        "description": "CSRF token missing or invalid, or wrong current password",
-    }
+    403: documented("CSRF token missing or invalid, or wrong current password")
 }
 {%- else %}
-WRONG_PASSWORD: dict[int | str, dict[str, Any]] = {
-    403: {"model": ErrorMessage, "description": "Wrong current password"}
-}
+WRONG_PASSWORD: dict[int | str, dict[str, Any]] = {403: documented("Wrong current password")}
 {%- endif %}
-NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"model": ErrorMessage, "description": "Not found"}
-}
-CONFLICT: dict[int | str, dict[str, Any]] = {
-    409: {"model": ErrorMessage, "description": "Conflict"}
-}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: documented("Not found")}
+CONFLICT: dict[int | str, dict[str, Any]] = {409: documented("Conflict")}
 # The per-account backoff after failed logins (app/lockout.py) answers 429 on every stack.
 THROTTLED: dict[int | str, dict[str, Any]] = {
     429: {
-        "model": ErrorMessage,
-        "description": "Too many requests",
+        **documented("Too many requests"),
         "headers": {
             "Retry-After": {
                 "description": "Seconds to wait before retrying",
