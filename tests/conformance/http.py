@@ -2,6 +2,9 @@
 
 The standard library's http.client is used on purpose: the suite must be able to send what a
 well-behaved client library refuses to (malformed JSON, oversized or chunked bodies, forged tokens).
+
+Every client error it receives (4xx) must be the contract's error format, RFC 9457 problem details
+(``problem_violations``): a request of any test that gets another kind of error body fails that test.
 """
 
 from __future__ import annotations
@@ -11,6 +14,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_MEMBERS = {"type": str, "title": str, "status": int, "detail": str}
 
 
 @dataclass
@@ -82,6 +88,9 @@ class Client:
             response = Response(raw.status, raw.headers, raw.read())
         finally:
             conn.close()
+        if 400 <= response.status < 500:
+            violations = problem_violations(response)
+            assert not violations, f"{method} {path} -> {response.status}: {'; '.join(violations)}; body {response.body[:300]!r}"
         self._store_cookies(response)
         return response
 
@@ -109,3 +118,37 @@ class Client:
 
     def delete(self, path: str, **kw: Any) -> Response:
         return self.request("DELETE", path, **kw)
+
+
+def problem_violations(response: Response) -> list[str]:
+    """How an error response differs from the contract's problem details (none: it conforms):
+    Content-Type application/problem+json; type, title, status (the HTTP status) and detail; for a
+    422 a non-empty ``errors`` list whose items locate the problem by ``pointer`` (``#/...``, into
+    the body) or ``parameter`` and say what is wrong in ``detail``."""
+    if response.content_type != PROBLEM_JSON:
+        return [f"Content-Type {response.content_type!r}, not {PROBLEM_JSON}"]
+    try:
+        body = response.json()
+    except ValueError:
+        return ["the body is not JSON"]
+    if not isinstance(body, dict):
+        return ["the body is not a JSON object"]
+    found = [f"{name} is not a {kind.__name__}" for name, kind in PROBLEM_MEMBERS.items() if not isinstance(body.get(name), kind)]
+    if body.get("status") != response.status:
+        found.append(f"status {body.get('status')!r} differs from the HTTP status")
+    if response.status == 422:
+        found += _field_error_violations(body.get("errors"))
+    return found
+
+
+def _field_error_violations(errors: Any) -> list[str]:
+    if not isinstance(errors, list) or not errors:
+        return ["a 422 without a list of errors"]
+    found = []
+    for item in errors:
+        located = isinstance(item, dict) and (
+            (isinstance(item.get("pointer"), str) and item["pointer"].startswith("#")) or isinstance(item.get("parameter"), str)
+        )
+        if not located or not isinstance(item.get("detail"), str):
+            found.append(f"error {item!r} has no pointer (#/...) or parameter, or no detail")
+    return found

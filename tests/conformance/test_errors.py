@@ -1,0 +1,59 @@
+"""The error format: every client error of every test is RFC 9457 problem details (the suite's client,
+tests/conformance/http.py, checks each one); these tests add what the format must say about where the
+problem is, and the headers that go with some statuses."""
+
+from __future__ import annotations
+
+from tests.conformance.target import PASSWORD, Target, User, new_email
+
+
+def test_a_body_problem_points_at_the_member(target: Target) -> None:
+    method, path, _ = target.operation("auth_register")
+    refused = "not-an-address-" + new_email().replace("@", "-at-")
+    body = {"email": refused, "password": PASSWORD, "is_admin": True}
+    response = target.client().request(method, path, json_body=body)
+    assert response.status == 422, (response.status, response.body[:300])
+    pointers = {item.get("pointer") for item in response.json()["errors"]}
+    assert {"#/email", "#/is_admin"} <= pointers, pointers
+    assert refused.encode() not in response.body, "the 422 echoes the submitted value"
+
+
+def test_a_missing_member_is_pointed_at(target: Target) -> None:
+    method, path, _ = target.operation("auth_register")
+    response = target.client().request(method, path, json_body={"email": new_email()})
+    assert response.status == 422, (response.status, response.body[:300])
+    assert "#/password" in {item.get("pointer") for item in response.json()["errors"]}
+
+
+def test_a_query_parameter_problem_names_the_parameter(target: Target, user: User) -> None:
+    url = target.model["entities"][0]["url"]
+    response = user.call("GET", url, params={"limit": 0, "offset": -1})
+    assert response.status == 422, (response.status, response.body[:300])
+    parameters = {item.get("parameter") for item in response.json()["errors"]}
+    assert {"limit", "offset"} <= parameters, parameters
+    assert not {item.get("pointer") for item in response.json()["errors"]} - {None}
+
+
+def test_a_path_parameter_problem_names_the_parameter(target: Target, user: User) -> None:
+    url = target.model["entities"][0]["url"]
+    (item_path,) = [path for path in target.contract["paths"] if path.startswith(url + "/{")]
+    declared = item_path.removeprefix(url + "/{").removesuffix("}")
+    response = user.call("GET", f"{url}/not-an-id")
+    assert response.status == 422, (response.status, response.body[:300])
+    assert [item.get("parameter") for item in response.json()["errors"]] == [declared]
+
+
+def test_unauthorized_says_how_to_authenticate(target: Target) -> None:
+    method, path, _ = target.operation("users_me")
+    response = target.client().request(method, path)
+    assert response.status == 401
+    if target.scheme == "bearer":
+        assert (response.header("WWW-Authenticate") or "").startswith("Bearer"), response.header("WWW-Authenticate")
+
+
+def test_a_problem_is_short(target: Target) -> None:
+    """detail is a short human-readable text, not a dump of the request."""
+    method, path, _ = target.operation("auth_login")
+    response = target.client().request(method, path, json_body={"email": new_email(), "password": "wrong passphrase 1"})
+    assert response.status == 401
+    assert 0 < len(response.json()["detail"]) <= 200
