@@ -4,17 +4,20 @@ problem is, and the headers that go with some statuses."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conformance.target import PASSWORD, Target, User, new_email
 
 
-def test_a_body_problem_points_at_the_member(target: Target) -> None:
+@pytest.mark.parametrize("member", ["email", "is_admin"], ids=["invalid", "unknown"])
+def test_a_body_problem_points_at_the_member(target: Target, member: str) -> None:
+    """An invalid or unknown member is located by a JSON Pointer (a stack may stop at the first problem)."""
     method, path, _ = target.operation("auth_register")
     refused = "not-an-address-" + new_email().replace("@", "-at-")
-    body = {"email": refused, "password": PASSWORD, "is_admin": True}
+    body = {"email": new_email(), "password": PASSWORD, member: refused}
     response = target.client().request(method, path, json_body=body)
     assert response.status == 422, (response.status, response.body[:300])
-    pointers = {item.get("pointer") for item in response.json()["errors"]}
-    assert {"#/email", "#/is_admin"} <= pointers, pointers
+    assert f"#/{member}" in {item.get("pointer") for item in response.json()["errors"]}
     assert refused.encode() not in response.body, "the 422 echoes the submitted value"
 
 
@@ -27,11 +30,9 @@ def test_a_missing_member_is_pointed_at(target: Target) -> None:
 
 def test_a_query_parameter_problem_names_the_parameter(target: Target, user: User) -> None:
     url = target.model["entities"][0]["url"]
-    response = user.call("GET", url, params={"limit": 0, "offset": -1})
+    response = user.call("GET", url, params={"limit": 0})
     assert response.status == 422, (response.status, response.body[:300])
-    parameters = {item.get("parameter") for item in response.json()["errors"]}
-    assert {"limit", "offset"} <= parameters, parameters
-    assert not {item.get("pointer") for item in response.json()["errors"]} - {None}
+    assert [item.get("parameter") for item in response.json()["errors"]] == ["limit"]
 
 
 def test_a_path_parameter_problem_names_the_parameter(target: Target, user: User) -> None:
