@@ -207,10 +207,6 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
-class ErrorMessage(BaseModel):
-    detail: str
-
-
 class HealthStatus(BaseModel):
     status: str
 
