@@ -18,7 +18,7 @@ from expert.engine import EngineError
 from expert.explain import how, report, show, tr
 from expert.generators.blueprint import build_blueprint
 from expert.generators.openapi import OpenAPIContextError
-from expert.generators.stack import UnsupportedError
+from expert.generators.stack import UnsupportedError, capability_matrix, generation_gaps
 from expert.interrupts import Interrupted, SignalGuard
 from expert.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from expert.model_prompt import ask_model
@@ -236,12 +236,35 @@ def decide(answers_file: Path | None, sets: tuple[str, ...], rule_packs: tuple[P
     lang = lang or default_lang()
     kb, answer_set = _load(answers_file, sets, rule_packs)
     result = Consultant(kb).run(dict(answer_set.answers))
+    _, gaps = generation_gaps({key: fact.value for key, fact in result.decisions(kb).items()})
     if fmt == "json":
-        click.echo(json.dumps(report(result, kb, lang), ensure_ascii=False, indent=2))
+        data = report(result, kb, lang)
+        data["not_generatable"] = [{"key": g.key, "value": g.value, "alternative": g.alternative, "because": g.reason}
+                                   for g in gaps]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     _print_decisions(result, kb, lang)
     if result.asked:
         click.echo(f"{_t(lang, 'Defaults taken for', 'Valeurs par défaut prises pour')}: {', '.join(result.asked)}")
+    for g in gaps:
+        click.echo(f"{_t(lang, 'Not generatable', 'Non générable')}: {g.key}={g.value}: {g.reason}; "
+                   f"{_t(lang, 'nearest that is', 'le plus proche qui l’est')}: --set {g.key}={g.alternative}")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
+@_guard
+def stacks(fmt: str) -> None:
+    """Print the starter stacks and the decision values each one generates (from the layers' layer.yml)."""
+    matrix = capability_matrix()
+    if fmt == "json":
+        click.echo(json.dumps(matrix, ensure_ascii=False, indent=2))
+        return
+    for row in matrix:
+        click.secho(f"{row['stack']} ({row['language']}/{row['framework']})", bold=True)
+        for key, values in row["generates"].items():
+            if key not in ("language", "framework"):
+                click.echo(f"  {key:<20} {', '.join(str(v) for v in values)}")
 
 
 @cli.command()

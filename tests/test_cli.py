@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from expert import __version__
 from expert.cli import cli
 
-COMMANDS = ["new", "decide", "explain", "ask", "agents", "questions", "rules", "validate"]
+COMMANDS = ["new", "decide", "explain", "ask", "agents", "questions", "rules", "validate", "stacks"]
 
 
 def invoke(*args: str, env: dict[str, str] | None = None):
@@ -170,3 +170,30 @@ def test_ctrl_c_while_starting_exits_quietly(delay):
     out, err = proc.communicate(timeout=30)
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert proc.returncode in (0, 130), (proc.returncode, err)
+
+
+def test_stacks_prints_what_each_layer_generates():
+    rows = json.loads(invoke("stacks", "--format", "json").output)
+    by_stack = {row["stack"]: row for row in rows}
+    assert by_stack["python-fastapi"]["generates"]["auth"] == ["jwt", "session-cookie"]
+    assert "typeorm" in by_stack["node-express"]["generates"]["orm"]
+    text = invoke("stacks").output
+    assert "node-express (typescript/express)" in text and "python-fastapi (python/fastapi)" in text
+
+
+def test_decide_marks_every_decision_no_stack_generates_with_its_nearest_alternative():
+    data = json.loads(invoke("decide", "--format", "json", "--set", "database=mongodb").output)
+    gaps = {g["key"]: g for g in data["not_generatable"]}
+    assert gaps["database"]["value"] == "mongodb" and gaps["database"]["alternative"] == "postgresql"
+    assert set(gaps) >= {"database", "orm"}
+    assert json.loads(invoke("decide", "--format", "json").output)["not_generatable"] == []
+    text = invoke("decide", "--set", "team_languages=go").output
+    assert "Not generatable: language=go" in text and "--set framework=" in text
+
+
+def test_new_names_every_gap_at_once(tmp_path):
+    result = CliRunner().invoke(cli, ["new", str(tmp_path / "out"), "--no-input", "--set", "database=mongodb"])
+    assert result.exit_code == 1
+    assert "database=mongodb" in result.output and "orm=" in result.output
+    assert "--set database=postgresql" in result.output
+    assert not (tmp_path / "out").exists()

@@ -37,23 +37,60 @@ def layer_exists(name: str) -> bool:
     return (TEMPLATES_DIR / name).is_dir()
 
 
-def select_stack(decisions: dict[str, Any]) -> Layer:
-    """The stack layer for (language, framework), checked against what it supports."""
+@dataclass(frozen=True)
+class Gap:
+    """A decision no starter can generate, and the nearest value that one can."""
+
+    key: str
+    value: Any
+    alternative: Any
+    reason: str
+
+
+def generation_gaps(decisions: dict[str, Any]) -> tuple[Layer | None, list[Gap]]:
+    """The stack layer for (language, framework), and every decision it cannot generate (all at once)."""
     language, framework = decisions.get("language"), decisions.get("framework")
     stacks = layers_of("stack")
     match = [s for s in stacks if s.spec.get("language") == language and s.spec.get("framework") == framework]
-    available = ", ".join(f"{s.spec.get('language')}/{s.spec.get('framework')}" for s in stacks)
     if not match:
-        raise UnsupportedError(
-            f"no starter template for {language}/{framework} yet (available: {available}); "
-            f"pin another one, e.g. --set framework={stacks[0].spec.get('framework')}"
-        )
+        available = ", ".join(f"{s.spec.get('language')}/{s.spec.get('framework')}" for s in stacks)
+        same_language = [s for s in stacks if s.spec.get("language") == language]
+        nearest = (same_language or stacks)[0].spec
+        gaps = [] if same_language else [
+            Gap("language", language, nearest.get("language"), f"no starter template for {language} yet (available: {available})")
+        ]
+        gaps.append(Gap("framework", framework, nearest.get("framework"),
+                        f"no starter template for {language}/{framework} yet (available: {available})"))
+        return None, gaps
     stack = match[0]
-    for key, allowed in (stack.spec.get("supports") or {}).items():
-        value = decisions.get(key)
-        if value is not None and value not in allowed:
-            raise UnsupportedError(
-                f"the {stack.name} starter cannot generate {key}={value} (it supports {', '.join(allowed)}); "
-                f"pin one of them, e.g. --set {key}={allowed[0]}"
-            )
+    gaps = [
+        Gap(key, decisions[key], allowed[0], f"the {stack.name} starter cannot generate {key}={decisions[key]} "
+            f"(it supports {', '.join(allowed)})")
+        for key, allowed in (stack.spec.get("supports") or {}).items()
+        if decisions.get(key) is not None and decisions[key] not in allowed
+    ]
+    return stack, gaps
+
+
+def select_stack(decisions: dict[str, Any]) -> Layer:
+    """The stack layer for (language, framework), checked against what it supports; every gap in one error."""
+    stack, gaps = generation_gaps(decisions)
+    if gaps or stack is None:
+        pins = " ".join(f"--set {g.key}={g.alternative}" for g in gaps)
+        raise UnsupportedError(f"{'; '.join(g.reason for g in gaps)}; pin what a starter supports, e.g. {pins}")
     return stack
+
+
+def capability_matrix() -> list[dict[str, Any]]:
+    """Each stack layer and the decision values it generates (``supports`` and ``implements``), for
+    ``backend-expert stacks``."""
+    rows = []
+    for layer in layers_of("stack"):
+        spec = layer.spec
+        generates: dict[str, list[Any]] = {k: list(v) for k, v in (spec.get("supports") or {}).items()}
+        for key, values in (spec.get("implements") or {}).items():
+            merged = generates.setdefault(key, [])
+            merged.extend(v for v in values if v not in merged)
+        rows.append({"stack": layer.name.split("/", 1)[1], "language": spec.get("language"),
+                     "framework": spec.get("framework"), "generates": generates})
+    return rows
