@@ -8,6 +8,7 @@ samples, E2E_MYSQL_URL (e.g. mysql://expert:expert@127.0.0.1:3306); scripts/test
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -188,7 +189,12 @@ def schemathesis_against_live_app(project: Path, py: str, env: dict[str, str]) -
                 time.sleep(0.1)
         else:
             pytest.fail("the generated app did not start: " + (server.stderr.read().decode() if server.stderr else ""))
-        conformance_against_live_app(project, base, env)
+        try:
+            conformance_against_live_app(project, base, env)
+        except AssertionError as exc:  # the server's own log says why a request failed
+            os.killpg(server.pid, signal.SIGTERM)
+            log = server.communicate(timeout=10)[1].decode(errors="replace") if server.stderr else ""
+            raise AssertionError(f"{exc}\n--- server log (tail) ---\n{log[-4000:]}") from None
         credentials = login(base)
         schemathesis = str(Path(py).parent / "schemathesis")
         out = run(
@@ -199,5 +205,6 @@ def schemathesis_against_live_app(project: Path, py: str, env: dict[str, str]) -
         )
         assert "No issues found" in out or " passed" in out, out[-3000:]
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
