@@ -94,10 +94,9 @@ export class Contract {
           if (parameter.required) errors.push({ parameter: parameter.name, detail: "is required" });
           continue;
         }
-        const raw = holder.value;
-        // Ajv's coercion turns "1e400" into Infinity without applying its bounds, and "" into null (a query
-        // string cannot carry a null): both refused here
-        if (!validate(holder) || (typeof holder.value === "number" && !Number.isFinite(holder.value)) || (raw === "" && holder.value === null)) {
+        // Ajv's coercion turns "1e400" into Infinity without applying its bounds, and "", "0" or "false" into
+        // the null of a nullable filter (a query string never carries a null): both refused here
+        if (!validate(holder) || (typeof holder.value === "number" && !Number.isFinite(holder.value)) || holder.value === null) {
           errors.push({ parameter: parameter.name, detail: describe(validate.errors) });
           continue;
         }
