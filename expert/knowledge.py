@@ -1,4 +1,4 @@
-"""Load the knowledge base (``expert/rules/**.yml`` and company rule packs) into typed objects.
+"""Load the knowledge base (``rules/**.yml`` and company rule packs) into typed objects.
 
 The format is documented in ``docs/knowledge-format.md``. Every error names the file and line.
 ``lint`` checks the whole base: unique ids, known keys and values, acyclic dependencies, reachable
@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from expert.paths import RULES_DIR
 from expert.yamlio import YamlError, line_of, load_yaml, load_yaml_fast, plain, quote
 
-RULES_DIR = Path(__file__).parent / "rules"
 DOMAINS = ("api", "database", "auth-security", "architecture", "performance", "testing", "devops")
 DOMAIN_TITLES: dict[str, dict[str, str]] = {
     "api": {"en": "API", "fr": "API"},

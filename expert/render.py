@@ -16,7 +16,8 @@ from cookiecutter.exceptions import CookiecutterException, UndefinedVariableInTe
 from cookiecutter.generate import generate_files
 from jinja2 import TemplateError
 
-TEMPLATES_DIR = Path(__file__).parent / "templates"
+from expert.paths import TEMPLATES_DIR
+
 EXTENSIONS = ["expert.render_filters.EscapeExtension"]
 
 

@@ -168,7 +168,7 @@ def test_the_computed_contract_follows_the_rate_limiting_decision() -> None:
 
 
 def test_every_implements_entry_names_a_known_decision_value(kb) -> None:
-    templates = Path(__file__).resolve().parents[1] / "expert" / "templates"
+    templates = Path(__file__).resolve().parents[1] / "templates"
     for spec_file in templates.glob("*/*/layer.yml"):
         implements = (yaml.safe_load(spec_file.read_text(encoding="utf-8")) or {}).get("implements") or {}
         for key, values in implements.items():

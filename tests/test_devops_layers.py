@@ -41,7 +41,7 @@ STACKS = ["python-fastapi", "node-express"]
 def _stack(name: str = "python-fastapi") -> dict[str, Any]:
     from ruamel.yaml import YAML
 
-    return YAML(typ="safe").load(ROOT / "expert/templates/stack" / name / "layer.yml")
+    return YAML(typ="safe").load(ROOT / "templates/stack" / name / "layer.yml")
 
 
 def _context(

@@ -1,4 +1,4 @@
-"""Names a model may not use are computed from what the stack generates (expert/generators/names.py).
+"""Names a model may not use are computed from what the stack generates (generators/names.py).
 
 The oracle here is independent of the module's scope analysis: a sample project is rendered, and the
 names its modules import or define (read with a plain ``ast`` walk) must each be refused where a

@@ -432,7 +432,7 @@ def test_results_are_sorted_relative_and_skip_vendored_dirs(tmp_path: Path) -> N
 def _context(database: str, cache: str = "none", broker: str = "none") -> dict:
     from ruamel.yaml import YAML
 
-    stack = YAML(typ="safe").load(ROOT / "expert/templates/stack/python-fastapi/layer.yml")
+    stack = YAML(typ="safe").load(ROOT / "templates/stack/python-fastapi/layer.yml")
     return {
         "project_name": HOSTILE,
         "project_slug": "orders-api",
