@@ -30,8 +30,8 @@ def open_session(db: Session, user: User, lifetime: timedelta) -> AuthSession:
             or_(AuthSession.expires_at <= now, AuthSession.revoked_at.is_not(None)),
         )
     )
-    # Its own transaction: on MySQL/MariaDB this range DELETE takes gap locks, and holding them while
-    # inserting deadlocks concurrent logins of one user (a burst of 40 gave a 500 under load).
+    # Its own transaction: on MySQL/MariaDB this range DELETE takes gap locks, and holding them
+    # while inserting deadlocks concurrent logins of one user (a burst of 40 gave a 500).
     db.commit()
     session = AuthSession(
         id=new_token_id(),
