@@ -14,7 +14,6 @@ import contextlib
 import importlib.util
 import os
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -180,19 +179,23 @@ def test_er_diagram_lists_every_table() -> None:
     assert text == build_er_diagram(context)
 
 
-def test_thirty_entities_render_quickly(tmp_path: Path) -> None:
-    """30 entities / 300 fields: the computed documents (OpenAPI, schema.sql, ER) stay well under a second."""
+def test_thirty_entities_render_every_document(tmp_path: Path) -> None:
+    """30 entities / 300 fields: every computed document (OpenAPI, schema.sql, ER) holds all of them (their
+    speed is measured in bench/bench.py, never asserted here)."""
     from expert.generators import openapi
     from expert.generators.schema import build_er_diagram, build_schema_sql
     from expert.model import parse_entities
 
     context = stack_context(SAMPLES / "shop-k8s.yml")
-    context["entities"] = parse_entities(big_model(), "<bench>")
-    start = time.perf_counter()
-    openapi.build_openapi(context)
-    build_schema_sql(context)
-    build_er_diagram(context)
-    assert time.perf_counter() - start < 1.0
+    entities = parse_entities(big_model(), "<bench>")
+    context["entities"] = entities
+    spec = openapi.build_openapi(context)
+    ddl = build_schema_sql(context)
+    er = build_er_diagram(context)
+    for entity in entities:
+        assert f"/api/v1/{entity['plural']}" in spec["paths"]
+        assert f"CREATE TABLE {entity['table']} (" in ddl
+        assert entity["table"] in er
 
 
 def big_model(entities: int = 30, fields: int = 10) -> dict[str, Any]:
