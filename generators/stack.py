@@ -21,16 +21,24 @@ class Layer:
 
 def layers_of(kind: str) -> list[Layer]:
     """Every layer of a kind (``stack``, ``ci``, ``container``, ...), from its ``layer.yml``."""
-    out = []
-    for path in sorted((TEMPLATES_DIR / kind).glob("*/layer.yml")):
-        out.append(Layer(f"{kind}/{path.parent.name}", plain(load_yaml(path)) or {}))
-    return out
+    return [Layer(f"{kind}/{path.parent.name}", layer_spec(f"{kind}/{path.parent.name}"))
+            for path in sorted((TEMPLATES_DIR / kind).glob("*/layer.yml"))]
 
 
 def layer_spec(name: str) -> dict[str, Any]:
-    """A layer's ``layer.yml`` as plain data (empty when it has none)."""
+    """A layer's ``layer.yml`` as plain data (empty when it has none). A stack composed with data layers
+    (its ``data.orm``) also supports and implements the orm and migrations values those layers declare."""
     path = TEMPLATES_DIR / name / "layer.yml"
-    return (plain(load_yaml(path)) or {}) if path.is_file() else {}
+    spec = (plain(load_yaml(path)) or {}) if path.is_file() else {}
+    for data_name in ((spec.get("data") or {}).get("orm") or {}).values():
+        data = layer_spec(data_name)
+        supports = spec.setdefault("supports", {})
+        implements = spec.setdefault("implements", {})
+        for key in ("orm", "migrations"):
+            if data.get(key) and data[key] not in supports.setdefault(key, []):
+                supports[key].append(data[key])
+            implements.setdefault(key, {}).update((data.get("implements") or {}).get(key) or {})
+    return spec
 
 
 def layer_exists(name: str) -> bool:
@@ -69,7 +77,26 @@ def generation_gaps(decisions: dict[str, Any]) -> tuple[Layer | None, list[Gap]]
         for key, allowed in (stack.spec.get("supports") or {}).items()
         if decisions.get(key) is not None and decisions[key] not in allowed
     ]
-    return stack, gaps
+    return stack, gaps + pairing_gaps(stack, decisions, {g.key for g in gaps})
+
+
+def pairing_gaps(stack: Layer, decisions: dict[str, Any], known: set[str]) -> list[Gap]:
+    """Values the stack supports one by one but not together: a data layer (``data.orm.<orm>``) that
+    speaks fewer databases (its ``databases``) or writes its own migrations (its ``migrations``)."""
+    data_name = ((stack.spec.get("data") or {}).get("orm") or {}).get(decisions.get("orm"))
+    if not data_name or "orm" in known:
+        return []
+    data, orm, gaps = layer_spec(data_name), decisions["orm"], []
+    databases = data.get("databases")
+    database = decisions.get("database")
+    if databases and database is not None and "database" not in known and database not in databases:
+        gaps.append(Gap("database", database, databases[0], f"the {orm} data layer of {stack.name} cannot "
+                        f"generate database={database} (it supports {', '.join(databases)})"))
+    migrations = decisions.get("migrations")
+    if data.get("migrations") and migrations is not None and "migrations" not in known and migrations != data["migrations"]:
+        gaps.append(Gap("migrations", migrations, data["migrations"], f"with orm={orm}, {stack.name} generates "
+                        f"migrations={data['migrations']}, not {migrations}"))
+    return gaps
 
 
 def select_stack(decisions: dict[str, Any]) -> Layer:

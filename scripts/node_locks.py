@@ -1,6 +1,6 @@
 """Recompute the package-lock.json files the Node stack layers ship, one per (orm, database) they support.
 
-    .venv/bin/python scripts/node_locks.py [stack/node-express ...]
+    .venv/bin/python scripts/node_locks.py [stack/node-express[:orm] ...]
 
 For each combination, the layer's own package.json template is rendered (with the data layer of that orm),
 `npm install --package-lock-only` resolves it against the registry (the npm cache is shared), and the lock
@@ -56,11 +56,13 @@ def compute_lock(package: dict[str, Any]) -> dict[str, Any]:
 
 
 def main(stacks: list[str]) -> None:
-    for stack in stacks:
+    """Each argument is a stack layer, or ``stack:orm`` for the locks of one orm only."""
+    for argument in stacks:
+        stack, _, only = argument.partition(":")
         spec = layer_spec(stack)
         out = TEMPLATES_DIR / stack / "templates" / "locks"
         out.mkdir(parents=True, exist_ok=True)
-        for orm in spec["supports"]["orm"]:
+        for orm in [only] if only else spec["supports"]["orm"]:
             for database in spec["supports"]["database"]:
                 lock = compute_lock(package_json(stack, orm, database))
                 (out / f"{orm}-{database}.json").write_text(lock_template(lock), encoding="utf-8")
