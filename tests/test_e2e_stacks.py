@@ -10,7 +10,6 @@ importable by this interpreter (or SCHEMATHESIS naming its executable).
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 import signal
 import subprocess
@@ -23,13 +22,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from expert.generators.stack import layers_of, select_stack
+from expert.generators.stack import layers_of
 from tests.conftest import SAMPLES
-from tests.test_e2e import admin_url, conformance_against_live_app, free_port, login, mysql, mysql_url, psql, run
+from tests.stack_commands import STEPS, create_database, drop_database, project_database_url, project_stack, step_argv, toolchain_env
+from tests.test_e2e import admin_url, conformance_against_live_app, free_port, login, mysql_url, run
 
 pytestmark = pytest.mark.e2e
-#: the commands a stack's layer.yml may list, in the order a developer runs them (run is started last)
-STEPS = ("install", "build", "lint", "format_check", "typecheck", "migrate", "test")
 
 
 def _stack_of(sample: Path) -> str | None:
@@ -47,24 +45,9 @@ def _stack_of(sample: Path) -> str | None:
 STACK_SAMPLES = [p for p in sorted([*SAMPLES.glob("*.yml"), *SAMPLES.glob("node/*.yml")]) if _stack_of(p)]
 
 
-def database_url(database: str, name: str, tmp_path: Path) -> str:
-    """A fresh, empty database for the project, as a plain URL (postgresql://, mysql://, sqlite:///)."""
-    if database == "postgresql":
-        url = admin_url()
-        psql(url, f"CREATE DATABASE {name}")
-        return f"{url.rsplit('/', 1)[0]}/{name}"
-    if database == "mysql":
-        server = mysql_url()
-        mysql(server, f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
-        return f"{server.replace('mysql+pymysql://', 'mysql://', 1)}/{name}"
-    return f"sqlite:///{tmp_path / 'app.db'}"
-
-
-def drop_database(database: str, name: str) -> None:
-    if database == "postgresql":
-        psql(admin_url(), f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    elif database == "mysql":
-        mysql(mysql_url(), f"DROP DATABASE IF EXISTS {name}")
+def server_for(database: str) -> str | None:
+    """The admin URL of the sample's database server: skip (or fail in CI) when the environment lacks it."""
+    return admin_url() if database == "postgresql" else mysql_url() if database == "mysql" else None
 
 
 def schemathesis_command() -> list[str]:
@@ -79,7 +62,7 @@ def schemathesis_command() -> list[str]:
 
 def start(project: Path, spec: dict, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     """`commands.run`, on 127.0.0.1:port (HOST/PORT in the environment, and in the command's words)."""
-    words = [("127.0.0.1" if w == "0.0.0.0" else str(port) if w == str(spec["port"]) else w) for w in shlex.split(spec["commands"]["run"])]
+    words = [("127.0.0.1" if w == "0.0.0.0" else str(port) if w == str(spec["port"]) else w) for w in step_argv(spec, "run") or []]
     return subprocess.Popen(
         words,
         cwd=project,
@@ -94,17 +77,20 @@ def start(project: Path, spec: dict, env: dict[str, str], port: int) -> subproce
 def test_stack_sample_passes_its_own_checks_and_the_contract(sample: Path, tmp_path: Path) -> None:
     project = tmp_path / "project"
     run([sys.executable, "-m", "expert", "new", str(project), "--answers", str(sample), "--no-input"], cwd=tmp_path)
-    decisions = yaml.safe_load((project / ".backend-expert.yml").read_text())["decisions"]
-    spec = select_stack(decisions).spec
+    decisions, spec = project_stack(project)
     database = decisions["database"]
-    if shutil.which(spec["commands"]["install"].split()[0]) is None:
-        pytest.fail(f"{spec['commands']['install'].split()[0]} is not installed")
-    name = f"e2e_{uuid.uuid4().hex[:10]}"
-    env = {**os.environ, "DATABASE_URL": database_url(database, name, tmp_path), "SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex}
+    admin, name = server_for(database), f"e2e_{uuid.uuid4().hex[:10]}"
+    env = toolchain_env(spec, tmp_path / "venv", dict(os.environ))
+    program = (step_argv(spec, "install") or ["commands.install"])[0]
+    if shutil.which(program, path=env.get("PATH")) is None:
+        pytest.fail(f"{program} is not installed")
+    env["DATABASE_URL"] = project_database_url(spec, database, create_database(database, admin, name, tmp_path))
+    env["SECRET_KEY"] = uuid.uuid4().hex + uuid.uuid4().hex
     try:
         for step in STEPS:
-            if step in spec["commands"]:
-                run(shlex.split(spec["commands"][step]), cwd=project, env=env, timeout=1200)
+            argv = step_argv(spec, step)
+            if argv:
+                run(argv, cwd=project, env=env, timeout=1200)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         live_env = {**env, "TRUSTED_PROXIES": "127.0.0.1"}
@@ -130,4 +116,4 @@ def test_stack_sample_passes_its_own_checks_and_the_contract(sample: Path, tmp_p
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=10)
     finally:
-        drop_database(database, name)
+        drop_database(database, admin, name)
