@@ -1,0 +1,2 @@
+/** The Store this project was generated with: Sequelize. */
+export { openStore } from "./sequelize.js";
