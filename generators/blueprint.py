@@ -74,11 +74,13 @@ def stack_context(project: dict[str, str], decisions: dict[str, Any], spec: dict
     }
 
 
-def data_layers(spec: dict[str, Any], decisions: dict[str, Any]) -> list[str]:
-    """The data-access layers a stack composes with (its layer.yml ``data``): the ORM-neutral one, then
-    the one of the orm decision. A stack without ``data`` carries its data access itself."""
+def companion_layers(spec: dict[str, Any], decisions: dict[str, Any]) -> list[str]:
+    """The layers a stack composes with, from its layer.yml: ``common`` (what its language's stacks share:
+    config, security, the contract check, the tests), then ``data``: the ORM-neutral data layer and the
+    one of the orm decision, last. A stack without them carries all of it itself."""
     data = spec.get("data") or {}
-    names = [data["shared"]] if data.get("shared") else []
+    names = [spec["common"]] if spec.get("common") else []
+    names += [data["shared"]] if data.get("shared") else []
     orm = (data.get("orm") or {}).get(decisions.get("orm"))
     return names + ([orm] if orm else [])
 
@@ -106,12 +108,12 @@ def build_blueprint(
     check_model(entities, stack.name)
     context = stack_context(project, decisions, stack.spec, entities)
     schema.check_database(context, entities)
-    data = data_layers(stack.spec, decisions)
-    if data:
-        context["data"] = layer_spec(data[-1])
+    companions = companion_layers(stack.spec, decisions)
+    if (stack.spec.get("data") or {}).get("orm"):
+        context["data"] = layer_spec(companions[-1])
         context["schema_statements"] = schema_statements(schema.build_schema_sql(context))
         context["schema_tables"] = list(schema.schema_metadata(context).tables)
-    layers: list[tuple[str, dict[str, Any]]] = [(stack.name, context), *((name, context) for name in data)]
+    layers: list[tuple[str, dict[str, Any]]] = [(stack.name, context), *((name, context) for name in companions)]
     cloud = str(result.facts["cloud"].value) if "cloud" in result.facts else "none"
     shared = {**context, "cloud": cloud}
     skipped: list[str] = []

@@ -354,7 +354,7 @@ def namespace(stack_name: str) -> Namespace:
     the stack's tools create (a migration tool's revision table) come from its ``names.yml`` or the
     ``tables`` of its layer.yml and of its data layers."""
     from expert.generators import openapi, schema
-    from expert.generators.blueprint import data_layers
+    from expert.generators.blueprint import companion_layers
     from expert.generators.stack import layer_spec
     from expert.render import TEMPLATES_DIR, render_layer
 
@@ -366,7 +366,7 @@ def namespace(stack_name: str) -> Namespace:
     tool_tables = [*(data.get("tables") or []), *(spec.get("tables") or [])]
     landings: list[Landing] = []
     for context in _variants(spec):
-        tables = tool_tables + [t for name in data_layers(spec, context["decisions"]) for t in layer_spec(name).get("tables") or []]
+        tables = tool_tables + [t for name in companion_layers(spec, context["decisions"]) for t in layer_spec(name).get("tables") or []]
         owners = _owners(relational(context))
         if reader is not None:
             with tempfile.TemporaryDirectory(prefix="backend-expert-names-") as tmp:

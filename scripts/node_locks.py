@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/node_locks.py [stack/node-express[:orm] ...]
 
-For each combination, the layer's own package.json template is rendered (with the data layer of that orm),
+For each combination, the package.json template the stack renders (with the data layer of that orm),
 `npm install --package-lock-only` resolves it against the registry (the npm cache is shared), and the lock
 is stored as ``templates/locks/<orm>-<database>.json`` in the layer, its project name left to the template.
 tests/test_node_stacks.py checks every stored lock still matches its package.json.
@@ -31,7 +31,8 @@ def package_json(stack: str, orm: str, database: str, name: str = LOCK_NAME) -> 
     """The package.json the stack layer renders for this orm and database."""
     spec = layer_spec(stack)
     data = layer_spec(spec["data"]["orm"][orm])
-    template = TEMPLATES_DIR / stack / "{{cookiecutter.project_slug}}" / "package.json"
+    # the stacks of one language share their package.json template (their layer.yml `common`)
+    template = TEMPLATES_DIR / spec.get("common", stack) / "{{cookiecutter.project_slug}}" / "package.json"
     env = StrictEnvironment(context={"cookiecutter": {"_extensions": EXTENSIONS}}, keep_trailing_newline=True)
     context = {"project_slug": name, "project_description": "", "stack": spec, "data": data, "database": database, "orm": orm}
     return json.loads(env.from_string(template.read_text(encoding="utf-8")).render(cookiecutter=context))

@@ -4,29 +4,25 @@
  * too, before parsing), JSON logs, health probes, the contract at /openapi.yaml, the auth and resource
  * routes, and problem+json for every error.
  */
+import { createServer as httpServer } from "node:http";
+
 import express, { type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
-import type { Logger } from "pino";
 
-import { authRouter, type AuthDeps } from "./auth.js";
-import type { Settings } from "./config.js";
+import { Accounts } from "./accounts.js";
+import { authRouter, type RouteDeps } from "./auth.js";
 import { Contract } from "./contract.js";
-import type { Store } from "./data/store.js";
+import { type AppDeps, type AppServer, BODY_LIMIT_BYTES } from "./http-server.js";
 import { logger as baseLogger } from "./logger.js";
 {%- if metrics %}
 import { metricsHandler, observe } from "./metrics.js";
 {%- endif %}
-import { HttpError, sendProblem } from "./problem.js";
+import { HttpError, problem } from "./problem.js";
 import { resourceRouter } from "./resources.js";
-import { Passwords } from "./security.js";
 
-export const BODY_LIMIT = "1mb";
-
-export interface AppOptions {
-  readonly store: Store;
-  readonly settings: Settings;
-  readonly logger?: Logger;
-  readonly contract?: Contract;
+function sendProblem(res: Response, error: HttpError): void {
+  const { status, headers, body } = problem(error);
+  res.status(status).set(headers).send(body);
 }
 
 /** Body-parser errors (malformed JSON, too large, bad encoding) as problem details. */
@@ -38,7 +34,7 @@ function parseError(error: unknown): HttpError | null {
   return null;
 }
 
-export function createApp({ store, settings, logger = baseLogger, contract = new Contract() }: AppOptions): express.Express {
+export function createApp({ store, settings, logger = baseLogger, contract = new Contract() }: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", settings.trustedProxies.length ? settings.trustedProxies : false);
@@ -65,7 +61,7 @@ export function createApp({ store, settings, logger = baseLogger, contract = new
 {%- endif %}
   // strict: only objects and arrays; JSON numbers beyond double range (1e999) parse as Infinity, which the
   // contract's strict number checks refuse (422)
-  app.use(express.json({ limit: BODY_LIMIT, strict: true, type: ["application/json", "application/*+json"] }));
+  app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true, type: ["application/json", "application/*+json"] }));
 
   app.get("/health/live", (_req, res) => {
     res.json({ status: "ok" });
@@ -82,13 +78,14 @@ export function createApp({ store, settings, logger = baseLogger, contract = new
     res.type("application/yaml").send(contract.text);
   });
 
-  const deps: AuthDeps = { store, settings, contract, passwords: new Passwords(settings.passwordHashConcurrency), audit: logger.child({ logger: "audit" }) };
+  const accounts = new Accounts(store, settings, logger.child({ logger: "audit" }));
+  const deps: RouteDeps = { accounts, contract, authRateLimitPerMinute: settings.authRateLimitPerMinute };
   app.use(authRouter(deps));
-  app.use(resourceRouter(deps));
+  app.use(resourceRouter(deps, store));
 
   // a path of the contract with a method it does not list: 405 naming the ones it does
   for (const route of contract.routes) {
-    app.all(route.path, (_req, _res, next) => {
+    app.all(route.path.replace(/\{([^}]+)\}/g, ":$1"), (_req, _res, next) => {
       next(new HttpError(405, "method not allowed on this resource", [], { Allow: route.methods.join(", ") }));
     });
   }
@@ -104,4 +101,13 @@ export function createApp({ store, settings, logger = baseLogger, contract = new
     sendProblem(res, new HttpError(500, "internal error"));
   });
   return app;
+}
+
+export async function createServer(deps: AppDeps): Promise<AppServer> {
+  const server = httpServer(createApp(deps));
+  return {
+    server,
+    // the tests never listen (supertest does, per request): nothing to close then
+    close: () => new Promise<void>((resolve, reject) => (server.listening ? server.close((error) => (error ? reject(error) : resolve())) : resolve())),
+  };
 }

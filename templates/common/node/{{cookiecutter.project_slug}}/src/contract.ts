@@ -2,7 +2,8 @@
  * Spec-first: the contract is openapi.yaml at the project root (computed by backend-expert, never edited
  * by hand). Requests are validated against it with Ajv (JSON Schema 2020-12, the dialect of OpenAPI 3.1):
  * the body against the operation's request schema, the path and query parameters against theirs (query
- * text coerced to the declared types). The app serves the same file at /openapi.yaml.
+ * text coerced to the declared types). The app serves the same file at /openapi.yaml. Framework-neutral:
+ * the framework layer hands each request's path parameters, query and parsed body to `check`.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -10,7 +11,6 @@ import { fileURLToPath } from "node:url";
 
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { parse } from "yaml";
 
 import { type FieldError, HttpError } from "./problem.js";
@@ -39,6 +39,13 @@ interface Checks {
   params: { parameter: Parameter; validate: ValidateFunction }[];
 }
 
+/** A request as the framework parsed it: `body` is undefined when the request carried none. */
+export interface Incoming {
+  readonly path: Readonly<Record<string, unknown>>;
+  readonly query: Readonly<Record<string, unknown>>;
+  readonly body: unknown;
+}
+
 export interface Validated {
   body: Record<string, unknown>;
   query: Record<string, unknown>;
@@ -47,7 +54,7 @@ export interface Validated {
 
 export class Contract {
   readonly text: string;
-  /** every path of the contract in Express syntax (`/items/:item_id`), with its methods */
+  /** every path of the contract (`/items/{item_id}`), with its methods */
   readonly routes: { path: string; methods: string[] }[] = [];
   private readonly checks = new Map<string, Checks>();
 
@@ -60,7 +67,7 @@ export class Contract {
     for (const ajv of [bodies, params]) ajv.addSchema({ $id: "contract", components: document.components ?? {} });
     const local = (schema: unknown) => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"contract#/components/')) as Record<string, unknown>;
     for (const [path, item] of Object.entries(document.paths)) {
-      this.routes.push({ path: path.replace(/\{([^}]+)\}/g, ":$1"), methods: Object.keys(item).map((m) => m.toUpperCase()) });
+      this.routes.push({ path, methods: Object.keys(item).map((m) => m.toUpperCase()) });
       for (const operation of Object.values(item)) {
         if (!operation || typeof operation !== "object" || !operation.operationId) continue;
         const schema = operation.requestBody?.content?.["application/json"]?.schema;
@@ -80,41 +87,37 @@ export class Contract {
     return this.checks.has(operationId);
   }
 
-  /** Middleware checking a request against an operation; the checked values land in res.locals.valid. */
-  validate(operationId: string): RequestHandler {
+  /** The request's values as the operation declares them, or the HttpError (400, 422) that says why not. */
+  check(operationId: string, request: Incoming): Validated {
     const checks = this.checks.get(operationId);
     if (!checks) throw new Error(`openapi.yaml has no operation ${operationId}`);
-    return (req: Request, res: Response, next: NextFunction) => {
-      const errors: FieldError[] = [];
-      const valid: Validated = { body: {}, query: {}, path: {} };
-      for (const { parameter, validate } of checks.params) {
-        const source = parameter.in === "path" ? req.params : (req.query as Record<string, unknown>);
-        const holder: Record<string, unknown> = { value: source[parameter.name] };
-        if (holder.value === undefined) {
-          if (parameter.required) errors.push({ parameter: parameter.name, detail: "is required" });
-          continue;
-        }
-        // Ajv's coercion turns "1e400" into Infinity without applying its bounds, and "", "0" or "false" into
-        // the null of a nullable filter (a query string never carries a null): both refused here
-        if (!validate(holder) || (typeof holder.value === "number" && !Number.isFinite(holder.value)) || holder.value === null) {
-          errors.push({ parameter: parameter.name, detail: describe(validate.errors) });
-          continue;
-        }
-        (parameter.in === "path" ? valid.path : valid.query)[parameter.name] = holder.value;
+    const errors: FieldError[] = [];
+    const valid: Validated = { body: {}, query: {}, path: {} };
+    for (const { parameter, validate } of checks.params) {
+      const holder: Record<string, unknown> = { value: (parameter.in === "path" ? request.path : request.query)[parameter.name] };
+      if (holder.value === undefined) {
+        if (parameter.required) errors.push({ parameter: parameter.name, detail: "is required" });
+        continue;
       }
-      if (checks.body) {
-        if (req.body === undefined) {
-          if (checks.bodyRequired) return next(new HttpError(400, "the request body must be JSON (Content-Type: application/json)"));
-        } else if (!checks.body(req.body)) {
-          errors.push(...(checks.body.errors ?? []).map(bodyError));
-        } else {
-          valid.body = req.body as Record<string, unknown>;
-        }
+      // Ajv's coercion turns "1e400" into Infinity without applying its bounds, and "", "0" or "false" into
+      // the null of a nullable filter (a query string never carries a null): both refused here
+      if (!validate(holder) || (typeof holder.value === "number" && !Number.isFinite(holder.value)) || holder.value === null) {
+        errors.push({ parameter: parameter.name, detail: describe(validate.errors) });
+        continue;
       }
-      if (errors.length) return next(new HttpError(422, "the request is not valid", errors));
-      res.locals.valid = valid;
-      next();
-    };
+      (parameter.in === "path" ? valid.path : valid.query)[parameter.name] = holder.value;
+    }
+    if (checks.body) {
+      if (request.body === undefined) {
+        if (checks.bodyRequired) throw new HttpError(400, "the request body must be JSON (Content-Type: application/json)");
+      } else if (!checks.body(request.body)) {
+        errors.push(...(checks.body.errors ?? []).map(bodyError));
+      } else {
+        valid.body = request.body as Record<string, unknown>;
+      }
+    }
+    if (errors.length) throw new HttpError(422, "the request is not valid", errors);
+    return valid;
   }
 }
 

@@ -2,10 +2,11 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 
-import type { Express } from "express";
+import type { Server } from "node:http";
+
 import request from "supertest";
 
-import { createApp } from "../src/app.js";
+import { createServer } from "../src/app.js";
 import { loadSettings } from "../src/config.js";
 import { openStore } from "../src/data/index.js";
 import type { Store } from "../src/data/store.js";
@@ -42,10 +43,12 @@ export const MODEL = JSON.parse(readFileSync(new URL("./model.json", import.meta
   return value;
 }) as { id_kind: "uuid" | "int"; entities: TestEntity[] };
 
-export async function testApp(): Promise<{ app: Express; store: Store }> {
+/** The app on a server supertest starts per request, its store, and how to close the app. */
+export async function testApp(): Promise<{ app: Server; store: Store; close: () => Promise<void> }> {
   const settings = loadSettings({ ...process.env, TRUSTED_PROXIES: "127.0.0.1,::1,::ffff:127.0.0.1", AUTH_RATE_LIMIT_PER_MINUTE: "1000" });
   const store = await openStore(settings.databaseUrl);
-  return { app: createApp({ store, settings, logger: logger.child({}, { level: "silent" }) }), store };
+  const app = await createServer({ store, settings, logger: logger.child({}, { level: "silent" }) });
+  return { app: app.server, store, close: () => app.close() };
 }
 
 export function newEmail(): string {
@@ -59,7 +62,7 @@ export interface TestUser {
   auth: Record<string, string>;
 }
 
-export async function signUp(app: Express, email = newEmail(), password = PASSWORD): Promise<TestUser> {
+export async function signUp(app: Server, email = newEmail(), password = PASSWORD): Promise<TestUser> {
   const registered = await request(app).post("/api/v1/auth/register").send({ email, password });
   if (registered.status !== 201) throw new Error(`register: ${registered.status} ${registered.text}`);
   const login = await request(app).post("/api/v1/auth/login").send({ email, password });

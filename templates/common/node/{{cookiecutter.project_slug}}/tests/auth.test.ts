@@ -1,17 +1,20 @@
+import type { Server } from "node:http";
+
 import request from "supertest";
-import type { Express } from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Store } from "../src/data/store.js";
 import { PASSWORD, newEmail, signUp, testApp } from "./helpers.js";
 
-let app: Express;
+let app: Server;
 let store: Store;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  ({ app, store } = await testApp());
+  ({ app, store, close } = await testApp());
 });
 afterAll(async () => {
+  await close?.();
   await store?.close();
 });
 

@@ -5,8 +5,6 @@
  */
 import { STATUS_CODES } from "node:http";
 
-import type { Response } from "express";
-
 export interface FieldError {
   readonly pointer?: string;
   readonly parameter?: string;
@@ -27,7 +25,16 @@ export class HttpError extends Error {
 
 const TITLES: Record<number, string> = { 413: "Content Too Large", 422: "Unprocessable Content" };
 
-export function sendProblem(res: Response, error: HttpError): void {
+/** What every framework layer sends for an error: the status, its headers, and the problem+json text. */
+export interface Problem {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+export const PROBLEM_TYPE = "application/problem+json";
+
+export function problem(error: HttpError): Problem {
   const body: Record<string, unknown> = {
     type: "about:blank",
     title: TITLES[error.status] ?? STATUS_CODES[error.status] ?? "Error",
@@ -35,6 +42,5 @@ export function sendProblem(res: Response, error: HttpError): void {
     detail: error.detail,
   };
   if (error.status === 422) body.errors = error.errors;
-  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-  res.status(error.status).type("application/problem+json").send(JSON.stringify(body));
+  return { status: error.status, headers: { ...error.headers, "Content-Type": PROBLEM_TYPE }, body: JSON.stringify(body) };
 }

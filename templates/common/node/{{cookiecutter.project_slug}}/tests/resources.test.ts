@@ -1,18 +1,21 @@
 /** Every endpoint of every entity, driven by tests/model.json (the same model the API was generated from). */
+import type { Server } from "node:http";
+
 import request from "supertest";
-import type { Express } from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Store } from "../src/data/store.js";
 import { MODEL, type TestEntity, type TestUser, signUp, testApp } from "./helpers.js";
 
-let app: Express;
+let app: Server;
 let store: Store;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  ({ app, store } = await testApp());
+  ({ app, store, close } = await testApp());
 });
 afterAll(async () => {
+  await close?.();
   await store?.close();
 });
 
