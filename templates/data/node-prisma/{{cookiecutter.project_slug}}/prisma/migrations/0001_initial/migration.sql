@@ -1,0 +1,1 @@
+{{ cookiecutter.schema_statements | join(";\n\n") }};

@@ -1,0 +1,2 @@
+/** The Store this project was generated with: Prisma. */
+export { openStore } from "./prisma.js";
