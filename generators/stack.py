@@ -26,10 +26,16 @@ def layers_of(kind: str) -> list[Layer]:
 
 
 def layer_spec(name: str) -> dict[str, Any]:
-    """A layer's ``layer.yml`` as plain data (empty when it has none). A stack composed with data layers
-    (its ``data.orm``) also supports and implements the orm and migrations values those layers declare."""
+    """A layer's ``layer.yml`` as plain data (empty when it has none). A stack with a ``common`` layer is
+    read merged over that layer's ``layer.yml``; one composed with data layers (its ``data.orm``) also
+    supports and implements the orm and migrations values those layers declare."""
     path = TEMPLATES_DIR / name / "layer.yml"
     spec = (plain(load_yaml(path)) or {}) if path.is_file() else {}
+    if spec.get("common"):
+        base = layer_spec(spec["common"])
+        for key in ("id", "kind"):
+            base.pop(key, None)
+        spec = merged(base, spec)
     for data_name in ((spec.get("data") or {}).get("orm") or {}).values():
         data = layer_spec(data_name)
         supports = spec.setdefault("supports", {})
@@ -39,6 +45,14 @@ def layer_spec(name: str) -> dict[str, Any]:
                 supports[key].append(data[key])
             implements.setdefault(key, {}).update((data.get("implements") or {}).get(key) or {})
     return spec
+
+
+def merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """``over`` on top of ``base``: mappings merge key by key, any other value of ``over`` replaces."""
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
 
 
 def layer_exists(name: str) -> bool:

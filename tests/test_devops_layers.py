@@ -39,9 +39,10 @@ STACKS = ["python-fastapi", "node-express"]
 
 
 def _stack(name: str = "python-fastapi") -> dict[str, Any]:
-    from ruamel.yaml import YAML
+    """The stack's layer.yml as the generator reads it (merged over its common layer's)."""
+    from expert.generators.stack import layer_spec
 
-    return YAML(typ="safe").load(ROOT / "templates/stack" / name / "layer.yml")
+    return layer_spec(f"stack/{name}")
 
 
 def _context(
