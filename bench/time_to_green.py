@@ -3,12 +3,13 @@
     .venv/bin/python bench/time_to_green.py [SAMPLE.yml ...] [--rounds 3] [--json results.json]
 
 Samples: tests/samples/orders-api.yml (python-fastapi, the reference) and every tests/samples/node/*.yml unless
-given. Per sample, one untimed warm-up round fills the package caches (pip's, ~/.npm), then each timed round, in a
-fresh folder and against a fresh database: `new`, install (a new virtual environment first for Python), build
-when the stack has that step, migrate, the project's own tests; each is the stack's layer.yml command, as the
-generated README gives it (tests/stack_commands.py, shared with the e2e tests). Reports the median and min/max of
-each phase and of the total, and each sample's median total as a ratio of the python-fastapi median measured in
-the same run. A failing phase is reported as failed with its last output lines, never as a number.
+given. Per sample, one untimed warm-up round fills the package caches (pip's, ~/.npm); then the timed rounds,
+interleaved across samples (round 1 of each, then round 2, ...), each in a fresh folder and against a fresh
+database: `new`, install (a new virtual environment first for Python), build when the stack has that step,
+migrate, the project's own tests; each is the stack's layer.yml command, as the generated README gives it
+(tests/stack_commands.py, shared with the e2e tests). Reports the median and min/max of each phase and of the
+total, and each sample's median total as a ratio of the python-fastapi median measured in the same run. A failing
+phase is reported as failed with its last output lines, never as a number.
 
 PostgreSQL and MySQL samples need E2E_DATABASE_URL / E2E_MYSQL_URL (admin URLs, as for the e2e tests).
 Machines are noisy: read ratios, not absolute numbers.
@@ -166,25 +167,31 @@ def one_round(sample: Path, work: Path) -> dict[str, float]:
     return times
 
 
-def measure(result: SampleRun, rounds: int) -> SampleRun:
-    """One warm-up round, then `rounds` timed ones; stops at the first failure."""
-    sample = result.sample
+def measure(runs: list[SampleRun], rounds: int) -> None:
+    """One warm-up round per sample, then the timed rounds interleaved (round 1 of every sample, then round 2, ...),
+    so that a machine whose load changes during the run weighs on every stack alike. A sample stops at its first
+    failure."""
     for index in range(rounds + 1):
-        which = "warm-up" if index == 0 else f"round {index}"
-        with tempfile.TemporaryDirectory(prefix="time-to-green-") as tmp:
-            try:
-                times = one_round(sample, Path(tmp))
-            except (PhaseFailed, SQLAlchemyError) as exc:
-                phase, output = (exc.phase, exc.output) if isinstance(exc, PhaseFailed) else ("database", first_line(exc))
-                result.failure = {"phase": phase, "round": which, "output": output}
-                print(f"{sample.stem}: {which}: {phase} FAILED", file=sys.stderr)
-                return result
-        print(f"{sample.stem}: {which}: {sum(times.values()):.1f}s", file=sys.stderr)
-        if index:
-            for phase, seconds in times.items():
-                result.times.setdefault(phase, []).append(seconds)
-            result.totals.append(sum(times.values()))
-    return result
+        for run in runs:
+            if not run.failure:
+                measure_round(run, "warm-up" if index == 0 else f"round {index}")
+
+
+def measure_round(run: SampleRun, which: str) -> None:
+    """One round of a sample in a fresh folder: its times (not for the warm-up), or its failure."""
+    with tempfile.TemporaryDirectory(prefix="time-to-green-") as tmp:
+        try:
+            times = one_round(run.sample, Path(tmp))
+        except (PhaseFailed, SQLAlchemyError) as exc:
+            phase, output = (exc.phase, exc.output) if isinstance(exc, PhaseFailed) else ("database", first_line(exc))
+            run.failure = {"phase": phase, "round": which, "output": output}
+            print(f"{run.sample.stem}: {which}: {phase} FAILED", file=sys.stderr)
+            return
+    print(f"{run.sample.stem}: {which}: {sum(times.values()):.1f}s", file=sys.stderr)
+    if which != "warm-up":
+        for phase, seconds in times.items():
+            run.times.setdefault(phase, []).append(seconds)
+        run.totals.append(sum(times.values()))
 
 
 def stats(values: list[float]) -> dict[str, Any]:
@@ -248,11 +255,11 @@ def main() -> int:
     samples = [p.resolve() for p in args.samples] or default_samples()
     load = os.getloadavg()[0]
     try:
-        planned = [preflight(sample) for sample in samples]  # every sample's setup, before minutes of installs
+        runs = [preflight(sample) for sample in samples]  # every sample's setup, before minutes of installs
     except SetupError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
-    runs = [measure(run, args.rounds) for run in planned]
+    measure(runs, args.rounds)
     reference = next((statistics.median(r.totals) for r in runs if r.stack == REFERENCE_STACK and r.totals and not r.failure), None)
     results = [report(run, reference) for run in runs]
     print_table(results)
