@@ -252,6 +252,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
+    if args.json and not args.json.resolve().parent.is_dir():
+        parser.error(f"--json {args.json}: {args.json.parent} is not a folder")  # before minutes of rounds, not after
     samples = [p.resolve() for p in args.samples] or default_samples()
     load = os.getloadavg()[0]
     try:
@@ -259,7 +261,11 @@ def main() -> int:
     except SetupError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
-    measure(runs, args.rounds)
+    try:
+        measure(runs, args.rounds)
+    except KeyboardInterrupt:  # the round's database and folder are already gone (finally blocks)
+        print("interrupted: no results", file=sys.stderr)
+        return 130
     reference = next((statistics.median(r.totals) for r in runs if r.stack == REFERENCE_STACK and r.totals and not r.failure), None)
     results = [report(run, reference) for run in runs]
     print_table(results)
