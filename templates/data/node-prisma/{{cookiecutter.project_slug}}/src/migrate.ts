@@ -238,10 +238,10 @@ async function connect(databaseUrl: string): Promise<Target> {
 }
 {%- endif %}
 
-/** Apply the pending migrations; the names of those applied, in order. */
-export async function migrate(databaseUrl: string): Promise<string[]> {
+/** Apply the pending migrations (of prisma/migrations/ unless told); the names of those applied, in order. */
+export async function migrate(databaseUrl: string, directory: URL = MIGRATIONS): Promise<string[]> {
   checkScheme(databaseUrl);
-  const pending = migrations();
+  const pending = migrations(directory);
   const target = await connect(databaseUrl);
   try {
     await target.lock();
