@@ -434,11 +434,16 @@ class SequelizeStore implements Store {
         }
       }
       records.forEach((record, i) => {
-        rows[i][link.field] = (byLeft.get(String(record.id)) ?? []).sort();
+        rows[i][link.field] = (byLeft.get(String(record.id)) ?? []).sort(ascending);
       });
     }
     return rows;
   }
+}
+
+/** numbers as numbers (10 after 9), UUIDs as text */
+function ascending(a: unknown, b: unknown): number {
+  return (a as number | string) < (b as number | string) ? -1 : (a as number | string) > (b as number | string) ? 1 : 0;
 }
 
 async function findRaw(model: ModelStatic<Model>, where: WhereOptions, transaction?: Transaction): Promise<Values | null> {
