@@ -35,7 +35,7 @@ COMBOS = [
 ]
 
 
-STACKS = ["python-fastapi", "node-express"]
+STACKS = ["python-fastapi", "node-express", "node-fastify"]
 
 
 def _stack(name: str = "python-fastapi") -> dict[str, Any]:
