@@ -1,7 +1,7 @@
 /**
  * Every error as problem+json (src/problem.ts): an HttpError as it is, NestJS's own HttpExceptions (the
- * 404 of an unknown route, ...) with a short detail of their status, anything else as a 500 that says
- * nothing of the cause (which is logged).
+ * 404 of an unknown route, the 400 of an undecodable path, ...) with their status and a short detail of
+ * it, anything else as a 500 that says nothing of the cause (the log has it, as it has every 5xx).
  */
 import { STATUS_CODES } from "node:http";
 
@@ -32,11 +32,9 @@ export class ProblemFilter implements ExceptionFilter {
 
   private httpError(exception: unknown): HttpError {
     if (exception instanceof HttpError) return exception;
-    if (exception instanceof HttpException && exception.getStatus() < 500) {
-      const status = exception.getStatus();
-      return new HttpError(status, DETAILS[status] ?? (STATUS_CODES[status] ?? "error").toLowerCase());
-    }
-    this.logger.error({ err: exception }, "unhandled error");
-    return new HttpError(500, "internal error");
+    const status = exception instanceof HttpException ? exception.getStatus() : 500;
+    if (status >= 500) this.logger.error({ err: exception }, "unhandled error");
+    if (!(exception instanceof HttpException)) return new HttpError(500, "internal error");
+    return new HttpError(status, DETAILS[status] ?? (STATUS_CODES[status] ?? "error").toLowerCase());
   }
 }
