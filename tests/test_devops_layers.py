@@ -35,7 +35,7 @@ COMBOS = [
 ]
 
 
-STACKS = ["python-fastapi", "node-express", "node-fastify"]
+STACKS = ["python-fastapi", "node-express", "node-fastify", "node-nestjs"]
 
 
 def _stack(name: str = "python-fastapi") -> dict[str, Any]:
