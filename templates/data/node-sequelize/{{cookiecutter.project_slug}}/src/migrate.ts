@@ -41,15 +41,21 @@ function metaModel(sequelize: Sequelize): ModelStatic<Model> {
   return sequelize.define("SequelizeMeta", { name: { type: DataTypes.STRING, allowNull: false, primaryKey: true } }, { tableName: "SequelizeMeta" });
 }
 
-/** A migration for umzug: its statements and its SequelizeMeta row commit (or roll back) together. */
-function runnable(sequelize: Sequelize, meta: ModelStatic<Model>, migration: Migration): RunnableMigration<unknown> {
+/**
+ * A migration for umzug: its statements and its SequelizeMeta row commit (or roll back) together. One that
+ * another run recorded after this run listed the pending ones (SQLite's case) is added to `skipped`.
+ */
+function runnable(sequelize: Sequelize, meta: ModelStatic<Model>, migration: Migration, skipped: Set<string>): RunnableMigration<unknown> {
   const { name } = migration;
   return {
     name,
     // the type only matters to SQLite (BEGIN IMMEDIATE: one writer at a time); the others ignore it
     up: () =>
       sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, async (transaction) => {
-        if (await meta.findByPk(name, { transaction })) return;
+        if (await meta.findByPk(name, { transaction })) {
+          skipped.add(name);
+          return;
+        }
         await migration.up({ sequelize, transaction });
         await meta.create({ name }, { transaction });
       }),
@@ -76,8 +82,10 @@ export async function migrate(databaseUrl: string): Promise<string[]> {
         logMigration: () => Promise.resolve(),
         unlogMigration: () => Promise.resolve(),
       };
-      const umzug = new Umzug({ migrations: MIGRATIONS.map((m) => runnable(sequelize, meta, m)), context: {}, storage, logger: undefined });
-      return (await umzug.up()).map((m) => m.name);
+      const skipped = new Set<string>();
+      const migrations = MIGRATIONS.map((m) => runnable(sequelize, meta, m, skipped));
+      const applied = await new Umzug({ migrations, context: {}, storage, logger: undefined }).up();
+      return applied.map((m) => m.name).filter((name) => !skipped.has(name));
     } finally {
       await unlock(sequelize, dialect);
     }
