@@ -148,6 +148,15 @@ def test_any_pinned_pair_is_kept_and_brings_its_migrations(consultant: Consultan
     assert consult(consultant, framework=framework, orm=orm).conflicts == []
 
 
+@pytest.mark.parametrize(("framework", "orm"), list(itertools.product(FRAMEWORKS, ORMS)))
+def test_any_pinned_pair_is_generated_on_every_sql_database(kb: KnowledgeBase, consultant: Consultant,
+                                                             framework: str, orm: str) -> None:
+    for database in ("postgresql", "mysql", "sqlite"):
+        result = consult(consultant, framework=framework, orm=orm, database=database)
+        stack, gaps = generation_gaps({k: f.value for k, f in result.decisions(kb).items()})
+        assert stack is not None and gaps == [], (database, gaps)
+
+
 @pytest.mark.parametrize("orm", ORMS)
 def test_decide_with_a_pinned_orm_sets_its_migrations(orm: str) -> None:
     result = CliRunner().invoke(cli, ["decide", "--set", f"orm={orm}", "--format", "json"], catch_exceptions=False)
