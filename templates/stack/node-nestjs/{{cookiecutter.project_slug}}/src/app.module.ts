@@ -9,7 +9,7 @@ import { APP_FILTER, APP_INTERCEPTOR } from "@nestjs/core";
 import { ThrottlerModule } from "@nestjs/throttler";
 import { LoggerModule } from "nestjs-pino";
 
-import { AuthController } from "./auth.controller.js";
+import { AuthModule } from "./auth.module.js";
 import type { Settings } from "./config.js";
 import { ContractInterceptor } from "./contract.interceptor.js";
 import { CoreModule, type CoreDeps, SETTINGS } from "./core.module.js";
@@ -22,9 +22,6 @@ import { ENTITIES } from "./model.js";
 import { ProblemFilter } from "./problem.filter.js";
 import { ResourcesModule } from "./resources.module.js";
 import { throttlerOptions } from "./throttle.guard.js";
-
-@Module({ controllers: [AuthController] })
-export class AuthModule {}
 
 @Module({})
 export class AppModule {
