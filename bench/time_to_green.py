@@ -232,7 +232,7 @@ def print_table(results: list[dict[str, Any]]) -> None:
             lead = f"{result['sample'].rsplit('/', 1)[-1]:<30} {result['stack']:<36} {phase:<8}"
             if data["status"] == "ok":
                 figures = " ".join(f"{data[k]:>8.1f}s" for k in ("median", "min", "max"))
-                print(f"{lead} {figures} {f'{ratio:.2f}x' if ratio is not None else '':>12}")
+                print(f"{lead} {figures} {f'{ratio:.2f}x' if ratio is not None else '':>12}".rstrip())
             else:
                 where = f" ({data['round']})" if data.get("round") else ""
                 print(f"{lead} {data['status'].upper() if data['status'] == 'failed' else data['status']}{where}")
