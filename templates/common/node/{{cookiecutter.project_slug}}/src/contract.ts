@@ -77,7 +77,7 @@ export class Contract {
           params: (operation.parameters ?? [])
             .filter((p) => p.in === "query" || p.in === "path")
             // wrapped in an object: Ajv coerces a value in place through its parent
-            .map((parameter) => ({ parameter, validate: params.compile({ type: "object", properties: { value: local(parameter.schema ?? {}) } }) })),
+            .map((parameter) => ({ parameter, validate: params.compile({ type: "object", properties: { value: local(withoutNull(parameter.schema ?? {})) } }) })),
         });
       }
     }
@@ -99,8 +99,7 @@ export class Contract {
         if (parameter.required) errors.push({ parameter: parameter.name, detail: "is required" });
         continue;
       }
-      // Ajv's coercion turns "1e400" into Infinity without applying its bounds, and "", "0" or "false" into
-      // the null of a nullable filter (a query string never carries a null): both refused here
+      // Ajv's coercion turns "1e400" into Infinity without applying its bounds: refused here, as a null would be
       if (!validate(holder) || (typeof holder.value === "number" && !Number.isFinite(holder.value)) || holder.value === null) {
         errors.push({ parameter: parameter.name, detail: describe(validate.errors) });
         continue;
@@ -119,6 +118,20 @@ export class Contract {
     if (errors.length) throw new HttpError(422, "the request is not valid", errors);
     return valid;
   }
+}
+
+/**
+ * A parameter's schema without its `null` alternative (`anyOf: [X, {type: "null"}]`): a query string never
+ * carries a JSON null, and with the alternative Ajv's coercion turns "false", "0" and "" into null.
+ */
+function withoutNull(schema: Record<string, unknown>): Record<string, unknown> {
+  const options = schema.anyOf;
+  if (!Array.isArray(options)) return schema;
+  const kept = (options as Record<string, unknown>[]).filter((option) => option.type !== "null");
+  if (kept.length !== 1 || kept.length === options.length) return schema;
+  const rest = { ...schema };
+  delete rest.anyOf;
+  return { ...rest, ...kept[0] };
 }
 
 function describe(errors: ErrorObject[] | null | undefined): string {
