@@ -94,6 +94,13 @@ def test_a_typescript_persona_gets_its_framework_and_orm_with_reasons(
     assert [c.id for c in result.conflicts] == []
 
 
+def test_a_grpc_service_gets_nestjs_whatever_http_framework_the_team_knows(consultant: Consultant) -> None:
+    for known in (["none"], ["express"], ["fastify"]):
+        result = consult(consultant, clients=["internal-services"], hosting="kubernetes", load="high", node_experience=known)
+        assert result.facts["api_style"].value == "grpc"
+        assert (result.facts["framework"].value, result.facts["framework"].rule) == ("nestjs", "fw.nestjs-grpc"), known
+
+
 def test_nestjs_on_serverless_is_warned_about(consultant: Consultant) -> None:
     result = consult(consultant, hosting="serverless", framework="nestjs")
     assert "warn.nestjs-serverless" in [w.id for w in result.warnings]
