@@ -83,12 +83,20 @@ function clientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   socket.destroy(error);
 }
 
-/** A path of the contract with the methods it lists, as a pattern of request paths. */
-function pathPatterns(contract: Contract): { pattern: RegExp; methods: string[] }[] {
-  return contract.routes.map(({ path, methods }) => ({
+/** What a request no route serves gets: 405 naming the methods of its contract path, or 404. */
+function unrouted(contract: Contract): (request: FastifyRequest) => HttpError {
+  const paths = contract.routes.map(({ path, methods }) => ({
     pattern: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}$`),
     methods: methods.includes("GET") ? [...methods, "HEAD"] : methods,
   }));
+  return (request) => {
+    const path = request.url.split("?", 1)[0];
+    const known = paths.find(({ pattern }) => pattern.test(path));
+    if (known && !known.methods.includes(request.method)) {
+      return new HttpError(405, "method not allowed on this resource", [], { Allow: known.methods.filter((m) => m !== "HEAD").join(", ") });
+    }
+    return new HttpError(404, "no such resource");
+  };
 }
 
 export async function createApp({ store, settings, logger = baseLogger, contract = new Contract() }: AppDeps): Promise<FastifyInstance> {
@@ -139,14 +147,9 @@ export async function createApp({ store, settings, logger = baseLogger, contract
   resourceRoutes(app, deps, store);
 
   // a path of the contract with a method it does not list: 405 naming the ones it does; anything else 404
-  const patterns = pathPatterns(contract);
+  const notRouted = unrouted(contract);
   app.setNotFoundHandler(async (request) => {
-    const path = request.url.split("?", 1)[0];
-    const known = patterns.find(({ pattern }) => pattern.test(path));
-    if (known && !known.methods.includes(request.method)) {
-      throw new HttpError(405, "method not allowed on this resource", [], { Allow: known.methods.filter((m) => m !== "HEAD").join(", ") });
-    }
-    throw new HttpError(404, "no such resource");
+    throw notRouted(request);
   });
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (error instanceof HttpError) return sendProblem(reply, error);
@@ -156,7 +159,9 @@ export async function createApp({ store, settings, logger = baseLogger, contract
       // sending it, and would see a reset instead of the 413. Kept alive, the connection lets Node read
       // and drop the rest (within the server's requestTimeout, src/server.ts).
       if (refused.status === 413) reply.removeHeader("connection");
-      return sendProblem(reply, refused);
+      // no route serves it: its 404 or 405 whatever Fastify found wrong with the body (Fastify refuses a
+      // QUERY without a Content-Type before the not-found handler runs)
+      return sendProblem(reply, request.is404 ? notRouted(request) : refused);
     }
     request.log.error({ err: error }, "unhandled error");
     return sendProblem(reply, new HttpError(500, "internal error"));
