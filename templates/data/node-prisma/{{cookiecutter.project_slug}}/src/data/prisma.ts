@@ -1,7 +1,7 @@
 /**
- * The Store on Prisma 7. prisma/schema.prisma has one model per table of prisma/migrations/ (field names
- * are the column names); the entities of src/model.ts reach theirs through the client's delegate of that
- * name, so the routes stay driven by the model as data. Values are turned from their API form into
+ * The Store on Prisma 7. prisma/schema.prisma has one model per table of prisma/migrations/, named after
+ * it (field names are the column names); the entities of src/model.ts reach theirs through the client's
+ * delegate of that name, so the routes stay driven by the model as data. Values are turned from their API form into
  * Prisma's and back by the codecs below (UUIDs are CHAR(32) hex on MySQL and SQLite, as in db/schema.sql;
  * decimals are read back as text with the field's scale; dates and timestamps are UTC).
  */
@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
 
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
-import { ENTITIES, ID_KIND, type Entity, type Field } from "../model.js";
+import { ENTITIES, ID_KIND, type Entity, type Field, entityNamed } from "../model.js";
 import { prismaClient } from "./client.js";
 import { type ListQuery, type Row, type RowId, type Session, type Store, StoreError, type User } from "./store.js";
 import { PROVIDER } from "./url.js";
@@ -29,9 +29,9 @@ interface Delegate {
   createMany(args: object): Promise<{ count: number }>;
 }
 
-/** `client.<model>`: Prisma names a model's delegate after it, with a lower-case first letter. */
-function delegate(client: Client, model: string): Delegate {
-  return (client as unknown as Record<string, Delegate>)[model.charAt(0).toLowerCase() + model.slice(1)];
+/** `client.<model>`: the models of prisma/schema.prisma are named after their (lower-case) tables. */
+function delegate(client: Client, table: string): Delegate {
+  return (client as unknown as Record<string, Delegate>)[table];
 }
 
 interface Codec {
@@ -198,7 +198,7 @@ class PrismaStore implements Store {
       const column = query.sort.replace(/^-/, "");
       const direction = query.sort.startsWith("-") ? "desc" : "asc";
       const orderBy = column === "id" ? [{ id: direction }] : [{ [column]: direction }, { id: "asc" }];
-      const model = delegate(this.client, entity.name);
+      const model = delegate(this.client, entity.table);
       const [records, total] = await Promise.all([model.findMany({ where, orderBy, take: query.limit, skip: query.offset }), model.count({ where })]);
       return { items: await this.present(this.client, table, records), total };
     },
@@ -215,7 +215,7 @@ class PrismaStore implements Store {
         if (ID_KIND === "uuid") data.id = this.encode(table, "id", uuidv7());
         for (const field of entity.fields) data[field.name] = this.encode(table, field.name, field.name in values ? values[field.name] : (field.default ?? null));
         for (const parent of entity.parents) data[parent.column] = this.encode(table, parent.column, values[parent.column] ?? null);
-        const record = await delegate(tx, entity.name).create({ data });
+        const record = await delegate(tx, entity.table).create({ data });
         await this.setLinks(tx, table, record.id, values);
         return (await this.present(tx, table, [record]))[0];
       });
@@ -229,14 +229,14 @@ class PrismaStore implements Store {
         for (const name of [...entity.fields.map((f) => f.name), ...entity.parents.map((p) => p.column)]) {
           if (name in values) data[name] = this.encode(table, name, values[name]);
         }
-        const saved = await delegate(tx, entity.name).update({ where: { id: record.id }, data });
+        const saved = await delegate(tx, entity.table).update({ where: { id: record.id }, data });
         await this.setLinks(tx, table, record.id, values);
         return (await this.present(tx, table, [saved]))[0];
       });
     },
     remove: async (entity: Entity, ownerId: number, id: RowId): Promise<void> => {
       const table = this.table(entity);
-      const { count } = await this.guard(() => delegate(this.client, entity.name).deleteMany({ where: { id: this.encode(table, "id", id), owner_id: ownerId } }));
+      const { count } = await this.guard(() => delegate(this.client, entity.table).deleteMany({ where: { id: this.encode(table, "id", id), owner_id: ownerId } }));
       if (count === 0) throw new StoreError("not-found", `${entity.name} ${String(id)} not found`);
     },
   };
@@ -271,7 +271,7 @@ class PrismaStore implements Store {
   }
 
   private async owned(client: Client, table: Table, ownerId: number, id: RowId): Promise<Record_> {
-    const record = await delegate(client, table.entity.name).findFirst({ where: { id: this.encode(table, "id", id), owner_id: ownerId } });
+    const record = await delegate(client, table.entity.table).findFirst({ where: { id: this.encode(table, "id", id), owner_id: ownerId } });
     if (!record) throw new StoreError("not-found", `${table.entity.name} ${String(id)} not found`);
     return record;
   }
@@ -289,7 +289,7 @@ class PrismaStore implements Store {
     }
     for (const [target, ids] of wanted) {
       const unique = [...new Set(ids.map((v) => idCodec.toDb(v)))];
-      const found = await delegate(client, target).count({ where: { id: { in: unique }, owner_id: ownerId } });
+      const found = await delegate(client, entityNamed(target).table).count({ where: { id: { in: unique }, owner_id: ownerId } });
       if (found !== unique.length) throw new StoreError("not-found", `${target} ${ids.map(String).join(", ")} not found`);
     }
   }
