@@ -3,7 +3,7 @@
  * table, defined from src/model.ts when the store opens, gives Sequelize the column types it binds values
  * with. Rows are read raw and turned from the database's form into the API's (and back) by the codecs
  * below: UUIDs are CHAR(32) hex on MySQL and SQLite, as in db/schema.sql; decimals stay text; timestamps
- * are UTC; MySQL's booleans are TINYINT and MariaDB's JSON is text.
+ * are UTC; MySQL's booleans are TINYINT; SQLite's JSON is text.
  */
 import { randomBytes } from "node:crypto";
 
@@ -69,11 +69,8 @@ const dateOnly: Codec = {
 
 const boolean: Codec = { toDb: (v) => v, fromDb: (v) => (typeof v === "number" ? v !== 0 : v) };
 
-/** PostgreSQL's driver parses json; MariaDB's JSON is LONGTEXT and SQLite's is TEXT, read back as text. */
-function jsonCodec(dialect: Dialect): Codec {
-  if (dialect === "postgres") return same;
-  return { toDb: (v) => v, fromDb: (v) => (typeof v === "string" ? JSON.parse(v) : v) };
-}
+/** SQLite keeps JSON as TEXT: its driver returns the text (those of PostgreSQL, MySQL and MariaDB parse it). */
+const jsonFromText: Codec = { toDb: (v) => v, fromDb: (v) => (typeof v === "string" ? JSON.parse(v) : v) };
 
 function idCodec(dialect: Dialect): Codec {
   if (ID_KIND === "uuid") return uuidCodec(dialect);
@@ -93,7 +90,7 @@ function fieldCodec(field: Field, dialect: Dialect): Codec {
     case "boolean":
       return boolean;
     case "json":
-      return jsonCodec(dialect);
+      return dialect === "sqlite" ? jsonFromText : same;
     default:
       return same;
   }
@@ -468,8 +465,8 @@ function toSession(record: Values): Session {
 export async function openStore(databaseUrl: string): Promise<Store> {
   const dialect = dialectOf(databaseUrl);
   const sequelize = connect(databaseUrl);
+  await sequelize.authenticate();
   const tables = ENTITIES.map((entity) => defineTable(sequelize, entity, dialect));
   const joins = new Map(ENTITIES.flatMap((e) => e.links.map((l) => [l.table, defineJoin(sequelize, l.table, l.left, l.right, dialect)] as const)));
-  await sequelize.authenticate();
   return new SequelizeStore(sequelize, defineUsers(sequelize), defineSessions(sequelize), tables, joins);
 }
