@@ -5,8 +5,14 @@
 export interface Settings {
   readonly databaseUrl: string;
   readonly secretKey: Uint8Array;
+{%- if cookiecutter.auth == "session-cookie" %}
+  readonly sessionMinutes: number;
+  /** the Secure attribute of the cookies: leave it on except for plain-HTTP development */
+  readonly cookieSecure: boolean;
+{%- else %}
   readonly accessTokenMinutes: number;
   readonly refreshTokenDays: number;
+{%- endif %}
   readonly trustedProxies: readonly string[];
   readonly authRateLimitPerMinute: number;
   readonly passwordHashConcurrency: number;
@@ -29,6 +35,16 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
+{%- if cookiecutter.auth == "session-cookie" %}
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = (env[name] ?? "").toLowerCase();
+  if (raw === "") return fallback;
+  if (raw === "true" || raw === "1") return true;
+  if (raw === "false" || raw === "0") return false;
+  throw new SettingsError(`${name} must be true or false`);
+}
+
+{% endif -%}
 export function secretProblem(secret: string): string | null {
   if (Buffer.byteLength(secret, "utf8") < 32) return "must be at least 32 bytes (generate one: openssl rand -hex 32)";
   const lowered = secret.toLowerCase();
@@ -48,8 +64,13 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return {
     databaseUrl,
     secretKey: new TextEncoder().encode(secret),
+{%- if cookiecutter.auth == "session-cookie" %}
+    sessionMinutes: integer(env, "SESSION_EXPIRE_MINUTES", 480, 1, 43200),
+    cookieSecure: flag(env, "COOKIE_SECURE", true),
+{%- else %}
     accessTokenMinutes: integer(env, "ACCESS_TOKEN_EXPIRE_MINUTES", 30, 1, 1440),
     refreshTokenDays: integer(env, "REFRESH_TOKEN_EXPIRE_DAYS", 14, 1, 365),
+{%- endif %}
     trustedProxies: (env.TRUSTED_PROXIES ?? "")
       .split(",")
       .map((p) => p.trim())

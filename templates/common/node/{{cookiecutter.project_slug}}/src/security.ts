@@ -1,12 +1,13 @@
 /**
  * Password hashing (argon2id, a bounded number at once) and signed tokens (HS256 JWT: the algorithm is
- * pinned, `exp` is required, every token names its server-side session `sid` and itself `jti`).
+ * pinned, `exp` is required, every token names its server-side session `sid` and itself `jti`){% if cookiecutter.auth == "session-cookie" %}:
+ * the session cookie holds one{% endif %}.
  */
 import { hash, verify } from "@node-rs/argon2";
 import { SignJWT, jwtVerify } from "jose";
 
 export const ALGORITHM = "HS256";
-const REQUIRED_CLAIMS = ["exp", "iat", "sub", "typ", "sid", "jti"];
+const REQUIRED_CLAIMS = ["exp", "iat", "sub", "typ", "sid", "jti"{% if cookiecutter.auth == "session-cookie" %}, "csrf"{% endif %}];
 // OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane
 const ARGON2 = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
@@ -57,12 +58,22 @@ export interface Claims {
   sub: string;
   sid: string;
   jti: string;
+{%- if cookiecutter.auth == "session-cookie" %}
+  typ: "session";
+  /** the session's CSRF token, which unsafe requests echo in X-CSRF-Token */
+  csrf: string;
+{%- else %}
   typ: "access" | "refresh";
+{%- endif %}
   exp: number;
 }
 
 export async function createToken(secret: Uint8Array, claims: Omit<Claims, "exp">, lifetimeSeconds: number): Promise<string> {
+{%- if cookiecutter.auth == "session-cookie" %}
+  return new SignJWT({ typ: claims.typ, sid: claims.sid, jti: claims.jti, csrf: claims.csrf })
+{%- else %}
   return new SignJWT({ typ: claims.typ, sid: claims.sid, jti: claims.jti })
+{%- endif %}
     .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
     .setSubject(claims.sub)
     .setIssuedAt()
@@ -75,6 +86,9 @@ export async function decodeToken(secret: Uint8Array, token: string, kind: Claim
   try {
     const { payload } = await jwtVerify(token, secret, { algorithms: [ALGORITHM], requiredClaims: REQUIRED_CLAIMS });
     if (payload.typ !== kind || typeof payload.sid !== "string" || typeof payload.jti !== "string" || typeof payload.sub !== "string") return null;
+{%- if cookiecutter.auth == "session-cookie" %}
+    if (typeof payload.csrf !== "string") return null;
+{%- endif %}
     return payload as unknown as Claims;
   } catch {
     return null;

@@ -4,7 +4,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Store } from "../src/data/store.js";
-import { PASSWORD, newEmail, signUp, testApp } from "./helpers.js";
+import { PASSWORD, {% if cookiecutter.auth == "session-cookie" %}cookiesOf, {% endif %}logIn, newEmail, signUp, testApp } from "./helpers.js";
 
 let app: Server;
 let store: Store;
@@ -83,8 +83,52 @@ describe("auth", () => {
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.text).toBe(unknown.text);
+{%- if cookiecutter.auth == "jwt" %}
     expect(wrong.headers["www-authenticate"]).toBe("Bearer");
+{%- endif %}
   });
+{%- if cookiecutter.auth == "session-cookie" %}
+
+  it("sets an HttpOnly session cookie and a readable CSRF cookie", async () => {
+    const email = newEmail();
+    await request(app).post("/api/v1/auth/register").send({ email, password: PASSWORD });
+    const login = await request(app).post("/api/v1/auth/login").send({ email, password: PASSWORD });
+    const sets = login.headers["set-cookie"] as unknown as string[];
+    const session = sets.find((line) => line.startsWith("session="));
+    const csrf = sets.find((line) => line.startsWith("csrf_token="));
+    expect(session).toMatch(/; HttpOnly/i);
+    expect(session).toMatch(/; SameSite=Lax/i);
+    expect(session).toMatch(/; Path=\//i);
+    expect(csrf).not.toMatch(/HttpOnly/i);
+    expect(csrf).toContain(`csrf_token=${login.body.csrf_token}`);
+  });
+
+  it("refuses an unsafe request without the session's CSRF token, and keeps the session", async () => {
+    const user = await signUp(app);
+    const cookie = { Cookie: user.auth.Cookie };
+    expect((await request(app).post("/api/v1/auth/logout").set(cookie)).status).toBe(403);
+    expect((await request(app).post("/api/v1/auth/logout").set({ ...cookie, "X-CSRF-Token": "not-the-token" })).status).toBe(403);
+    expect((await request(app).get("/api/v1/users/me").set(cookie)).status).toBe(200);
+  });
+
+  it("refuses a tampered session cookie", async () => {
+    const user = await signUp(app);
+    // one character of the signature changed (a full base64url character: never a padding bit)
+    const tampered = user.auth.Cookie.replace(/session=([^;]+)/, (_m, token: string) => {
+      const at = token.length - 10;
+      return `session=${token.slice(0, at)}${token[at] === "A" ? "B" : "A"}${token.slice(at + 1)}`;
+    });
+    expect((await request(app).get("/api/v1/users/me").set({ Cookie: tampered })).status).toBe(401);
+  });
+
+  it("ends the session on logout and clears its cookies", async () => {
+    const user = await signUp(app);
+    const logout = await request(app).post("/api/v1/auth/logout").set(user.auth);
+    expect(logout.status).toBe(204);
+    expect(cookiesOf(logout)).toEqual(["session=", "csrf_token="]);
+    expect((await request(app).get("/api/v1/users/me").set(user.auth)).status).toBe(401);
+  });
+{%- else %}
 
   it("rotates refresh tokens and kills the family on reuse", async () => {
     const user = await signUp(app);
@@ -101,11 +145,11 @@ describe("auth", () => {
     expect((await request(app).post("/api/v1/auth/logout").set(user.auth)).status).toBe(204);
     expect((await request(app).get("/api/v1/users/me").set(user.auth)).status).toBe(401);
   });
+{%- endif %}
 
   it("changes the password and ends the other sessions", async () => {
     const laptop = await signUp(app);
-    const phoneLogin = await request(app).post("/api/v1/auth/login").send({ email: laptop.email, password: PASSWORD });
-    const phone = { Authorization: `Bearer ${phoneLogin.body.access_token}` };
+    const phone = (await logIn(app, laptop.email)).auth;
     const wrong = await request(app).post("/api/v1/auth/password").set(laptop.auth).send({ current_password: "not it at all 123", new_password: "a brand new passphrase 42" });
     expect(wrong.status).toBe(403);
     const changed = await request(app).post("/api/v1/auth/password").set(laptop.auth).send({ current_password: PASSWORD, new_password: "a brand new passphrase 42" });

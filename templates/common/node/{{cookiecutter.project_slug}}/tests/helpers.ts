@@ -55,6 +55,33 @@ export function newEmail(): string {
   return `user-${randomUUID().slice(0, 12)}@example.com`;
 }
 
+{%- if cookiecutter.auth == "session-cookie" %}
+export interface TestUser {
+  email: string;
+  csrf: string;
+  /** the session and CSRF cookies, and the CSRF header that unsafe methods need */
+  auth: Record<string, string>;
+}
+
+/** `name=value` of each Set-Cookie header of a response (the attributes left out). */
+export function cookiesOf(response: request.Response): string[] {
+  const sets = response.headers["set-cookie"] as unknown as string[] | undefined;
+  return (sets ?? []).map((line) => line.split(";")[0]);
+}
+
+export async function signUp(app: Server, email = newEmail(), password = PASSWORD): Promise<TestUser> {
+  const registered = await request(app).post("/api/v1/auth/register").send({ email, password });
+  if (registered.status !== 201) throw new Error(`register: ${registered.status} ${registered.text}`);
+  return logIn(app, email, password);
+}
+
+export async function logIn(app: Server, email: string, password = PASSWORD): Promise<TestUser> {
+  const login = await request(app).post("/api/v1/auth/login").send({ email, password });
+  if (login.status !== 200) throw new Error(`login: ${login.status} ${login.text}`);
+  const csrf = (login.body as { csrf_token: string }).csrf_token;
+  return { email, csrf, auth: { Cookie: cookiesOf(login).join("; "), "X-CSRF-Token": csrf } };
+}
+{%- else %}
 export interface TestUser {
   email: string;
   token: string;
@@ -65,8 +92,13 @@ export interface TestUser {
 export async function signUp(app: Server, email = newEmail(), password = PASSWORD): Promise<TestUser> {
   const registered = await request(app).post("/api/v1/auth/register").send({ email, password });
   if (registered.status !== 201) throw new Error(`register: ${registered.status} ${registered.text}`);
+  return logIn(app, email, password);
+}
+
+export async function logIn(app: Server, email: string, password = PASSWORD): Promise<TestUser> {
   const login = await request(app).post("/api/v1/auth/login").send({ email, password });
   if (login.status !== 200) throw new Error(`login: ${login.status} ${login.text}`);
   const body = login.body as { access_token: string; refresh_token: string };
   return { email, token: body.access_token, refresh: body.refresh_token, auth: { Authorization: `Bearer ${body.access_token}` } };
 }
+{%- endif %}

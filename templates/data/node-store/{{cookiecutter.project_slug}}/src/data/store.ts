@@ -32,7 +32,9 @@ export interface User {
 export interface Session {
   readonly id: string;
   readonly userId: number;
+{%- if cookiecutter.auth == "jwt" %}
   readonly refreshJti: string;
+{%- endif %}
   readonly expiresAt: Date;
   readonly revokedAt: Date | null;
 }
@@ -62,8 +64,10 @@ export interface Sessions {
   revoke(id: string): Promise<void>;
   /** close every open session of the user but `keep` */
   revokeOthers(userId: number, keep: string): Promise<void>;
+{%- if cookiecutter.auth == "jwt" %}
   /** the new refresh token id if `presentedJti` is the current one; else revoke the session, null */
   rotate(id: string, presentedJti: string): Promise<string | null>;
+{%- endif %}
 }
 
 export interface Rows {

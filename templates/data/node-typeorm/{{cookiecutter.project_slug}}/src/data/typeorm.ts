@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 
-import { DataSource, EntitySchema, type EntitySchemaColumnOptions, type EntityManager, In, IsNull, QueryFailedError } from "typeorm";
+import { DataSource, EntitySchema, type EntitySchemaColumnOptions, type EntityManager, In, {% if cookiecutter.auth == "jwt" %}IsNull, {% endif %}QueryFailedError } from "typeorm";
 import { v7 as uuidv7 } from "uuid";
 
 import { ENTITIES, ID_KIND, type Entity, type Field, entityNamed } from "../model.js";
@@ -153,7 +153,9 @@ const userSchema = (dialect: Dialect) =>
 interface SessionRecord {
   id: string;
   user_id: number;
+{%- if cookiecutter.auth == "jwt" %}
   refresh_jti: string;
+{%- endif %}
   created_at: Date;
   expires_at: Date;
   revoked_at: Date | null;
@@ -166,7 +168,9 @@ const sessionSchema = (dialect: Dialect) =>
     columns: {
       id: { type: "varchar", length: 64, primary: true },
       user_id: { type: "int" },
+{%- if cookiecutter.auth == "jwt" %}
       refresh_jti: { type: "varchar", length: 64 },
+{%- endif %}
       created_at: { type: timestampType(dialect) },
       expires_at: { type: timestampType(dialect) },
       revoked_at: { type: timestampType(dialect), nullable: true },
@@ -233,7 +237,7 @@ class TypeOrmStore implements Store {
         .delete()
         .where("user_id = :userId AND (expires_at <= :now OR revoked_at IS NOT NULL)", { userId, now })
         .execute();
-      const record: SessionRecord = { id: tokenId(), user_id: userId, refresh_jti: tokenId(), created_at: now, expires_at: new Date(now.getTime() + lifetimeMs), revoked_at: null };
+      const record: SessionRecord = { id: tokenId(), user_id: userId, {% if cookiecutter.auth == "jwt" %}refresh_jti: tokenId(), {% endif %}created_at: now, expires_at: new Date(now.getTime() + lifetimeMs), revoked_at: null };
       await repo.insert(record);
       return toSession(record);
     },
@@ -254,6 +258,7 @@ class TypeOrmStore implements Store {
         .where("user_id = :userId AND id <> :keep AND revoked_at IS NULL", { userId, keep })
         .execute();
     },
+{%- if cookiecutter.auth == "jwt" %}
     rotate: async (id: string, presentedJti: string): Promise<string | null> => {
       const repo = this.source.getRepository<SessionRecord>("auth_sessions");
       const next = tokenId();
@@ -262,6 +267,7 @@ class TypeOrmStore implements Store {
       await this.sessions.revoke(id);
       return null;
     },
+{%- endif %}
   };
 
   // --- the entities ----------------------------------------------------------------------------
@@ -416,7 +422,7 @@ function toUser(record: Record<string, unknown> | null): User | null {
 }
 
 function toSession(record: SessionRecord): Session {
-  return { id: record.id, userId: record.user_id, refreshJti: record.refresh_jti, expiresAt: record.expires_at, revokedAt: record.revoked_at };
+  return { id: record.id, userId: record.user_id, {% if cookiecutter.auth == "jwt" %}refreshJti: record.refresh_jti, {% endif %}expiresAt: record.expires_at, revokedAt: record.revoked_at };
 }
 
 export async function openStore(databaseUrl: string): Promise<Store> {
