@@ -57,9 +57,10 @@ export async function createServer({ store, settings, logger = baseLogger, contr
   app.use(
     pinoHttp({
       logger,
-      // the method, the path without its query, the status and the time: no headers, no bodies
+      // the request's id (on NestJS's log lines of the request too), method and path without its query, the
+      // status and the time: no headers, no bodies
       serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split("?")[0] }),
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split("?")[0] }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
     }),

@@ -1,11 +1,18 @@
 /** The auth routes on NestJS (the logic is src/accounts.ts), each checked against its operation of openapi.yaml. */
-import { Controller, Get, HttpCode, Ip, Post, UseGuards } from "@nestjs/common";
+import { Controller, Get, HttpCode, Ip, Post, Res, UseGuards } from "@nestjs/common";
+import type { Response } from "express";
 
-import { Accounts, type Current, publicUser } from "./accounts.js";
-import { BearerGuard, CurrentUser } from "./auth.guard.js";
+import { Accounts, type Current, type Reply, publicUser } from "./accounts.js";
+import { CurrentUser, SessionGuard } from "./auth.guard.js";
 import type { Validated } from "./contract.js";
 import { Operation, Valid } from "./contract.interceptor.js";
 import { ClientThrottlerGuard } from "./throttle.guard.js";
+
+/** The Set-Cookie headers of a Reply on the response; its body is what the handler returns. */
+function withCookies(res: Response, reply: Reply): Record<string, unknown> | undefined {
+  if (reply.cookies.length) res.append("Set-Cookie", [...reply.cookies]);
+  return reply.body;
+}
 
 @Controller("api/v1")
 export class AuthController {
@@ -22,36 +29,38 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(ClientThrottlerGuard)
   @Operation("auth_login")
-  login(@Valid() { body }: Validated, @Ip() ip: string): Promise<Record<string, unknown>> {
-    return this.accounts.login(body, ip);
+  async login(@Valid() { body }: Validated, @Ip() ip: string, @Res({ passthrough: true }) res: Response): Promise<Record<string, unknown> | undefined> {
+    return withCookies(res, await this.accounts.login(body, ip));
   }
+{%- if cookiecutter.auth == "jwt" %}
 
   // not rate limited: a refresh token is a signed 256-bit secret, and the contract documents no 429 here
   @Post("auth/refresh")
   @HttpCode(200)
   @Operation("auth_refresh")
-  refresh(@Valid() { body }: Validated): Promise<Record<string, unknown>> {
-    return this.accounts.refresh(body);
+  async refresh(@Valid() { body }: Validated, @Res({ passthrough: true }) res: Response): Promise<Record<string, unknown> | undefined> {
+    return withCookies(res, await this.accounts.refresh(body));
   }
+{%- endif %}
 
   @Post("auth/logout")
   @HttpCode(204)
-  @UseGuards(BearerGuard)
+  @UseGuards(SessionGuard)
   @Operation("auth_logout")
-  async logout(@CurrentUser() current: Current): Promise<void> {
-    await this.accounts.logout(current);
+  async logout(@CurrentUser() current: Current, @Res({ passthrough: true }) res: Response): Promise<void> {
+    withCookies(res, await this.accounts.logout(current));
   }
 
   @Post("auth/password")
   @HttpCode(204)
-  @UseGuards(BearerGuard)
+  @UseGuards(SessionGuard)
   @Operation("auth_change_password")
   async changePassword(@CurrentUser() current: Current, @Valid() { body }: Validated): Promise<void> {
     await this.accounts.changePassword(current, body);
   }
 
   @Get("users/me")
-  @UseGuards(BearerGuard)
+  @UseGuards(SessionGuard)
   @Operation("users_me")
   me(@CurrentUser() current: Current): Record<string, unknown> {
     return publicUser(current.user);

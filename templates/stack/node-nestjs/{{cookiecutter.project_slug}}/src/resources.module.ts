@@ -8,7 +8,7 @@ import { Controller, Delete, type DynamicModule, Get, HttpCode, Module, Patch, P
 import type { Response } from "express";
 
 import type { Current } from "./accounts.js";
-import { BearerGuard, CurrentUser } from "./auth.guard.js";
+import { CurrentUser, SessionGuard } from "./auth.guard.js";
 import type { Validated } from "./contract.js";
 import { Operation, Valid } from "./contract.interceptor.js";
 import { Crud } from "./crud.js";
@@ -20,7 +20,7 @@ export function entityController(entity: Entity): Type {
   const item = `:${entity.idParam}`;
 
   @Controller(Crud.base(entity))
-  @UseGuards(BearerGuard)
+  @UseGuards(SessionGuard)
   class EntityController {
     constructor(private readonly crud: Crud) {}
 
