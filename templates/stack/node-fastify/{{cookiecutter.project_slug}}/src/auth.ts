@@ -1,11 +1,11 @@
 /**
  * The auth routes on Fastify (the logic is src/accounts.ts), and the hooks every route uses: `authenticate`
- * turns a Bearer token into the current user (request.current), `validate` checks the request against
+ * turns {% if cookiecutter.auth == "session-cookie" %}the session cookie (and, for unsafe methods, the CSRF token){% else %}a Bearer token{% endif %} into the current user (request.current), `validate` checks the request against
  * the contract (request.valid). The routes declare no Fastify schema: the contract is the only validator.
  */
-import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler, preValidationAsyncHookHandler } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, preValidationAsyncHookHandler } from "fastify";
 
-import { type Accounts, type Current, publicUser } from "./accounts.js";
+import { type Accounts, type Current, type Reply, publicUser } from "./accounts.js";
 import type { Contract, Validated } from "./contract.js";
 import { perClient } from "./limits.js";
 
@@ -39,12 +39,18 @@ export function valid(request: FastifyRequest): Validated {
 /** Before the body is even read: a request without valid credentials never gets it parsed. */
 export function authenticate(accounts: Accounts): onRequestAsyncHookHandler {
   return async (request) => {
-    request.current = await accounts.authenticate(request.headers.authorization);
+    request.current = await accounts.authenticate(request);
   };
 }
 
 export function current(request: FastifyRequest): Current {
   return request.current as Current;
+}
+
+/** Send a Reply: its cookies, then its body as JSON (or a 204 without one). */
+function send(reply: FastifyReply, answer: Reply): FastifyReply {
+  if (answer.cookies.length) reply.header("Set-Cookie", [...answer.cookies]);
+  return answer.body ? reply.send(answer.body) : reply.code(204).send();
 }
 
 export function authRoutes(app: FastifyInstance, { accounts, contract, authRateLimitPerMinute }: RouteDeps): void {
@@ -55,16 +61,17 @@ export function authRoutes(app: FastifyInstance, { accounts, contract, authRateL
     reply.code(201);
     return accounts.register(valid(request).body);
   });
-  app.post("/api/v1/auth/login", { ...limited, preValidation: validate(contract, "auth_login") }, async (request) => {
-    return accounts.login(valid(request).body, request.ip);
+  app.post("/api/v1/auth/login", { ...limited, preValidation: validate(contract, "auth_login") }, async (request, reply) => {
+    return send(reply, await accounts.login(valid(request).body, request.ip));
   });
+{%- if cookiecutter.auth == "jwt" %}
   // not rate limited: a refresh token is a signed 256-bit secret, and the contract documents no 429 here
-  app.post("/api/v1/auth/refresh", { preValidation: validate(contract, "auth_refresh") }, async (request) => {
-    return accounts.refresh(valid(request).body);
+  app.post("/api/v1/auth/refresh", { preValidation: validate(contract, "auth_refresh") }, async (request, reply) => {
+    return send(reply, await accounts.refresh(valid(request).body));
   });
+{%- endif %}
   app.post("/api/v1/auth/logout", { onRequest, preValidation: validate(contract, "auth_logout") }, async (request, reply) => {
-    await accounts.logout(current(request));
-    return reply.code(204).send();
+    return send(reply, await accounts.logout(current(request)));
   });
   app.post("/api/v1/auth/password", { onRequest, preValidation: validate(contract, "auth_change_password") }, async (request, reply) => {
     await accounts.changePassword(current(request), valid(request).body);

@@ -164,7 +164,7 @@ class PrismaStore implements Store {
       // gap locks would deadlock them
       await this.client.auth_sessions.deleteMany({ where: { user_id: userId, OR: [{ expires_at: { lte: now } }, { revoked_at: { not: null } }] } });
       const record = await this.client.auth_sessions.create({
-        data: { id: tokenId(), user_id: userId, refresh_jti: tokenId(), created_at: now, expires_at: new Date(now.getTime() + lifetimeMs), revoked_at: null },
+        data: { id: tokenId(), user_id: userId, {% if cookiecutter.auth == "jwt" %}refresh_jti: tokenId(), {% endif %}created_at: now, expires_at: new Date(now.getTime() + lifetimeMs), revoked_at: null },
       });
       return toSession(record);
     },
@@ -179,6 +179,7 @@ class PrismaStore implements Store {
     revokeOthers: async (userId: number, keep: string): Promise<void> => {
       await this.client.auth_sessions.updateMany({ where: { user_id: userId, id: { not: keep }, revoked_at: null }, data: { revoked_at: new Date() } });
     },
+{%- if cookiecutter.auth == "jwt" %}
     rotate: async (id: string, presentedJti: string): Promise<string | null> => {
       const next = tokenId();
       // one UPDATE that only matches the current token: of two refreshes with it, one wins
@@ -187,6 +188,7 @@ class PrismaStore implements Store {
       await this.sessions.revoke(id);
       return null;
     },
+{%- endif %}
   };
 
   // --- the entities ----------------------------------------------------------------------------
@@ -334,8 +336,8 @@ function toUser(record: { id: number; email: string; password_hash: string; is_a
   return { id: record.id, email: record.email, passwordHash: record.password_hash, isActive: record.is_active, createdAt: record.created_at };
 }
 
-function toSession(record: { id: string; user_id: number; refresh_jti: string; expires_at: Date; revoked_at: Date | null }): Session {
-  return { id: record.id, userId: record.user_id, refreshJti: record.refresh_jti, expiresAt: record.expires_at, revokedAt: record.revoked_at };
+function toSession(record: { id: string; user_id: number; {% if cookiecutter.auth == "jwt" %}refresh_jti: string; {% endif %}expires_at: Date; revoked_at: Date | null }): Session {
+  return { id: record.id, userId: record.user_id, {% if cookiecutter.auth == "jwt" %}refreshJti: record.refresh_jti, {% endif %}expiresAt: record.expires_at, revokedAt: record.revoked_at };
 }
 
 export async function openStore(databaseUrl: string): Promise<Store> {

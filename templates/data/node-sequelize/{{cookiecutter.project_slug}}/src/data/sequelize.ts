@@ -185,7 +185,9 @@ function defineSessions(sequelize: Sequelize): ModelStatic<Model> {
     {
       id: { type: DataTypes.STRING(64), primaryKey: true },
       user_id: { type: DataTypes.INTEGER, allowNull: false },
+{%- if cookiecutter.auth == "jwt" %}
       refresh_jti: { type: DataTypes.STRING(64), allowNull: false },
+{%- endif %}
       created_at: { type: TIMESTAMP, allowNull: false },
       expires_at: { type: TIMESTAMP, allowNull: false },
       revoked_at: { type: TIMESTAMP },
@@ -255,7 +257,7 @@ class SequelizeStore implements Store {
       await this.sessionModel.destroy({
         where: { user_id: userId, [Op.or]: [{ expires_at: { [Op.lte]: now } }, { revoked_at: { [Op.ne]: null } }] },
       });
-      const record = { id: tokenId(), user_id: userId, refresh_jti: tokenId(), created_at: now, expires_at: new Date(now.getTime() + lifetimeMs), revoked_at: null };
+      const record = { id: tokenId(), user_id: userId, {% if cookiecutter.auth == "jwt" %}refresh_jti: tokenId(), {% endif %}created_at: now, expires_at: new Date(now.getTime() + lifetimeMs), revoked_at: null };
       await this.sessionModel.create(record);
       return toSession(record);
     },
@@ -272,6 +274,7 @@ class SequelizeStore implements Store {
     revokeOthers: async (userId: number, keep: string): Promise<void> => {
       await this.sessionModel.update({ revoked_at: new Date() }, { where: { user_id: userId, id: { [Op.ne]: keep }, revoked_at: null } });
     },
+{%- if cookiecutter.auth == "jwt" %}
     rotate: async (id: string, presentedJti: string): Promise<string | null> => {
       const next = tokenId();
       // one conditional UPDATE: of two refreshes with the same token, exactly one matches
@@ -280,6 +283,7 @@ class SequelizeStore implements Store {
       await this.sessions.revoke(id);
       return null;
     },
+{%- endif %}
   };
 
   // --- the entities ----------------------------------------------------------------------------
@@ -456,7 +460,9 @@ function toSession(record: Values): Session {
   return {
     id: String(record.id),
     userId: Number(record.user_id),
+{%- if cookiecutter.auth == "jwt" %}
     refreshJti: String(record.refresh_jti),
+{%- endif %}
     expiresAt: asDate(record.expires_at),
     revokedAt: record.revoked_at === null || record.revoked_at === undefined ? null : asDate(record.revoked_at),
   };
