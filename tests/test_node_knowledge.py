@@ -20,7 +20,7 @@ from expert.knowledge import KnowledgeBase
 FRAMEWORKS = ("express", "fastify", "nestjs")
 ORMS = ("prisma", "typeorm", "sequelize")
 MIGRATIONS_OF = {"prisma": "prisma-migrate", "typeorm": "typeorm", "sequelize": "umzug"}
-NODE_SAMPLES = sorted((Path(__file__).parent / "samples" / "node").glob("*.yml"))
+NODE_SAMPLES = sorted((Path(__file__).parent / "samples" / "node").glob("**/*.yml"))
 
 # a small TypeScript team, medium load, on managed containers, new to Node.js frameworks
 TEAM = {

@@ -42,7 +42,7 @@ def test_stored_lock_matches_its_package_json(stack: str, orm: str, database: st
         assert lock["packages"][f"node_modules/{name}"]["version"] == version, name
 
 
-@pytest.mark.parametrize("sample", sorted([*SAMPLES.glob("express-*.yml"), *SAMPLES.glob("node/express-*.yml"), *SAMPLES.glob("node/fastify-*.yml"), *SAMPLES.glob("node/nestjs-*.yml")]), ids=lambda p: p.stem)
+@pytest.mark.parametrize("sample", sorted(SAMPLES.glob("node/**/*.yml")), ids=lambda p: p.stem)
 def test_generated_tree_serves_its_contract(sample: Path, tmp_path: Path) -> None:
     from expert.answers import load_answers, resolve_project
     from expert.consult import Consultant
