@@ -1,3 +1,4 @@
+{%- set cookies = cookiecutter.auth == "session-cookie" -%}
 /** The auth routes on NestJS (the logic is src/accounts.ts), each checked against its operation of openapi.yaml. */
 import { Controller, Get, HttpCode, Ip, Post, Res, UseGuards } from "@nestjs/common";
 import type { Response } from "express";
@@ -8,8 +9,8 @@ import type { Validated } from "./contract.js";
 import { Operation, Valid } from "./contract.interceptor.js";
 import { ClientThrottlerGuard } from "./throttle.guard.js";
 
-/** The Set-Cookie headers of a Reply on the response; its body is what the handler returns. */
-function withCookies(res: Response, reply: Reply): Record<string, unknown> | undefined {
+/** A Reply's cookies on the response, and its body for NestJS to send (none: the route's 204). */
+function sent(res: Response, reply: Reply): Record<string, unknown> | undefined {
   if (reply.cookies.length) res.append("Set-Cookie", [...reply.cookies]);
   return reply.body;
 }
@@ -30,16 +31,16 @@ export class AuthController {
   @UseGuards(ClientThrottlerGuard)
   @Operation("auth_login")
   async login(@Valid() { body }: Validated, @Ip() ip: string, @Res({ passthrough: true }) res: Response): Promise<Record<string, unknown> | undefined> {
-    return withCookies(res, await this.accounts.login(body, ip));
+    return sent(res, await this.accounts.login(body, ip));
   }
-{%- if cookiecutter.auth == "jwt" %}
+{%- if not cookies %}
 
   // not rate limited: a refresh token is a signed 256-bit secret, and the contract documents no 429 here
   @Post("auth/refresh")
   @HttpCode(200)
   @Operation("auth_refresh")
   async refresh(@Valid() { body }: Validated, @Res({ passthrough: true }) res: Response): Promise<Record<string, unknown> | undefined> {
-    return withCookies(res, await this.accounts.refresh(body));
+    return sent(res, await this.accounts.refresh(body));
   }
 {%- endif %}
 
@@ -48,7 +49,7 @@ export class AuthController {
   @UseGuards(SessionGuard)
   @Operation("auth_logout")
   async logout(@CurrentUser() current: Current, @Res({ passthrough: true }) res: Response): Promise<void> {
-    withCookies(res, await this.accounts.logout(current));
+    sent(res, await this.accounts.logout(current));
   }
 
   @Post("auth/password")

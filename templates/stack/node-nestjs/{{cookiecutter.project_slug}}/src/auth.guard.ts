@@ -1,6 +1,7 @@
 /**
- * `SessionGuard`: the {% if cookiecutter.auth == "session-cookie" %}session cookie of the request (and, for unsafe methods, its CSRF token){% else %}`Authorization: Bearer` token of the request{% endif %} must name a live
- * session (src/accounts.ts `authenticate`, else 401{% if cookiecutter.auth == "session-cookie" %}, or 403 for a missing CSRF token{% endif %}); `@CurrentUser()` is that user and session.
+ * `SessionGuard`: the request must carry {% if cookiecutter.auth == "session-cookie" %}the session cookie of a live session (and, for an unsafe method,
+ * its CSRF token){% else %}an `Authorization: Bearer` token of a live session{% endif %} (src/accounts.ts `authenticate`, else {% if cookiecutter.auth == "session-cookie" %}401 or 403{% else %}401{% endif %});
+ * `@CurrentUser()` is that user and session.
  */
 import { type CanActivate, type ExecutionContext, Injectable, createParamDecorator } from "@nestjs/common";
 import type { Request } from "express";
