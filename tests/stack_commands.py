@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -41,7 +42,11 @@ def toolchain_env(spec: dict[str, Any], where: Path, env: dict[str, str]) -> dic
     """The environment the stack's commands run in. Python: a new virtual environment in `where` ("python3 -m venv
     .venv; . .venv/bin/activate", as its README says), first on PATH; other toolchains run from PATH as they are."""
     if (spec.get("toolchain") or {}).get("name") != "python":
-        return dict(env)
+        offline = dict(env)
+        # the Prisma CLI downloads its schema engine even for `prisma generate`, which never runs it: offline,
+        # any existing file stands in for it (data/node-prisma's README note)
+        offline.setdefault("PRISMA_SCHEMA_ENGINE_BINARY", shutil.which("false") or "/bin/false")
+        return offline
     subprocess.run([sys.executable, "-m", "venv", str(where)], check=True, capture_output=True)
     activated = {**env, "VIRTUAL_ENV": str(where), "PATH": f"{where / 'bin'}{os.pathsep}{env.get('PATH', '')}"}
     activated["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
