@@ -224,20 +224,24 @@ def report(run: SampleRun, reference: float | None) -> dict[str, Any]:
 
 
 def print_table(results: list[dict[str, Any]]) -> None:
-    print(f"{'sample':<30} {'stack':<36} {'phase':<8} {'median':>9} {'min':>9} {'max':>9} {'ratio':>12}")
-    for result in results:
-        rows = [*result["phases"].items(), ("total", result["total"])]
-        for phase, data in rows:
-            ratio = result[f"ratio_to_{REFERENCE_STACK}"] if phase == "total" else None
-            lead = f"{result['sample'].rsplit('/', 1)[-1]:<30} {result['stack']:<36} {phase:<8}"
+    """Per sample, one line per phase and one for the total (seconds; the ratio on the total); a failed phase
+    is followed by its last output lines."""
+    names = [result["sample"].rsplit("/", 1)[-1] for result in results]
+    wide_name = max(len(text) for text in ["sample", *names])
+    wide_stack = max(len(text) for text in ["stack", *(result["stack"] for result in results)])
+    print(f"{'sample':<{wide_name}} {'stack':<{wide_stack}} {'phase':<8} {'median':>9} {'min':>9} {'max':>9} {'ratio':>8}")
+    for name, result in zip(names, results, strict=True):
+        for phase, data in [*result["phases"].items(), ("total", result["total"])]:
+            lead = f"{name:<{wide_name}} {result['stack']:<{wide_stack}} {phase:<8}"
             if data["status"] == "ok":
+                ratio = result[f"ratio_to_{REFERENCE_STACK}"] if phase == "total" else None
                 figures = " ".join(f"{data[k]:>8.1f}s" for k in ("median", "min", "max"))
-                print(f"{lead} {figures} {f'{ratio:.2f}x' if ratio is not None else '':>12}".rstrip())
-            else:
-                where = f" ({data['round']})" if data.get("round") else ""
-                print(f"{lead} {data['status'].upper() if data['status'] == 'failed' else data['status']}{where}")
-                for line in data.get("output", "").splitlines():
-                    print(f"    | {line}")
+                print(f"{lead} {figures} {f'{ratio:.2f}x' if ratio is not None else '':>8}".rstrip())
+                continue
+            where = f" ({data['round']})" if data.get("round") else ""
+            print(f"{lead} {'FAILED' if data['status'] == 'failed' else data['status']}{where}")
+            for line in data.get("output", "").splitlines():
+                print(f"    | {line}")
 
 
 def default_samples() -> list[Path]:
