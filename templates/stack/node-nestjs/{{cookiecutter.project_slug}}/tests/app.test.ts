@@ -1,5 +1,6 @@
 /** What the NestJS adapter (src/app.ts, src/app.module.ts) adds around the routes: 405 with Allow on the
- * contract's paths, the contract file itself, readiness, and 500s that tell nothing. */
+ * contract's paths, the contract file itself, readiness, 500s that tell nothing, metrics, and the rate limit
+ * per client address (src/throttle.guard.ts). */
 import type { Server } from "node:http";
 
 import request from "supertest";
@@ -24,18 +25,32 @@ afterAll(async () => {
   await store?.close();
 });
 
-/** The app on a store whose every query fails, as when the database is down. */
-async function withBrokenStore<T>(use: (broken: Server) => Promise<T>): Promise<T> {
-  const down = () => Promise.reject(new Error("connection refused by 10.0.0.7:5432"));
-  const users = new Proxy(store.users, { get: () => down });
-  const broken = new Proxy(store, { get: (target, key) => (key === "ping" ? down : key === "users" ? users : Reflect.get(target, key)) });
-  const settings = loadSettings({ ...process.env, AUTH_RATE_LIMIT_PER_MINUTE: "1000" });
-  const server = await createServer({ store: broken, settings, logger: logger.child({}, { level: "silent" }) });
+/** Another app on `on` (the test store by default) with these settings, for the time of `use`. */
+async function withApp<T>(env: Record<string, string>, use: (other: Server) => Promise<T>, on: Store = store): Promise<T> {
+  const settings = loadSettings({ ...process.env, TRUSTED_PROXIES: "", AUTH_RATE_LIMIT_PER_MINUTE: "1000", ...env });
+  const server = await createServer({ store: on, settings, logger: logger.child({}, { level: "silent" }) });
   try {
     return await use(server.server);
   } finally {
     await server.close();
   }
+}
+
+/** The test store with every query failing, as when the database is down. */
+function brokenStore(): Store {
+  const down = () => Promise.reject(new Error("connection refused by 10.0.0.7:5432"));
+  const users = new Proxy(store.users, { get: () => down });
+  return new Proxy(store, { get: (target, key) => (key === "ping" ? down : key === "users" ? users : Reflect.get(target, key)) });
+}
+
+/** The statuses of `count` failed logins sent as from `address` (X-Forwarded-For). */
+async function logins(app: Server, address: string, count: number): Promise<request.Response[]> {
+  const responses = [];
+  for (let i = 0; i < count; i++) {
+    const body = { email: newEmail(), password: "not registered at all 1" };
+    responses.push(await request(app).post("/api/v1/auth/login").set("X-Forwarded-For", address).send(body));
+  }
+  return responses;
 }
 
 describe("methods", () => {
@@ -71,7 +86,7 @@ describe("platform", () => {
   });
 
   it("is not ready when the database is down, and answers a failing query with a bare 500", async () => {
-    await withBrokenStore(async (broken) => {
+    await withApp({}, async (broken) => {
       const ready = await request(broken).get("/health/ready");
       expect(ready.status).toBe(503);
       expect(ready.body).toEqual({ status: "unavailable" });
@@ -79,6 +94,37 @@ describe("platform", () => {
       expect(login.status).toBe(500);
       expect(login.body).toEqual({ type: "about:blank", title: "Internal Server Error", status: 500, detail: "internal error" });
       expect(login.text).not.toContain("10.0.0.7");
+    }, brokenStore());
+  });
+{%- if "metrics" in (cookiecutter.decisions.get("observability") or "") %}
+
+  it("exposes Prometheus metrics labelled by route, not by path", async () => {
+    const entity = MODEL.entities[0];
+    await request(app).put(`${entity.url}/12345`);
+    const response = await request(app).get("/metrics");
+    expect(response.status).toBe(200);
+    expect(response.headers["content-type"]).toMatch(/^text\/plain/);
+    expect(response.text).toContain("# TYPE http_requests_total counter");
+    expect(response.text).not.toContain(`${entity.url}/12345`);
+  });
+{%- endif %}
+});
+
+describe("rate limits", () => {
+  it("limits the auth routes per client address, the one X-Forwarded-For names behind a trusted proxy", async () => {
+    await withApp({ AUTH_RATE_LIMIT_PER_MINUTE: "3", TRUSTED_PROXIES: "127.0.0.1,::1,::ffff:127.0.0.1" }, async (limited) => {
+      const first = await logins(limited, "203.0.113.5", 4);
+      expect(first.map((r) => r.status)).toEqual([401, 401, 401, 429]);
+      expect(Number(first[3].headers["retry-after"])).toBeGreaterThanOrEqual(1);
+      expect(first[3].headers["content-type"]).toMatch(/^application\/problem\+json/);
+      expect((await logins(limited, "203.0.113.6", 1))[0].status).toBe(401);
+    });
+  });
+
+  it("ignores X-Forwarded-For from a client that is not a trusted proxy", async () => {
+    await withApp({ AUTH_RATE_LIMIT_PER_MINUTE: "3" }, async (limited) => {
+      await logins(limited, "203.0.113.7", 3);
+      expect((await logins(limited, "203.0.113.8", 1))[0].status).toBe(429);
     });
   });
 });
