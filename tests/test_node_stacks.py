@@ -65,9 +65,13 @@ def test_generated_tree_serves_its_contract(sample: Path, tmp_path: Path) -> Non
     assert named and named <= operation_ids, named - operation_ids
     # every auth operation is checked against the contract by the framework's routes (by its operationId)
     routes = "".join(p.read_text() for p in (project / "src").glob("*.ts"))
-    for operation in ("auth_register", "auth_login", "auth_refresh", "auth_logout", "auth_change_password", "users_me"):
+    auth_operations = {o for o in operation_ids if o.startswith("auth_") or o == "users_me"}
+    assert {"auth_register", "auth_login", "auth_logout", "auth_change_password", "users_me"} <= auth_operations
+    assert ("auth_refresh" in auth_operations) == (plan.layers[0][1]["auth"] == "jwt")
+    for operation in sorted(auth_operations):
         assert f'"{operation}"' in routes, operation
-    migration = (project / "src" / "migrations" / "0001-initial.ts").read_text()
+    data = plan.layers[0][1]["data"]
+    migration = (project / data.get("first_migration", "src/migrations/0001-initial.ts")).read_text()
     tables = re.findall(r"^CREATE TABLE (\w+)", (project / "db" / "schema.sql").read_text(), re.MULTILINE)
     assert "users" in tables and "auth_sessions" in tables
     for table in tables:
@@ -81,6 +85,10 @@ def test_generated_tree_serves_its_contract(sample: Path, tmp_path: Path) -> Non
     assert f"CMD {json.dumps(spec['docker']['run_argv'])}" in dockerfile
     workflow = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text())
     test_runs = [step["run"] for step in workflow["jobs"]["test"]["steps"] if "run" in step]
-    assert [spec["commands"][name] for name in ("build", "migrate", "test")] == test_runs[-3:]
+    # the test step runs the tests, with the coverage gate when the decisions set one
+    threshold = str(plan.layers[0][1]["decisions"].get("coverage_threshold") or "")
+    gate = f"{spec['coverage']['command']} {spec['coverage']['fail_under'].format(percent=threshold[4:])}"
+    test_step = gate if threshold.startswith("min-") else spec["commands"]["test"]
+    assert [spec["commands"]["build"], spec["commands"]["migrate"], test_step] == test_runs[-3:]
     failed = [str(result) for result in validate_tree(project) if result.status == FAIL]
     assert not failed, failed
