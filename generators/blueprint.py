@@ -85,6 +85,16 @@ def companion_layers(spec: dict[str, Any], decisions: dict[str, Any]) -> list[st
     return names + ([orm] if orm else [])
 
 
+def with_data_layer(spec: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """The stack's spec as the cross-language layers must see it with this data layer: the files the data
+    layer needs at run time (its ``docker.runtime_copy``, e.g. Prisma's migrations) join the image's."""
+    extra = [p for p in (data.get("docker") or {}).get("runtime_copy") or [] if p not in spec["docker"].get("runtime_copy", [])]
+    if not extra:
+        return spec
+    docker = {**spec["docker"], "runtime_copy": [*spec["docker"].get("runtime_copy", []), *extra]}
+    return {**spec, "docker": docker}
+
+
 def schema_statements(sql: str) -> list[str]:
     """db/schema.sql as its statements, without comments, the final semicolons or SQLite's PRAGMA (the
     driver turns foreign keys on): what a migration written in the stack's language executes."""
@@ -111,6 +121,7 @@ def build_blueprint(
     companions = companion_layers(stack.spec, decisions)
     if (stack.spec.get("data") or {}).get("orm"):
         context["data"] = layer_spec(companions[-1])
+        context["stack"] = with_data_layer(stack.spec, context["data"])
         context["schema_statements"] = schema_statements(schema.build_schema_sql(context))
         context["schema_tables"] = list(schema.schema_metadata(context).tables)
     layers: list[tuple[str, dict[str, Any]]] = [(stack.name, context), *((name, context) for name in companions)]

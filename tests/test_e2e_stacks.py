@@ -61,17 +61,24 @@ def schemathesis_command() -> list[str]:
     return [str(installed)]
 
 
-def start(project: Path, spec: dict, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    """`commands.run`, on 127.0.0.1:port (HOST/PORT in the environment, and in the command's words)."""
+def start(project: Path, spec: dict, env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    """`commands.run`, on 127.0.0.1:port (HOST/PORT in the environment, and in the command's words); its
+    output goes to `log` (a pipe nobody reads would block the server once full)."""
     words = [("127.0.0.1" if w == "0.0.0.0" else str(port) if w == str(spec["port"]) else w) for w in step_argv(spec, "run") or []]
-    return subprocess.Popen(
-        words,
-        cwd=project,
-        env={**env, "HOST": "127.0.0.1", "PORT": str(port)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            words,
+            cwd=project,
+            env={**env, "HOST": "127.0.0.1", "PORT": str(port)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def log_tail(log: Path, limit: int = 4000) -> str:
+    """The end of the server's output, whose error lines say why a request failed."""
+    return log.read_text(errors="replace")[-limit:] if log.is_file() else ""
 
 
 @pytest.mark.parametrize("sample", STACK_SAMPLES, ids=[p.stem for p in STACK_SAMPLES])
@@ -95,7 +102,8 @@ def test_stack_sample_passes_its_own_checks_and_the_contract(sample: Path, tmp_p
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         live_env = {**env, "TRUSTED_PROXIES": "127.0.0.1"}
-        server = start(project, spec, live_env, port)
+        log = tmp_path / "server.log"
+        server = start(project, spec, live_env, port, log)
         try:
             for _ in range(200):
                 try:
@@ -104,15 +112,19 @@ def test_stack_sample_passes_its_own_checks_and_the_contract(sample: Path, tmp_p
                 except OSError:
                     time.sleep(0.1)
             else:
-                pytest.fail("the generated app did not start: " + (server.stderr.read().decode() if server.stderr else ""))
-            conformance_against_live_app(project, base, live_env)
-            out = run(
-                [*schemathesis_command(), "run", "openapi.yaml", "--url", base, "--checks", "all", "--max-time", "60"],
-                cwd=project,
-                env={**live_env, **login(base)},
-                timeout=600,
-            )
-            assert "No issues found" in out or " passed" in out, out[-3000:]
+                pytest.fail("the generated app did not start: " + log_tail(log))
+            try:
+                conformance_against_live_app(project, base, live_env)
+                out = run(
+                    [*schemathesis_command(), "run", "openapi.yaml", "--url", base, "--checks", "all", "--max-time", "60"],
+                    cwd=project,
+                    env={**live_env, **login(base)},
+                    timeout=600,
+                )
+                assert "No issues found" in out or " passed" in out, out[-3000:]
+            except AssertionError as exc:
+                alive = "running" if server.poll() is None else f"exited with {server.returncode}"
+                raise AssertionError(f"{exc}\n--- server ({alive}) log (tail) ---\n{log_tail(log)}") from None
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=10)

@@ -4,7 +4,7 @@ import { defineConfig } from "eslint/config";
 import tseslint from "typescript-eslint";
 
 export default defineConfig(
-  { ignores: ["dist/", "node_modules/", "coverage/"] },
+  { ignores: ["dist/", "node_modules/", "coverage/"{% for path in cookiecutter.data.get("generated", []) %}, {{ path | json_str }}{% endfor %}] },
   js.configs.recommended,
   tseslint.configs.recommended,
 );
