@@ -78,6 +78,13 @@ function idColumn(dialect: Dialect): EntitySchemaColumnOptions {
   return { type: dialect === "better-sqlite3" ? "integer" : "bigint" };
 }
 
+/** JSON on MySQL/MariaDB: mysql2 already parses JSON columns, and TypeORM's `json` type would parse the
+ * result again (a JSON string "123" came back as the number 123); written as JSON text, read as parsed. */
+const JSON_TEXT = {
+  to: (value: unknown) => (value === null || value === undefined ? value : JSON.stringify(value)),
+  from: (value: unknown) => value,
+};
+
 function fieldColumn(field: Field, dialect: Dialect): EntitySchemaColumnOptions {
   const nullable = !field.required;
   switch (field.type) {
@@ -94,6 +101,7 @@ function fieldColumn(field: Field, dialect: Dialect): EntitySchemaColumnOptions 
     case "uuid":
       return { ...uuidColumn(dialect), nullable };
     case "json":
+      if (dialect === "mysql") return { type: "longtext", nullable, transformer: JSON_TEXT };
       return { type: dialect === "better-sqlite3" ? "simple-json" : "json", nullable };
     default:
       return { type: field.type === "text" ? "text" : "varchar", nullable };
