@@ -153,6 +153,24 @@ def test_equality_filters(rows: Rows, name: str) -> None:
         assert [item["id"] for item in response.json()["items"]] == [created[0]["id"]], key
 
 
+#: JSON values a json field must give back as sent: text that looks like a number or a literal, nesting, null
+JSON_VALUES: list[Any] = ["123", "true", "abc", 5, 2.5, False, [1, "x", None], {"a": {"b": None}, "c": "1"}]
+
+
+def test_json_fields_keep_every_json_value(rows: Rows, name: str) -> None:
+    json_fields = [f for f in rows.entities[name]["fields"] if f["type"] == "json"]
+    if not json_fields:
+        pytest.skip(f"{name} has no json field")
+    row = rows.create(name, 0)
+    for field in json_fields:
+        for value in JSON_VALUES + ([] if field["required"] else [None]):
+            updated = rows.user.call("PATCH", rows.url(name, row), json_body={field["name"]: value})
+            assert updated.status == 200, (field["name"], value, updated.body[:300])
+            for answer in (updated.json(), rows.user.call("GET", rows.url(name, row)).json()):
+                kept = answer[field["name"]]
+                assert kept == value and type(kept) is type(value), (field["name"], value, kept)
+
+
 def _query_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
