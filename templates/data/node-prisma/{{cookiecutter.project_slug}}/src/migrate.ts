@@ -36,6 +36,7 @@ import Database from "better-sqlite3";
 
 import { checkScheme, sqlitePath } from "./data/url.js";
 {%- endif %}
+import { migrationCommand } from "./data/commands.js";
 
 /** prisma/migrations/ of the project, from src/ (tests) and dist/ (the built app) alike */
 const MIGRATIONS = new URL("../prisma/migrations/", import.meta.url);
@@ -256,17 +257,4 @@ export async function migrate(databaseUrl: string, directory: URL = MIGRATIONS):
   }
 }
 
-const url = process.env.DATABASE_URL;
-if (import.meta.url === `file://${process.argv[1]}`) {
-  if (!url) {
-    console.error("DATABASE_URL is not set");
-    process.exit(1);
-  }
-  migrate(url).then(
-    (names) => console.log(names.length ? `applied: ${names.join(", ")}` : "no pending migration"),
-    (error: unknown) => {
-      console.error(`migration failed: ${error instanceof Error ? error.message : String(error)}`);
-      process.exit(1);
-    },
-  );
-}
+migrationCommand(import.meta.url, migrate);

@@ -7,6 +7,7 @@
 import { DataTypes, type Model, type ModelStatic, QueryTypes, type Sequelize, Transaction } from "sequelize";
 import { type RunnableMigration, SequelizeStorage, Umzug, type UmzugStorage } from "umzug";
 
+import { migrationCommand } from "./data/commands.js";
 import { type Dialect, connect, dialectOf } from "./data/source.js";
 import { MIGRATIONS, type Migration } from "./migrations/index.js";
 
@@ -94,17 +95,4 @@ export async function migrate(databaseUrl: string): Promise<string[]> {
   }
 }
 
-const url = process.env.DATABASE_URL;
-if (import.meta.url === `file://${process.argv[1]}`) {
-  if (!url) {
-    console.error("DATABASE_URL is not set");
-    process.exit(1);
-  }
-  migrate(url).then(
-    (names) => console.log(names.length ? `applied: ${names.join(", ")}` : "no pending migration"),
-    (error: unknown) => {
-      console.error(`migration failed: ${error instanceof Error ? error.message : String(error)}`);
-      process.exit(1);
-    },
-  );
-}
+migrationCommand(import.meta.url, migrate);

@@ -2,6 +2,7 @@
  * `npm run migrate`: apply the pending migrations of src/migrations/ to DATABASE_URL (TypeORM keeps
  * the applied ones in the `migrations` table).
  */
+import { migrationCommand } from "./data/commands.js";
 import { dataSource } from "./data/source.js";
 
 export async function migrate(databaseUrl: string): Promise<string[]> {
@@ -15,17 +16,4 @@ export async function migrate(databaseUrl: string): Promise<string[]> {
   }
 }
 
-const url = process.env.DATABASE_URL;
-if (import.meta.url === `file://${process.argv[1]}`) {
-  if (!url) {
-    console.error("DATABASE_URL is not set");
-    process.exit(1);
-  }
-  migrate(url).then(
-    (names) => console.log(names.length ? `applied: ${names.join(", ")}` : "no pending migration"),
-    (error: unknown) => {
-      console.error(`migration failed: ${error instanceof Error ? error.message : String(error)}`);
-      process.exit(1);
-    },
-  );
-}
+migrationCommand(import.meta.url, migrate);

@@ -5,7 +5,6 @@
  * Prisma's and back by the codecs below (UUIDs are CHAR(32) hex on MySQL and SQLite, as in db/schema.sql;
  * decimals are read back as text with the field's scale; dates and timestamps are UTC).
  */
-import { randomBytes } from "node:crypto";
 
 import { v7 as uuidv7 } from "uuid";
 
@@ -13,6 +12,7 @@ import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import { ENTITIES, ID_KIND, type Entity, type Field, entityNamed } from "../model.js";
 import { prismaClient } from "./client.js";
 import { type ListQuery, type Row, type RowId, type Session, type Store, StoreError, type User } from "./store.js";
+import { type Codec, hexUuid, isoInstant, references, same, tokenId } from "./values.js";
 import { PROVIDER } from "./url.js";
 
 type Client = PrismaClient | Prisma.TransactionClient;
@@ -34,26 +34,11 @@ function delegate(client: Client, table: string): Delegate {
   return (client as unknown as Record<string, Delegate>)[table];
 }
 
-interface Codec {
-  toDb(value: unknown): unknown;
-  fromDb(value: unknown): unknown;
-}
-
-const same: Codec = { toDb: (v) => v, fromDb: (v) => v };
-
 /** Native on PostgreSQL; 32 hex digits elsewhere (CHAR(32) in db/schema.sql). Lower case in both. */
 const uuidCodec: Codec =
   PROVIDER === "postgresql"
     ? { toDb: (v) => (typeof v === "string" ? v.toLowerCase() : v), fromDb: (v) => v }
-    : {
-        toDb: (v) => (typeof v === "string" ? v.replaceAll("-", "").toLowerCase() : v),
-        fromDb: (v) => (typeof v === "string" && v.length === 32 ? `${v.slice(0, 8)}-${v.slice(8, 12)}-${v.slice(12, 16)}-${v.slice(16, 20)}-${v.slice(20)}` : v),
-      };
-
-/** ISO 8601 in UTC, without milliseconds when there are none (as the contract's examples). */
-export function isoInstant(value: Date): string {
-  return value.toISOString().replace(".000Z", "Z");
-}
+    : hexUuid;
 
 const instant: Codec = {
   toDb: (v) => (typeof v === "string" ? new Date(v) : v),
@@ -104,11 +89,6 @@ function tableOf(entity: Entity): Table {
   codecs.set("created_at", instant);
   codecs.set("updated_at", instant);
   return { entity, codecs, json: new Set(entity.fields.filter((f) => f.type === "json").map((f) => f.name)) };
-}
-
-/** A random identifier (256 bits) for a session or a token. */
-function tokenId(): string {
-  return randomBytes(32).toString("base64url");
 }
 
 /** Unique violations (P2002) and rows still referenced by a `restrict` relation (P2003, P2014). */
@@ -280,16 +260,7 @@ class PrismaStore implements Store {
 
   /** Every referenced row (`<relation>_id`, `<relation>_ids`) must be one of the owner's. */
   private async checkReferences(client: Client, entity: Entity, ownerId: number, values: Row): Promise<void> {
-    const wanted: [string, unknown[]][] = [];
-    for (const parent of entity.parents) {
-      const value = values[parent.column];
-      if (value !== null && value !== undefined) wanted.push([parent.target, [value]]);
-    }
-    for (const link of entity.links) {
-      const ids = values[link.field];
-      if (Array.isArray(ids) && ids.length) wanted.push([link.target, ids]);
-    }
-    for (const [target, ids] of wanted) {
+    for (const [target, ids] of references(entity, values)) {
       const unique = [...new Set(ids.map((v) => idCodec.toDb(v)))];
       const found = await delegate(client, entityNamed(target).table).count({ where: { id: { in: unique }, owner_id: ownerId } });
       if (found !== unique.length) throw new StoreError("not-found", `${target} ${ids.map(String).join(", ")} not found`);

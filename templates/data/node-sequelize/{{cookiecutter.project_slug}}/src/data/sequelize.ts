@@ -5,7 +5,6 @@
  * below: UUIDs are CHAR(32) hex on MySQL and SQLite, as in db/schema.sql; decimals stay text; timestamps
  * are UTC; MySQL's booleans are TINYINT; SQLite's JSON is text.
  */
-import { randomBytes } from "node:crypto";
 
 import {
   DataTypes,
@@ -25,32 +24,17 @@ import { v7 as uuidv7 } from "uuid";
 import { ENTITIES, ID_KIND, type Entity, type Field, entityNamed } from "../model.js";
 import { type Dialect, connect, dialectOf } from "./source.js";
 import { type ListQuery, type Row, type RowId, type Session, type Store, StoreError, type User } from "./store.js";
+import { type Codec, hexUuid, isoInstant, references, same, tokenId } from "./values.js";
 
 type Values = Record<string, unknown>;
 
-interface Codec {
-  toDb(value: unknown): unknown;
-  fromDb(value: unknown): unknown;
-}
-
-const same: Codec = { toDb: (v) => v, fromDb: (v) => v };
-
 function uuidCodec(dialect: Dialect): Codec {
-  if (dialect === "postgres") return same;
-  return {
-    toDb: (v) => (typeof v === "string" ? v.replaceAll("-", "").toLowerCase() : v),
-    fromDb: (v) => (typeof v === "string" && v.length === 32 ? `${v.slice(0, 8)}-${v.slice(8, 12)}-${v.slice(12, 16)}-${v.slice(16, 20)}-${v.slice(20)}` : v),
-  };
+  return dialect === "postgres" ? same : hexUuid;
 }
 
 /** A timestamp as the driver returns it (a Date, or SQLite's text) as a Date. */
 function asDate(value: unknown): Date {
   return value instanceof Date ? value : new Date(String(value));
-}
-
-/** ISO 8601 in UTC, without milliseconds when there are none (as the contract's examples). */
-export function isoInstant(value: Date): string {
-  return value.toISOString().replace(".000Z", "Z");
 }
 
 const instant: Codec = {
@@ -194,11 +178,6 @@ function defineSessions(sequelize: Sequelize): ModelStatic<Model> {
     },
     { tableName: "auth_sessions" },
   );
-}
-
-/** A random identifier (256 bits) for a session or a token. */
-function tokenId(): string {
-  return randomBytes(32).toString("base64url");
 }
 
 /** Unique violations, and rows still referenced (ON DELETE RESTRICT), as Sequelize names them on every driver. */
@@ -387,16 +366,7 @@ class SequelizeStore implements Store {
 
   /** Every referenced row (`<relation>_id`, `<relation>_ids`) must be one of the owner's. */
   private async checkReferences(transaction: Transaction, entity: Entity, ownerId: number, values: Row): Promise<void> {
-    const wanted: [string, unknown[]][] = [];
-    for (const parent of entity.parents) {
-      const value = values[parent.column];
-      if (value !== null && value !== undefined) wanted.push([parent.target, [value]]);
-    }
-    for (const link of entity.links) {
-      const ids = values[link.field];
-      if (Array.isArray(ids) && ids.length) wanted.push([link.target, [...new Set(ids)]]);
-    }
-    for (const [target, ids] of wanted) {
+    for (const [target, ids] of references(entity, values)) {
       const table = this.table(entityNamed(target));
       const found = await table.model.count({ where: { id: { [Op.in]: ids.map((v) => this.encode(table, "id", v)) }, owner_id: ownerId }, transaction });
       if (found !== ids.length) throw new StoreError("not-found", `${target} ${ids.map(String).join(", ")} not found`);

@@ -4,33 +4,16 @@
  * turned from their API form into the database's and back by the codecs below (UUIDs are CHAR(32) hex
  * on MySQL and SQLite, as in db/schema.sql; decimals stay text; timestamps are UTC).
  */
-import { randomBytes } from "node:crypto";
-
 import { DataSource, EntitySchema, type EntitySchemaColumnOptions, type EntityManager, In, {% if cookiecutter.auth == "jwt" %}IsNull, {% endif %}QueryFailedError } from "typeorm";
 import { v7 as uuidv7 } from "uuid";
 
 import { ENTITIES, ID_KIND, type Entity, type Field, entityNamed } from "../model.js";
 import { type Dialect, dataSource, dialectOf } from "./source.js";
 import { type ListQuery, type Row, type RowId, type Session, type Store, StoreError, type User } from "./store.js";
-
-interface Codec {
-  toDb(value: unknown): unknown;
-  fromDb(value: unknown): unknown;
-}
-
-const same: Codec = { toDb: (v) => v, fromDb: (v) => v };
+import { type Codec, hexUuid, isoInstant, references, same, tokenId } from "./values.js";
 
 function uuidCodec(dialect: Dialect): Codec {
-  if (dialect === "postgres") return same;
-  return {
-    toDb: (v) => (typeof v === "string" ? v.replaceAll("-", "").toLowerCase() : v),
-    fromDb: (v) => (typeof v === "string" && v.length === 32 ? `${v.slice(0, 8)}-${v.slice(8, 12)}-${v.slice(12, 16)}-${v.slice(16, 20)}-${v.slice(20)}` : v),
-  };
-}
-
-/** ISO 8601 in UTC, without milliseconds when there are none (as the contract's examples). */
-export function isoInstant(value: Date): string {
-  return value.toISOString().replace(".000Z", "Z");
+  return dialect === "postgres" ? same : hexUuid;
 }
 
 const instant: Codec = {
@@ -184,11 +167,6 @@ const sessionSchema = (dialect: Dialect) =>
       revoked_at: { type: timestampType(dialect), nullable: true },
     },
   });
-
-/** A random identifier (256 bits) for a session or a token. */
-function tokenId(): string {
-  return randomBytes(32).toString("base64url");
-}
 
 /** Unique violations and rows still referenced (ON DELETE RESTRICT), on each driver. */
 function isConflict(error: unknown): boolean {
@@ -370,16 +348,7 @@ class TypeOrmStore implements Store {
 
   /** Every referenced row (`<relation>_id`, `<relation>_ids`) must be one of the owner's. */
   private async checkReferences(manager: EntityManager, entity: Entity, ownerId: number, values: Row): Promise<void> {
-    const wanted: [string, unknown[]][] = [];
-    for (const parent of entity.parents) {
-      const value = values[parent.column];
-      if (value !== null && value !== undefined) wanted.push([parent.target, [value]]);
-    }
-    for (const link of entity.links) {
-      const ids = values[link.field];
-      if (Array.isArray(ids) && ids.length) wanted.push([link.target, [...new Set(ids)]]);
-    }
-    for (const [target, ids] of wanted) {
+    for (const [target, ids] of references(entity, values)) {
       const table = this.table(entityNamed(target));
       const found = await manager.getRepository(target).countBy({ id: In(ids.map((v) => this.encode(table, "id", v))), owner_id: ownerId });
       if (found !== ids.length) throw new StoreError("not-found", `${target} ${ids.map(String).join(", ")} not found`);
