@@ -69,12 +69,6 @@ export function cookiesOf(response: request.Response): string[] {
   return (sets ?? []).map((line) => line.split(";")[0]);
 }
 
-export async function signUp(app: Server, email = newEmail(), password = PASSWORD): Promise<TestUser> {
-  const registered = await request(app).post("/api/v1/auth/register").send({ email, password });
-  if (registered.status !== 201) throw new Error(`register: ${registered.status} ${registered.text}`);
-  return logIn(app, email, password);
-}
-
 export async function logIn(app: Server, email: string, password = PASSWORD): Promise<TestUser> {
   const login = await request(app).post("/api/v1/auth/login").send({ email, password });
   if (login.status !== 200) throw new Error(`login: ${login.status} ${login.text}`);
@@ -89,12 +83,6 @@ export interface TestUser {
   auth: Record<string, string>;
 }
 
-export async function signUp(app: Server, email = newEmail(), password = PASSWORD): Promise<TestUser> {
-  const registered = await request(app).post("/api/v1/auth/register").send({ email, password });
-  if (registered.status !== 201) throw new Error(`register: ${registered.status} ${registered.text}`);
-  return logIn(app, email, password);
-}
-
 export async function logIn(app: Server, email: string, password = PASSWORD): Promise<TestUser> {
   const login = await request(app).post("/api/v1/auth/login").send({ email, password });
   if (login.status !== 200) throw new Error(`login: ${login.status} ${login.text}`);
@@ -102,3 +90,10 @@ export async function logIn(app: Server, email: string, password = PASSWORD): Pr
   return { email, token: body.access_token, refresh: body.refresh_token, auth: { Authorization: `Bearer ${body.access_token}` } };
 }
 {%- endif %}
+
+/** A new account, registered and logged in through the API. */
+export async function signUp(app: Server, email = newEmail(), password = PASSWORD): Promise<TestUser> {
+  const registered = await request(app).post("/api/v1/auth/register").send({ email, password });
+  if (registered.status !== 201) throw new Error(`register: ${registered.status} ${registered.text}`);
+  return logIn(app, email, password);
+}
