@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/time_to_green.py [SAMPLE.yml ...] [--rounds 3] [--json results.json]
 
-Samples: tests/samples/orders-api.yml (python-fastapi, the reference) and every tests/samples/node/*.yml unless
-given. Per sample, one untimed warm-up round fills the package caches (pip's, ~/.npm); then the timed rounds,
+Samples: tests/samples/orders-api.yml (python-fastapi, the reference) and, for every other stack, the first of
+tests/samples/<family>/*.yml that uses it, unless given. Per sample, one untimed warm-up round fills the package
+caches (pip's, ~/.npm, Go's, Maven's); then the timed rounds,
 interleaved across samples (round 1 of each, then round 2, ...), each in a fresh folder and against a fresh
 database: `new`, install (a new virtual environment first for Python), build when the stack has that step,
 migrate, the project's own tests; each is the stack's layer.yml command, as the generated README gives it
@@ -21,7 +22,6 @@ import argparse
 import json
 import os
 import shlex
-import shutil
 import statistics
 import subprocess
 import sys
@@ -43,8 +43,10 @@ from tests.stack_commands import (  # noqa: E402
     create_database,
     drop_database,
     execute,
+    install_tool_missing,
     project_database_url,
     project_stack,
+    sample_stack,
     server_url,
     step_argv,
     toolchain_env,
@@ -135,9 +137,9 @@ def preflight(sample: Path) -> SampleRun:
             execute(server, "SELECT 1")
         except SQLAlchemyError as exc:
             raise SetupError(f"{sample}: {SERVER_ENV[database]}: {first_line(exc)}") from None
-    install = step_argv(spec, "install") or []
-    if spec.get("toolchain", {}).get("name") != "python" and (not install or shutil.which(install[0]) is None):
-        raise SetupError(f"{sample}: {install[0] if install else 'commands.install'} is not installed")
+    missing = install_tool_missing(spec, dict(os.environ))
+    if spec.get("toolchain", {}).get("name") != "python" and missing:
+        raise SetupError(f"{sample}: {missing} is not installed")
     label = "/".join(str(v) for v in (spec["id"], decisions.get("orm"), database))
     return SampleRun(sample, spec["id"], label, [p for p in PHASES if p == "new" or step_argv(spec, p)])
 
@@ -245,12 +247,23 @@ def print_table(results: list[dict[str, Any]]) -> None:
 
 
 def default_samples() -> list[Path]:
-    return [REFERENCE_SAMPLE, *sorted((SAMPLES / "node").glob("*.yml"))]
+    """The reference, then the first sample (by name) of tests/samples/<family>/ of every other stack."""
+    chosen: dict[str, Path] = {REFERENCE_STACK: REFERENCE_SAMPLE}
+    for sample in sorted(SAMPLES.glob("*/*.yml")):
+        stack = sample_stack(sample)
+        if stack:
+            chosen.setdefault(stack, sample)
+    return list(chosen.values())
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("samples", nargs="*", type=Path, help="answers files (default: orders-api.yml and tests/samples/node/*.yml)")
+    parser.add_argument(
+        "samples",
+        nargs="*",
+        type=Path,
+        help="answers files (default: orders-api.yml, then one of tests/samples/<family>/ per stack)",
+    )
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds per sample, after one warm-up (default 3)")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args()

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from expert.generators.stack import select_stack
+from expert.generators.stack import layers_of, select_stack
 
 #: the commands a stack's layer.yml may list, in the order a developer runs them (`run` is started last)
 STEPS = ("install", "build", "lint", "format_check", "typecheck", "migrate", "test")
@@ -30,6 +30,25 @@ def project_stack(project: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """The decisions a generated project was made from (its .backend-expert.yml), and its stack's layer.yml."""
     decisions = yaml.safe_load((project / ".backend-expert.yml").read_text())["decisions"]
     return decisions, select_stack(decisions).spec
+
+
+def sample_stack(sample: Path) -> str | None:
+    """The stack layer a sample answers file pins through its language and framework answers, if any."""
+    answers = yaml.safe_load(sample.read_text())["answers"]
+    for layer in layers_of("stack"):
+        spec = layer.spec
+        if spec.get("framework") == answers.get("framework") and spec.get("language") == answers.get("language"):
+            return layer.name
+    return None
+
+
+def install_tool_missing(spec: dict[str, Any], env: dict[str, str]) -> str | None:
+    """The program of `commands.install` when it is not on PATH (None when it is there, or is the project's own
+    wrapper such as ./mvnw, which comes with the generated files)."""
+    program = (step_argv(spec, "install") or ["commands.install"])[0]
+    if "/" in program or shutil.which(program, path=env.get("PATH")) is not None:
+        return None
+    return program
 
 
 def step_argv(spec: dict[str, Any], step: str) -> list[str] | None:

@@ -10,7 +10,6 @@ importable by this interpreter (or SCHEMATHESIS naming its executable).
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,24 +19,28 @@ import uuid
 from pathlib import Path
 
 import pytest
-import yaml
 
-from expert.generators.stack import layers_of
 from tests.conftest import SAMPLES
-from tests.stack_commands import STEPS, create_database, drop_database, project_database_url, project_stack, step_argv, toolchain_env
+from tests.stack_commands import (
+    STEPS,
+    create_database,
+    drop_database,
+    install_tool_missing,
+    project_database_url,
+    project_stack,
+    sample_stack,
+    step_argv,
+    toolchain_env,
+)
 from tests.test_e2e import admin_url, conformance_against_live_app, free_port, login, mysql_url, run
 
 pytestmark = pytest.mark.e2e
 
 
 def _stack_of(sample: Path) -> str | None:
-    """The stack layer a sample pins (language and framework answers), unless it is python-fastapi's."""
-    answers = yaml.safe_load(sample.read_text())["answers"]
-    for layer in layers_of("stack"):
-        spec = layer.spec
-        if spec.get("framework") == answers.get("framework") and spec.get("language") == answers.get("language"):
-            return None if layer.name == "python-fastapi" else layer.name
-    return None
+    """The stack layer a sample pins, unless it is python-fastapi's (tests/test_e2e.py runs those)."""
+    stack = sample_stack(sample)
+    return None if stack == "python-fastapi" else stack
 
 
 #: tests/samples/<family>/*.yml (node, go, jvm, python): every framework, ORM, database and auth scheme at least
@@ -89,9 +92,9 @@ def test_stack_sample_passes_its_own_checks_and_the_contract(sample: Path, tmp_p
     database = decisions["database"]
     admin, name = server_for(database), f"e2e_{uuid.uuid4().hex[:10]}"
     env = toolchain_env(spec, tmp_path / "venv", dict(os.environ))
-    program = (step_argv(spec, "install") or ["commands.install"])[0]
-    if shutil.which(program, path=env.get("PATH")) is None:
-        pytest.fail(f"{program} is not installed")
+    missing = install_tool_missing(spec, env)
+    if missing:
+        pytest.fail(f"{missing} is not installed")
     env["DATABASE_URL"] = project_database_url(spec, database, create_database(database, admin, name, tmp_path))
     env["SECRET_KEY"] = uuid.uuid4().hex + uuid.uuid4().hex
     try:
