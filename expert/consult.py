@@ -113,9 +113,10 @@ class Consultant:
         asked: list[str] = []
         answers = dict(given)
         implied = self.implied(answers)
-        answers.update({k: v for k, (v, _) in implied.items()})
+        answers.update({k: values[0] for k, (values, _) in implied.items() if len(values) == 1})
+        narrowed = {k: values for k, (values, _) in implied.items() if len(values) > 1}
         defaulted: set[str] = set()
-        needed = self.needed({k for k in answers if k in kb.decisions})  # answers include implied ones
+        needed = self.needed({k for k in answers if k in kb.decisions})  # answers include the fixed implied ones
         with self.engine.session() as session:
 
             def commit(fact: Fact) -> None:
@@ -134,8 +135,8 @@ class Consultant:
                         if not all(d in facts or d in absent for d in self._deps[key]):
                             continue
                         if key in implied:
-                            value, origin = implied[key]
-                            commit(Fact(key, value, "implied", premises=[origin], because=_implied_text(key, value, origin, answers)))
+                            values, origin = implied[key]
+                            commit(self._narrowed(key, values, origin, firings, facts, answers))
                             progress = True
                         elif key in answers:
                             source = "pin" if key in kb.decisions else "default" if key in defaulted else "answer"
@@ -168,22 +169,34 @@ class Consultant:
                     why = self.why(q.id, relevance, facts)
                     why.position = self._position(q, asked, facts, absent)
                     answers[q.id] = ask(q, why)
-            conflicts, warnings = self._report(firings, facts)
+            conflicts, warnings = self._report(firings, facts, narrowed)
         return Consultation(facts, asked, conflicts, warnings, relevance)
 
-    def implied(self, answers: dict[str, Any]) -> dict[str, tuple[Any, str]]:
-        """Decisions fixed by a pinned value (``framework: nestjs`` fixes ``language: typescript``),
-        transitively; an explicit answer always wins over an implied one."""
-        out: dict[str, tuple[Any, str]] = {}
+    def implied(self, answers: dict[str, Any]) -> dict[str, tuple[list[str], str]]:
+        """Decisions a pinned value fixes (``framework: nestjs`` fixes ``language: typescript``) or narrows
+        (``framework: spring-boot``: ``language`` java or kotlin), as (the values allowed, the key that
+        implies them). Fixed values imply further, transitively; an explicit answer always wins."""
+        out: dict[str, tuple[list[str], str]] = {}
         todo = [k for k in answers if k in self.kb.decisions]
         while todo:
             key = todo.pop()
-            value = answers.get(key, out.get(key, (None,))[0])
-            for other, other_value in self.kb.decisions[key].implies.get(str(value), {}).items():
+            value = answers[key] if key in answers else out[key][0][0]
+            for other, allowed in self.kb.decisions[key].implies.get(str(value), {}).items():
                 if other not in answers and other not in out:
-                    out[other] = (other_value, key)
-                    todo.append(other)
+                    out[other] = (allowed if isinstance(allowed, list) else [allowed], key)
+                    if len(out[other][0]) == 1:
+                        todo.append(other)
         return out
+
+    def _narrowed(self, key: str, values: list[str], origin: str, firings: list[Firing], facts: dict[str, Fact],
+                  answers: dict[str, Any]) -> Fact:
+        """An implied key: the rules' choice among the values allowed when several are (a Kotlin team's
+        Spring Boot is Kotlin), else the first of them."""
+        if len(values) > 1:
+            fact = self._decide(key, firings, facts, among=values)
+            if fact is not None:
+                return fact
+        return Fact(key, values[0], "implied", premises=[origin], because=_implied_text(key, values[0], origin, answers))
 
     def needed(self, pinned: set[str]) -> set[str]:
         """Keys whose value still matters once ``pinned`` decisions are fixed: a question that only
@@ -224,7 +237,9 @@ class Consultant:
                 return [_key(i) for i in f.fact_ids]
         return None
 
-    def _decide(self, key: str, firings: list[Firing], facts: dict[str, Fact]) -> Fact | None:
+    def _decide(self, key: str, firings: list[Firing], facts: dict[str, Fact], among: list[str] | None = None) -> Fact | None:
+        """The value of the highest-priority rule that fired for ``key`` (only those concluding one of
+        ``among``, when given); the others that disagree are kept as ``overridden``."""
         candidates: list[tuple[Rule, Firing]] = []
         seen: set[str] = set()
         for f in firings:
@@ -233,10 +248,11 @@ class Consultant:
                 continue
             seen.add(rule.id)
             candidates.append((rule, f))
-        if not candidates:
-            return None
         candidates.sort(key=lambda rf: (-rf[0].priority, rf[0].order))
-        best, firing = candidates[0]
+        allowed = [rf for rf in candidates if among is None or rf[0].then[key] in among]
+        if not allowed:
+            return None
+        best, firing = allowed[0]
         fact = Fact(
             key,
             best.then[key],
@@ -245,10 +261,13 @@ class Consultant:
             premises=[_key(i) for i in firing.fact_ids],
             because=best.because,
         )
-        fact.overridden = [(r.id, r.then[key]) for r, _ in candidates[1:] if r.then[key] != fact.value]
+        fact.overridden = [(r.id, r.then[key]) for r, _ in candidates if r.then[key] != fact.value]
         return fact
 
-    def _report(self, firings: list[Firing], facts: dict[str, Fact]) -> tuple[list[Conflict], list[Conflict]]:
+    def _report(self, firings: list[Firing], facts: dict[str, Fact],
+                narrowed: dict[str, list[str]]) -> tuple[list[Conflict], list[Conflict]]:
+        """Conflict and warning rules that fired; rules overruled by a pin (or by the values a pin allows),
+        and ties between rules of the same priority."""
         conflicts: list[Conflict] = []
         warnings: list[Conflict] = []
         done: set[str] = set()
@@ -268,11 +287,12 @@ class Consultant:
             for rule in self.kb.rules_concluding(key):
                 if rule.id not in done or rule.then[key] == fact.value:
                     continue
-                if fact.source in ("pin", "implied") and rule.priority >= 50:
-                    conflicts.append(
-                        Conflict(f"pin:{key}", "pin", [key], _pin_text(key, fact.value, rule.then[key]),
-                                 [self._reason(key, facts), rule.because])
-                    )
+                if fact.source in ("pin", "implied") or rule.then[key] not in narrowed.get(key, [rule.then[key]]):
+                    if rule.priority >= 50:
+                        conflicts.append(
+                            Conflict(f"pin:{key}", "pin", [key], _pin_text(key, fact.value, rule.then[key]),
+                                     [self._reason(key, facts), rule.because])
+                        )
                 elif fact.source == "rule" and fact.rule != rule.id and self._rules[fact.rule].priority == rule.priority:
                     conflicts.append(
                         Conflict(f"tie:{key}", "tie", [key], _tie_text(key, fact.value, rule.then[key]),

@@ -131,7 +131,8 @@ class DecisionKey:
     label: Text
     values: dict[str, Text]
     keywords: dict[str, list[str]] = field(default_factory=dict)  # value -> words that name it in free text
-    implies: dict[str, dict[str, str]] = field(default_factory=dict)  # value -> other decisions it fixes
+    # value -> other decisions it fixes (a value) or narrows (a list: the rules choose among them, else the first)
+    implies: dict[str, dict[str, str | list[str]]] = field(default_factory=dict)
     advice_only: list[str] = field(default_factory=list)  # values no template implements: recorded in docs only
 
 
@@ -426,7 +427,7 @@ def load_catalog(path: Path, kb: KnowledgeBase, fast: bool = False) -> None:
                 if isinstance(lbl, dict)
             },
             implies={
-                str(v): {str(k): str(x) for k, x in lbl["implies"].items()}
+                str(v): {str(k): [str(y) for y in x] if isinstance(x, list) else str(x) for k, x in lbl["implies"].items()}
                 for v, lbl in values.items()
                 if isinstance(lbl, dict) and isinstance(lbl.get("implies"), dict)
             },
@@ -503,9 +504,12 @@ def lint(kb: KnowledgeBase) -> list[str]:
                     errors.append(f"{q.where}: question {q.id!r}: default {quote(d)} is not one of its choices")
     for dk in kb.decisions.values():
         for value, implied in dk.implies.items():
-            for key, other in implied.items():
-                if key not in kb.decisions or other not in kb.decisions[key].values:
-                    errors.append(f"decisions.yml: {dk.key}={value} implies {key}={other}, which is not a known decision value")
+            for key, others in implied.items():
+                if others == []:
+                    errors.append(f"decisions.yml: {dk.key}={value} implies {key} among no value")
+                for other in others if isinstance(others, list) else [others]:
+                    if key not in kb.decisions or other not in kb.decisions[key].values:
+                        errors.append(f"decisions.yml: {dk.key}={value} implies {key}={other}, which is not a known decision value")
     for dk in kb.decisions.values():
         errors += [f"decisions.yml: {dk.key}: value {v!r} is not lower-case kebab-case" for v in dk.values if not VALUE_RE.match(v)]
     for q in kb.questions.values():
