@@ -1,0 +1,35 @@
+"""Liveness and readiness probes."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import DatabaseError, connection
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from app.views.base import PublicView
+
+logger = logging.getLogger(__name__)
+
+
+class Live(PublicView):
+    http_method_names = ["get"]
+
+    def get(self, request: Request) -> Response:
+        return Response({"status": "ok"})
+
+
+class Ready(PublicView):
+    """200 when the database answers, else 503."""
+
+    http_method_names = ["get"]
+
+    def get(self, request: Request) -> Response:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except DatabaseError:
+            logger.warning("readiness check failed: database unavailable")
+            return Response({"status": "unavailable"}, status=503)
+        return Response({"status": "ok"})
