@@ -1,0 +1,145 @@
+{%- set jwt = cookiecutter.auth == "jwt" -%}
+"""Limits, as HTTP behaviour: an oversized body gets 413 before it is parsed, a validation error
+never echoes the value sent, odd numbers and ids never give a 500, and only a few password hashes
+run at once."""
+
+import threading
+import time
+import weakref
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from flask.testing import FlaskClient
+
+from app import security
+from app.api import auth
+from app.config import get_settings
+from tests.conftest import PASSWORD, register
+from tests.problems import assert_problem
+
+LOGIN = "/api/v1/auth/login"
+JSON = {"Content-Type": "application/json"}
+
+
+def limit() -> int:
+    return get_settings().max_request_body_bytes
+
+
+def chunks(total: int, size: int = 65_536) -> Iterator[bytes]:
+    """A body sent in chunks, without Content-Length (Transfer-Encoding: chunked)."""
+    for start in range(0, total, size):
+        yield b" " * min(size, total - start)
+
+
+def test_a_body_over_the_limit_is_413(client: FlaskClient) -> None:
+    response = client.post(LOGIN, content=b" " * (limit() + 1), headers=JSON)
+    assert_problem(response, 413, "Request body too large")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_chunked_body_over_the_limit_is_413(client: FlaskClient) -> None:
+    response = client.post(LOGIN, content=chunks(limit() + 1), headers=JSON)
+    assert "content-length" not in {k.lower() for k in response.request.headers}
+    assert_problem(response, 413, "Request body too large")
+
+
+def test_a_body_at_the_limit_is_parsed(client: FlaskClient) -> None:
+    body = b'{"email": "bob@example.com", "password": "x"}'
+    padded = body + b" " * (limit() - len(body))
+    assert client.post(LOGIN, content=padded, headers=JSON).status_code == 401
+
+
+@pytest.mark.parametrize("body", [b'{"email": ', b"\xff\xfe", b"not json"])
+def test_a_body_that_is_not_json_is_400(client: FlaskClient, body: bytes) -> None:
+    response = client.post(LOGIN, content=body, headers=JSON)
+    assert_problem(response, 400, "Malformed request body")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"email": "bob@example.com", "password": "x" * 129},
+        {"email": "b" * 250 + "@example.com", "password": PASSWORD},
+        {"email": "bob@example.com", "password": PASSWORD, "k" * 10_000: "v"},
+    ],
+    ids=["long-password", "long-email", "long-unknown-key"],
+)
+def test_validation_errors_do_not_echo_the_input(client: FlaskClient, body: dict[str, str]) -> None:
+    response = client.post("/api/v1/auth/register", json=body)
+    problem = assert_problem(response, 422)
+    assert len(response.content) < 1_000
+    for error in problem["errors"]:
+        assert set(error) in ({"pointer", "detail"}, {"parameter", "detail"})
+
+
+@pytest.mark.parametrize("number", [b"NaN", b"Infinity", b"-Infinity", b"1e400", b"9" * 400])
+def test_odd_numbers_are_422_not_500(client: FlaskClient, number: bytes) -> None:
+    body = b'{"email": "bob@example.com", "password": ' + number + b"}"
+    assert client.post(LOGIN, content=body, headers=JSON).status_code == 422
+{%- if jwt %}
+
+
+def test_a_huge_refresh_token_is_422(client: FlaskClient) -> None:
+    response = client.post("/api/v1/auth/refresh", json={"refresh_token": "x" * 4097})
+    assert response.status_code == 422
+{%- endif %}
+
+
+def test_oversized_ids_in_a_token_are_401_not_500(client: FlaskClient) -> None:
+    # A token signed with the real key (the worst case) naming absurd ids.
+    claims = {"typ": "{{ 'access' if jwt else 'session' }}", "sid": "s" * 10_000, "jti": "j", "csrf": "c"}
+    key = get_settings().secret_key.get_secret_value()
+    token = security.create_token("9" * 400, key, timedelta(minutes=5), claims)
+{%- if jwt %}
+    response = client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
+{%- else %}
+    client.cookies.set("session", token)
+    response = client.get("/api/v1/users/me")
+{%- endif %}
+    assert response.status_code == 401
+
+
+def peak_concurrent_hashes(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Register 6 users at once and return how many hashes ran at the same time."""
+    monkeypatch.setattr(security, "_hash_slots", weakref.WeakKeyDictionary())
+    running = peak = 0
+    lock = threading.Lock()
+
+    def slow_hash(password: str) -> str:
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+        time.sleep(0.2)  # long enough for the other requests to arrive meanwhile
+        with lock:
+            running -= 1
+        return security.hash_password(password)
+
+    monkeypatch.setattr(auth, "hash_password", slow_hash)
+    threads = [
+        threading.Thread(target=register, args=(client, f"user{n}@example.com")) for n in range(6)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return peak
+
+
+def test_concurrent_password_hashes_are_bounded_by_the_memory_budget(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cost_mib = security._hasher.memory_cost // 1024
+    monkeypatch.setattr(get_settings(), "password_hash_memory_mib", cost_mib)
+    assert security.concurrent_hashes(cost_mib) == 1
+    assert peak_concurrent_hashes(client, monkeypatch) == 1
+
+
+def test_a_larger_budget_allows_more_hashes_at_once(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cost_mib = security._hasher.memory_cost // 1024
+    monkeypatch.setattr(get_settings(), "password_hash_memory_mib", 3 * cost_mib)
+    assert security.concurrent_hashes(3 * cost_mib) == 3
+    assert 1 < peak_concurrent_hashes(client, monkeypatch) <= 3
