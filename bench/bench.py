@@ -138,14 +138,17 @@ def main() -> int:
 
         results["cookiecutter --version"] = timed([*cookiecutter, "--version"], work, args.runs)
         results["cookiecutter render (12 files)"] = timed(
-            [*cookiecutter, "--no-input", str(tmpl), "-o", str(out)], work, args.runs, before=clean)
+            [*cookiecutter, "--no-input", str(tmpl), "-o", str(out)], work, args.runs, before=clean
+        )
         results["backend-expert --version"] = timed([*expert, "--version"], work, args.runs)
         results["backend-expert decide"] = timed([*expert, "decide", "--answers", str(SAMPLE), "--format", "json"], work, args.runs)
         results["backend-expert new"] = timed(
-            [*expert, "new", str(out), "--answers", str(SAMPLE), "--no-input"], work, args.runs, before=clean)
+            [*expert, "new", str(out), "--answers", str(SAMPLE), "--no-input"], work, args.runs, before=clean
+        )
         big = big_answers(work)
         results["backend-expert new (30 entities, 300 fields)"] = timed(
-            [*expert, "new", str(out), "--answers", str(big), "--no-input"], work, args.runs, before=clean)
+            [*expert, "new", str(out), "--answers", str(big), "--no-input"], work, args.runs, before=clean
+        )
         results["render 30 entities / 300 fields (in-process)"] = render_big_model(big, args.runs)
     results["consultation in-process (mean of 200)"] = in_process_consultations(200)
 
