@@ -301,6 +301,8 @@ EXPERIENCE = ("python_experience", "go_experience", "node_experience")
     ({"language": "python"}, ["go"], "python_experience", ["go_experience", "team_languages"]),
     ({"orm": "django-orm"}, ["python"], None, list(EXPERIENCE) + ["team_languages"]),
     ({"orm": "database-sql"}, ["python"], "go_experience", ["python_experience", "team_languages"]),
+    ({"database": "mongodb"}, ["python"], None, list(EXPERIENCE)),
+    ({"database": "mongodb"}, ["go"], "go_experience", ["python_experience", "node_experience"]),
 ])
 def test_an_experience_question_is_asked_only_when_it_can_change_the_framework(
     consultant: Consultant, given: dict[str, Any], languages: list[str], asked: str | None, not_asked: list[str]
@@ -357,6 +359,23 @@ def test_the_stacks_matrix_shows_a_cell_for_every_framework_the_rules_choose(kb:
         if framework in STACK_OF:
             for key, value in STACK_OF[framework].items():
                 assert value in row["generates"].get(key, []), f"{stack} does not generate {key}={value}"
+
+
+def test_backend_expert_stacks_lists_a_stack_for_every_framework_the_rules_choose() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from expert.cli import cli
+
+    rows = json.loads(CliRunner().invoke(cli, ["stacks", "--format", "json"], catch_exceptions=False).output)
+    text = CliRunner().invoke(cli, ["stacks"], catch_exceptions=False).output
+    cells = {(row["language"], row["framework"]): row for row in rows}
+    for _, _, language, framework, _ in PERSONAS:
+        row = cells.get((language, framework))
+        assert row is not None, f"backend-expert stacks lists no {language}/{framework} stack"
+        assert f"{row['stack']} ({language}/{framework})" in text
+        assert {"postgresql", "mysql"} & set(row["generates"]["database"]), row
 
 
 # Decided alike for every language and recorded as advice by every starter: the starters generate owner-only
