@@ -118,6 +118,7 @@ REST_FRAMEWORK = {
     "STRICT_JSON": True,
     # `?format=` is a query parameter of the API (a field may be named so), not a renderer choice
     "URL_FORMAT_OVERRIDE": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
 SIMPLE_JWT = {
