@@ -35,7 +35,7 @@ COMBOS = [
 ]
 
 
-STACKS = ["python-fastapi", "node-express", "node-fastify", "node-nestjs"]
+STACKS = ["python-fastapi", "node-express", "node-fastify", "node-nestjs", "python-django"]
 
 
 def _stack(name: str = "python-fastapi") -> dict[str, Any]:
