@@ -1,0 +1,150 @@
+{%- set m = cookiecutter | relational -%}
+{%- set uuid_ids = m.id_kind == "uuid" -%}
+{%- macro camel(name) %}{{ name.split("_")[0] }}{% for part in name.split("_")[1:] %}{{ part | capitalize }}{% endfor %}{% endmacro -%}
+{%- macro toentity(f, value) %}{% if f.type == "decimal" %}{{ value }}?.let { BigDecimal(it).setScale({{ f.scale }}) }{% elif f.type == "uuid" %}{{ value }}?.let(UUID::fromString){% elif f.type == "date" %}{{ value }}?.let(::parseDate){% elif f.type == "datetime" %}{{ value }}?.let { parseDateTime(it).toInstant().truncatedTo(ChronoUnit.MICROS) }{% elif f.type == "json" %}{{ value }}?.takeUnless { it.isNull }{% else %}{{ value }}{% endif %}{% endmacro -%}
+{%- macro toread(f, value) %}{% if f.type == "decimal" %}{{ value }}?.toPlainString(){% elif f.type in ("uuid", "date", "datetime") %}{{ value }}?.toString(){% else %}{{ value }}{% endif %}{% endmacro -%}
+{%- macro idin(value) %}{% if uuid_ids %}{{ value }}?.let(UUID::fromString){% else %}{{ value }}{% endif %}{% endmacro -%}
+{%- macro filter(flt) %}
+{%- set f = flt.field %}
+{%- if flt.kind == "id" %}{% if uuid_ids %}params.uuid("{{ flt.name }}"){% else %}params.integer("{{ flt.name }}", 1, MAX_ID){% endif %}
+{%- elif f.type in ("string", "text") %}params.text("{{ flt.name }}", {{ f.min_length }}, {{ f.max_length_eff if f.max_length_eff is not none else "null" }})
+{%- elif f.type == "integer" %}params.integer("{{ flt.name }}", {{ f.ge }}, {{ f.le }})?.toInt()
+{%- elif f.type == "boolean" %}params.boolean("{{ flt.name }}")
+{%- elif f.type == "enum" %}params.oneOf("{{ flt.name }}", setOf({% for v in f["values"] %}{{ v | string | tojson | replace("$", "\\$") }}{% if not loop.last %}, {% endif %}{% endfor %}))
+{%- elif f.type == "uuid" %}params.uuid("{{ flt.name }}")
+{%- elif f.type == "date" %}params.date("{{ flt.name }}")
+{%- elif f.type == "datetime" %}params.dateTime("{{ flt.name }}")
+{%- elif f.type == "decimal" %}params.decimal("{{ flt.name }}", Regex("""{{ f.pattern }}"""))?.setScale({{ f.scale }})
+{%- endif %}
+{%- endmacro -%}
+package com.example.app.api
+{% set ns = namespace(imports=["com.example.app.auth.Current", "com.example.app.domain.now", "com.fasterxml.jackson.databind.JsonNode", "org.springframework.http.ResponseEntity", "org.springframework.http.HttpStatus", "org.springframework.security.core.annotation.AuthenticationPrincipal", "org.springframework.transaction.annotation.Transactional", "org.springframework.web.bind.annotation.DeleteMapping", "org.springframework.web.bind.annotation.GetMapping", "org.springframework.web.bind.annotation.PatchMapping", "org.springframework.web.bind.annotation.PathVariable", "org.springframework.web.bind.annotation.PostMapping", "org.springframework.web.bind.annotation.RequestBody", "org.springframework.web.bind.annotation.RequestMapping", "org.springframework.web.bind.annotation.RequestParam", "org.springframework.web.bind.annotation.ResponseStatus", "org.springframework.web.bind.annotation.RestController", "java.net.URI"]) %}
+{%- for e in m.ordered %}{% set ns.imports = ns.imports + ["com.example.app.domain." ~ e.name] %}{% endfor %}
+{%- if uuid_ids or "uuid" in m.types %}{% set ns.imports = ns.imports + ["java.util.UUID"] %}{% endif %}
+{%- if "decimal" in m.types %}{% set ns.imports = ns.imports + ["java.math.BigDecimal"] %}{% endif %}
+{%- if "datetime" in m.types %}{% set ns.imports = ns.imports + ["java.time.temporal.ChronoUnit"] %}{% endif %}
+
+{% for name in ns.imports | sort %}
+import {{ name }}
+{%- endfor %}
+
+/*
+ * The REST resources of the domain model under /api/v1 (operationIds list_<plural>, create_<entity>,
+ * get_<entity>, update_<entity>, delete_<entity> of openapi.yaml): each request runs in one transaction,
+ * sees only its user's rows, and checks that every row it references is the user's own.
+ */
+{%- for e in m.ordered %}
+{%- set id_param = e.var ~ "_id" %}
+
+/** The contract's sort values (without `-`) of {{ e.plural }}, to the entity's attributes. */
+private val {{ e.snake | upper }}_SORTS = mapOf({% for s in e.sorts %}"{{ s }}" to "{{ camel(s) }}"{% if not loop.last %}, {% endif %}{% endfor %})
+
+fun {{ e.name }}.toRead() =
+    {{ e.name }}Read(
+        id = {% if uuid_ids %}id.toString(){% else %}id!!{% endif %},
+{%- for f in e.fields %}
+        {{ camel(f.name) }} = {{ toread(f, camel(f.name)) }},
+{%- endfor %}
+{%- for r in e.many_to_one %}
+        {{ camel(r.column) }} = {{ camel(r.column) }}{% if uuid_ids %}?.toString(){% endif %},
+{%- endfor %}
+{%- for r in e.many_to_many %}
+        {{ camel(r.field) }} = {{ camel(r.field) }}.sorted(){% if uuid_ids %}.map { it.toString() }{% endif %},
+{%- endfor %}
+        createdAt = createdAt,
+        updatedAt = updatedAt,
+    )
+
+@RestController
+@RequestMapping("/api/v1/{{ e.plural }}")
+class {{ e.name }}Resource(
+    private val crud: Crud,
+    private val requests: Requests,
+) {
+    @GetMapping
+    @Transactional(readOnly = true)
+    fun list(
+        @RequestParam values: Map<String, String>,
+        @AuthenticationPrincipal current: Current,
+    ): Page<{{ e.name }}Read> {
+        val params = Params(values)
+        val filters =
+            listOf(
+{%- for flt in e.filters %}
+                "{{ camel(flt.name) }}" to {{ filter(flt) }},
+{%- endfor %}
+            ).mapNotNull { (attribute, value) -> value?.let { attribute to it } }.toMap()
+        val query = params.listQuery({{ e.snake | upper }}_SORTS, filters)
+        val (rows, total) = crud.page({{ e.name }}::class.java, current.userId, query)
+        return Page(rows.map { it.toRead() }, total, query.limit, query.offset)
+    }
+
+    @PostMapping
+    @Transactional
+    fun create(
+        @RequestBody body: JsonNode,
+        @AuthenticationPrincipal current: Current,
+    ): ResponseEntity<{{ e.name }}Read> {
+        val payload = requests.read(body, {{ e.name }}Create::class.java)
+        val row = {{ e.name }}(current.userId)
+{%- for f in e.fields %}
+        row.{{ camel(f.name) }} = {{ toentity(f, "payload." ~ camel(f.name)) }}
+{%- endfor %}
+{%- for r in e.many_to_one %}
+        row.{{ camel(r.column) }} = {{ idin("payload." ~ camel(r.column)) }}
+        crud.reference({{ r.target }}::class.java, row.{{ camel(r.column) }}, current.userId)
+{%- endfor %}
+{%- for r in e.many_to_many %}
+        row.{{ camel(r.field) }} = crud.references({{ r.target }}::class.java, payload.{{ camel(r.field) }}{% if uuid_ids %}.map { it?.let(UUID::fromString) }{% endif %}, "{{ r.field }}", current.userId)
+{%- endfor %}
+        crud.insert(row)
+        return ResponseEntity.created(URI.create("/api/v1/{{ e.plural }}/${row.id}")).body(row.toRead())
+    }
+
+    @GetMapping("/{{ '{' }}{{ id_param }}{{ '}' }}")
+    @Transactional(readOnly = true)
+    fun get(
+        @PathVariable("{{ id_param }}") id: String,
+        @AuthenticationPrincipal current: Current,
+    ): {{ e.name }}Read = crud.find({{ e.name }}::class.java, rowId(id), current.userId).toRead()
+
+    @PatchMapping("/{{ '{' }}{{ id_param }}{{ '}' }}")
+    @Transactional
+    fun update(
+        @PathVariable("{{ id_param }}") id: String,
+        @RequestBody body: JsonNode,
+        @AuthenticationPrincipal current: Current,
+    ): {{ e.name }}Read {
+        val row = crud.find({{ e.name }}::class.java, rowId(id), current.userId)
+        val payload = requests.read(body, {{ e.name }}Update::class.java)
+        val members = requests.settable(body, {{ e.name }}Update.REQUIRED)
+{%- for f in e.fields %}
+        if ("{{ f.name }}" in members) row.{{ camel(f.name) }} = {{ toentity(f, "payload." ~ camel(f.name)) }}
+{%- endfor %}
+{%- for r in e.many_to_one %}
+        if ("{{ r.column }}" in members) {
+            row.{{ camel(r.column) }} = {{ idin("payload." ~ camel(r.column)) }}
+            crud.reference({{ r.target }}::class.java, row.{{ camel(r.column) }}, current.userId)
+        }
+{%- endfor %}
+{%- for r in e.many_to_many %}
+        payload.{{ camel(r.field) }}?.let { ids ->
+            row.{{ camel(r.field) }} = crud.references({{ r.target }}::class.java, ids{% if uuid_ids %}.map { it?.let(UUID::fromString) }{% endif %}, "{{ r.field }}", current.userId)
+        }
+{%- endfor %}
+        row.updatedAt = now()
+        crud.flush()
+        return row.toRead()
+    }
+
+    @DeleteMapping("/{{ '{' }}{{ id_param }}{{ '}' }}")
+    @Transactional
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    fun delete(
+        @PathVariable("{{ id_param }}") id: String,
+        @AuthenticationPrincipal current: Current,
+    ) = crud.remove(crud.find({{ e.name }}::class.java, rowId(id), current.userId))
+
+    private fun rowId(text: String) = {% if uuid_ids %}Params.parseUuid("{{ id_param }}", text){% else %}Params.parseInteger("{{ id_param }}", text, 1, MAX_ID){% endif %}
+}
+{%- endfor %}

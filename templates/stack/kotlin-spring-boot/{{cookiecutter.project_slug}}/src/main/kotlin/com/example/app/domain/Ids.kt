@@ -1,0 +1,41 @@
+{%- set m = cookiecutter | relational -%}
+{%- set uuid_ids = m.id_kind == "uuid" -%}
+{%- set hex = cookiecutter.database != "postgresql" -%}
+package com.example.app.domain
+{% if hex %}
+import jakarta.persistence.AttributeConverter
+import jakarta.persistence.Converter
+{%- endif %}
+{%- if uuid_ids %}
+import java.security.SecureRandom
+{%- endif %}
+{%- if uuid_ids or hex %}
+import java.util.UUID
+{%- endif %}
+{%- if uuid_ids %}
+
+private val random = SecureRandom()
+
+/** A UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then random bits; ids sort by creation time. */
+fun uuidV7(): UUID {
+    val bytes = ByteArray(16).also { random.nextBytes(it) }
+    val millis = System.currentTimeMillis()
+    for (i in 0 until 6) bytes[i] = (millis shr (40 - 8 * i)).toByte()
+    bytes[6] = ((bytes[6].toInt() and 0x0f) or 0x70).toByte()
+    bytes[8] = ((bytes[8].toInt() and 0x3f) or 0x80).toByte()
+    val high = bytes.copyOfRange(0, 8).fold(0L) { acc, b -> (acc shl 8) or (b.toLong() and 0xff) }
+    val low = bytes.copyOfRange(8, 16).fold(0L) { acc, b -> (acc shl 8) or (b.toLong() and 0xff) }
+    return UUID(high, low)
+}
+{%- endif %}
+{%- if hex %}
+
+/** A UUID as the 32 hexadecimal digits of a CHAR(32) column (db/schema.sql), and back. */
+@Converter
+class UuidHex : AttributeConverter<UUID, String> {
+    override fun convertToDatabaseColumn(value: UUID?): String? = value?.toString()?.replace("-", "")
+
+    override fun convertToEntityAttribute(value: String?): UUID? =
+        value?.let { UUID.fromString("${it.substring(0, 8)}-${it.substring(8, 12)}-${it.substring(12, 16)}-${it.substring(16, 20)}-${it.substring(20)}") }
+}
+{%- endif %}

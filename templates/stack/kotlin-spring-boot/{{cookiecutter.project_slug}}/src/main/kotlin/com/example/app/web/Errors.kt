@@ -1,0 +1,37 @@
+package com.example.app.web
+
+import jakarta.servlet.RequestDispatcher
+import jakarta.servlet.http.HttpServletRequest
+import org.springframework.boot.web.servlet.error.ErrorController
+import org.springframework.context.annotation.Bean
+import org.springframework.context.annotation.Configuration
+import org.springframework.http.HttpStatus
+import org.springframework.http.MediaType
+import org.springframework.http.ProblemDetail
+import org.springframework.http.ResponseEntity
+import org.springframework.security.web.firewall.RequestRejectedHandler
+import org.springframework.web.bind.annotation.RequestMapping
+import org.springframework.web.bind.annotation.RestController
+
+/**
+ * The errors that never reach a controller, as problem details too: what the servlet container forwards to
+ * /error, and the URLs Spring Security's firewall refuses (an encoded NUL, `..`, ...: 400).
+ */
+@RestController
+class Errors : ErrorController {
+    @RequestMapping("/error")
+    fun error(request: HttpServletRequest): ResponseEntity<ProblemDetail> {
+        val code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) as? Int ?: 500
+        val status = HttpStatus.resolve(code) ?: HttpStatus.INTERNAL_SERVER_ERROR
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem(status, status.reasonPhrase))
+    }
+}
+
+@Configuration
+class Firewall {
+    @Bean
+    fun requestRejectedHandler(problems: ProblemWriter) =
+        RequestRejectedHandler { _, response, _ ->
+            problems.write(response, ApiException(HttpStatus.BAD_REQUEST, "the request URL is not acceptable"))
+        }
+}
