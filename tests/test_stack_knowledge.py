@@ -129,6 +129,19 @@ def test_the_database_picks_the_go_and_jvm_data_layers_on_every_sql_database(kb:
             assert (facts["orm"].value, facts["migrations"].value) == (orm, migrations), (database, languages)
 
 
+@pytest.mark.parametrize("languages", [["python"], ["go"], ["java"], ["kotlin"]])
+def test_a_solo_prototype_gets_a_database_its_stack_generates(kb: KnowledgeBase, consultant: Consultant,
+                                                              languages: list[str]) -> None:
+    result = consultant.run({"clients": ["browser-spa"], "team_size": "solo", "load": "low", "hosting": "vm",
+                             "prototype": True, "team_languages": languages})
+    database = result.facts["database"]
+    jvm = languages[0] in ("java", "kotlin")
+    assert (database.value, database.rule) == (("postgresql", "db.postgresql-jvm-prototype") if jvm
+                                               else ("sqlite", "db.sqlite-prototype"))
+    stack, gaps = generation_gaps({k: f.value for k, f in result.decisions(kb).items()})
+    assert stack is not None and gaps == [], [g.reason for g in gaps]
+
+
 def test_gorm_is_never_recommended_and_is_warned_about_when_pinned(kb: KnowledgeBase, consultant: Consultant) -> None:
     assert "gorm" in kb.decisions["orm"].advice_only
     assert all(rule.then["orm"] != "gorm" for rule in kb.rules_concluding("orm"))
