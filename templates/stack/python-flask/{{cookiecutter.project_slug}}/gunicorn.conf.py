@@ -8,12 +8,17 @@ import os
 
 from gunicorn.http import wsgi
 
+from app.logging_config import logging_dict
+
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "sync"
 # Kill and replace a worker stuck for longer than this many seconds.
 timeout = 30
 # The app logs every request itself; gunicorn's access log would repeat it in another format.
 accesslog = None
+logconfig_dict = logging_dict(os.environ.get("LOG_LEVEL", "INFO"))
+# No runtime control socket ($HOME/.gunicorn/gunicorn.ctl, shared by every gunicorn of the user).
+control_socket_disable = True
 
 
 class Response(wsgi.Response):

@@ -25,9 +25,10 @@ from app.db import init_db
 from app.logging_config import configure_logging
 from app.problems import Problem, problem
 
-# The contract, served as it is (the project's openapi.yaml; tests/test_openapi.py checks the
-# routes and the schemas against it).
-CONTRACT = Path(__file__).resolve().parent.parent / "openapi.yaml"
+# The contract, served as it is: the project's openapi.yaml (tests/test_openapi.py checks the routes
+# and the schemas against it), next to the package in a checkout, in the working directory of an
+# installed app (the container runs from the sources' directory).
+CONTRACT_NAME = "openapi.yaml"
 # werkzeug's own descriptions are long and speak of HTML pages: these replace them.
 DETAILS = {
     400: "Malformed request",
@@ -71,7 +72,10 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 def contract() -> Response:
-    return Response(CONTRACT.read_bytes(), mimetype="application/yaml")
+    for folder in (Path(__file__).resolve().parent.parent, Path.cwd()):
+        if (folder / CONTRACT_NAME).is_file():
+            return Response((folder / CONTRACT_NAME).read_bytes(), mimetype="application/yaml")
+    raise Problem(404, "The contract file is not deployed with the app")
 
 
 def handle_errors(app: Flask) -> None:

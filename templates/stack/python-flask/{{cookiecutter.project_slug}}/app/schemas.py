@@ -87,9 +87,7 @@ class HealthStatus(Schema):
 
 
 class UserCreate(Schema):
-    email = Text(
-        required=True, validate=[validate.Length(min=3, max=254), matching(EMAIL_PATTERN)]
-    )
+    email = Text(required=True, validate=[validate.Length(min=3, max=254), matching(EMAIL_PATTERN)])
     password = NewPassword(
         required=True,
         validate=validate.Length(min=passwords.MIN_LENGTH, max=passwords.MAX_LENGTH),
@@ -97,9 +95,7 @@ class UserCreate(Schema):
 
 
 class LoginRequest(Schema):
-    email = Text(
-        required=True, validate=[validate.Length(min=3, max=254), matching(EMAIL_PATTERN)]
-    )
+    email = Text(required=True, validate=[validate.Length(min=3, max=254), matching(EMAIL_PATTERN)])
     password = GivenPassword(required=True)
 
 

@@ -13,9 +13,11 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 {%- if jwt %}
 from typing import Any
-
-import jwt
 {%- endif %}
+
+{% if jwt -%}
+import jwt
+{% endif -%}
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 

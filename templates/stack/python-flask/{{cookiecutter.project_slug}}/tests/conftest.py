@@ -84,7 +84,6 @@ def clean_tables(migrated_database: None) -> Iterator[None]:
             connection.execute(delete(table))
 
 
-
 @pytest.fixture(autouse=True)
 def fresh_login_backoff() -> Iterator[None]:
     """The failed logins of one test must not lock an account in the next."""

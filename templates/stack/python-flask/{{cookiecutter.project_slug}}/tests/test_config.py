@@ -26,9 +26,9 @@ def env_example_value(name: str) -> str:
 
 
 def start_app(**env: str) -> subprocess.CompletedProcess[str]:
-    """Import the app in a fresh process, as uvicorn does at start."""
+    """Import the app in a fresh process, as gunicorn does at start."""
     return subprocess.run(
-        [sys.executable, "-c", "import app.main"],
+        [sys.executable, "-c", "import app.wsgi"],
         cwd=ROOT,
         env={**os.environ, **env},
         capture_output=True,
@@ -82,7 +82,7 @@ def test_the_env_example_secret_does_not_start_the_app() -> None:
 def test_a_missing_secret_is_named() -> None:
     env = {key: value for key, value in os.environ.items() if key != "SECRET_KEY"}
     result = subprocess.run(
-        [sys.executable, "-c", "import app.main"],
+        [sys.executable, "-c", "import app.wsgi"],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -3,8 +3,8 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from tests.conftest import engine
 from app.models import Base
+from tests.conftest import engine
 
 
 def test_models_match_migrations() -> None:

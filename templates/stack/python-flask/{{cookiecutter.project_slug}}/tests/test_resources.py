@@ -19,11 +19,10 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import column, table, update
 
-from tests.conftest import engine
-{%- if uuid_ids %}
+{% if uuid_ids -%}
 from app.models import uuid7
-{%- endif %}
-from tests.conftest import login, register
+{% endif -%}
+from tests.conftest import engine, login, register
 
 MODEL = json.loads((Path(__file__).parent / "model.json").read_text(encoding="utf-8"))
 ENTITIES = {entity["name"]: entity for entity in MODEL["entities"]}
@@ -152,7 +151,9 @@ def test_sort(client: FlaskClient, factory: Factory, name: str):
         response = client.get(url_of(name), query_string={"sort": sort}, headers=factory.headers)
         assert response.status_code == 200, (sort, response.text)
         assert sorted(item["id"] for item in response.get_json()["items"]) == ids
-    down = client.get(url_of(name), query_string={"sort": "-id"}, headers=factory.headers).get_json()
+    down = client.get(
+        url_of(name), query_string={"sort": "-id"}, headers=factory.headers
+    ).get_json()
     assert [item["id"] for item in down["items"]] == ids[::-1]
 
 
@@ -234,10 +235,10 @@ def test_non_finite_numbers_are_422(client: FlaskClient, factory: Factory, name:
         for number in NON_FINITE:
             raw = number if field["type"] != "json" else '{"nested": [1, ' + number + "]}"
             body = json.dumps({**valid, field["name"]: "<n>"}).replace('"<n>"', raw)
-            response = client.post(url_of(name), content=body, headers=headers)
+            response = client.post(url_of(name), data=body, headers=headers)
             assert response.status_code == 422, (field["name"], number, response.text)
             patch = json.dumps({field["name"]: "<n>"}).replace('"<n>"', raw)
-            assert client.patch(url, content=patch, headers=headers).status_code == 422
+            assert client.patch(url, data=patch, headers=headers).status_code == 422
 
 
 def test_oversized_ids_and_filters_are_refused(client: FlaskClient, factory: Factory, name: str):
@@ -284,7 +285,7 @@ def test_requires_authentication(client: FlaskClient, name: str):
     bad = {"Authorization": "Bearer not-a-token"}
     assert client.get(url_of(name), headers=bad).status_code == 401
 {%- else %}
-    client.cookies.set("session", "not-a-session")
+    client.set_cookie("session", "not-a-session")
     assert client.get(url_of(name)).status_code == 401
 {%- endif %}
 
@@ -292,7 +293,7 @@ def test_requires_authentication(client: FlaskClient, name: str):
 def test_belongs_to_its_owner(client: FlaskClient, factory: Factory, name: str):
     url = url_of(name, factory.create(name))
 {%- if not jwt %}
-    client.cookies.clear()
+    client.delete_cookie("session")
 {%- endif %}
     register(client, "mallory@example.com")
     other = login(client, "mallory@example.com")
@@ -331,13 +332,13 @@ def test_many_to_one_reference_must_exist_and_be_owned(
     assert response.status_code == 404
     # another user's row is as good as missing
 {%- if not jwt %}
-    client.cookies.clear()
+    client.delete_cookie("session")
 {%- endif %}
     register(client, "mallory@example.com")
     other = Factory(client, login(client, "mallory@example.com"))
     foreign = other.create(relation["target"], 3)["id"]
 {%- if not jwt %}
-    client.cookies.clear()
+    client.delete_cookie("session")
     factory.headers = login(client, "alice@example.com")
 {%- endif %}
     body = {**factory.body(name, 2), column: foreign}

@@ -93,7 +93,9 @@ def owned_all(db: Session, user: User, model: type[Any], ids: Sequence[Any]) -> 
     return [rows[row_id] for row_id in wanted]
 
 
-def assign(db: Session, user: User, row: Any, values: dict[str, Any], links: dict[str, Any]) -> None:
+def assign(
+    db: Session, user: User, row: Any, values: dict[str, Any], links: dict[str, Any]
+) -> None:
     """Set the values on the row. A reference must be one of the user's rows, else 404:
     `<relation>_id` holds one id, `<relation>_ids` the ids of the many-to-many `<relation>`."""
     for name, value in values.items():
