@@ -104,7 +104,7 @@ public class Crud {
     R row = resource.newRow().get();
     resource.apply().accept(payload, row);
     row.own(owner);
-    row.touch(Instant.now(), true);
+    row.touch(com.example.app.domain.Times.now(), true);
     entities.persist(row);
     entities.flush();
     return resource.read().apply(row);
@@ -119,7 +119,7 @@ public class Crud {
     P payload = bind(resource, current, body);
     checkReferences(resource, owner, payload);
     resource.apply().accept(payload, row);
-    row.touch(Instant.now(), false);
+    row.touch(com.example.app.domain.Times.now(), false);
     entities.flush();
     return resource.read().apply(row);
   }

@@ -4,6 +4,7 @@ package com.example.app.auth;
 import com.example.app.config.Settings;
 import com.example.app.domain.AuthSession;
 import com.example.app.domain.Sessions;
+import com.example.app.domain.Times;
 import com.example.app.domain.User;
 import com.example.app.domain.Users;
 import com.example.app.web.ApiException;
@@ -77,7 +78,7 @@ public class Accounts {
       User user = new User();
       user.email = address;
       user.passwordHash = hash;
-      user.createdAt = Instant.now();
+      user.createdAt = Times.now();
       try {
         users.save(user);
         AUDIT.info("user registered user_id={}", user.id);
@@ -112,7 +113,7 @@ public class Accounts {
     session.id = Tokens.randomId();
     session.userId = user.get().id;
     session.refreshJti = Tokens.randomId();
-    session.createdAt = Instant.now();
+    session.createdAt = Times.now();
     session.expiresAt = session.createdAt.plus(sessionLifetime);
     sessions.save(session);
     AUDIT.info("login user_id={}", session.userId);
