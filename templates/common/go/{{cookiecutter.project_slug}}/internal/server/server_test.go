@@ -118,7 +118,8 @@ func run(m *testing.M) (int, error) {
 		AuthRatePerMinute: 20, HashConcurrency: 2, AccessTokenTTL: 5 * time.Minute, RefreshTokenTTL: time.Hour,
 		SessionTTL: time.Hour, CookieSecure: false, MaxRequestBodySize: 1 << 20,
 	}
-	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	// errors only: a failing test shows why the server answered 500
+	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	api, err := service.New(settings, m0, st, log)
 	if err != nil {
 		return 0, err

@@ -54,11 +54,19 @@ func (s *Store) SetPasswordHash(ctx context.Context, id int64, passwordHash stri
 	return err
 }
 
-// OpenSession starts a server-side session of the user, valid for ttl, with its first refresh token id.
+// OpenSession starts a server-side session of the user, valid for ttl, with its first refresh token id
+// (jwt; cookie sessions have no refresh token, and their table no refresh_jti column).
 func (s *Store) OpenSession(ctx context.Context, userID int64, id, refreshJTI string, ttl time.Duration) error {
 	created := now()
-	q := s.query("INSERT INTO auth_sessions (id, user_id, refresh_jti, created_at, expires_at) VALUES (").arg(id).raw(", ").
-		arg(userID).raw(", ").arg(refreshJTI).raw(", ").arg(created).raw(", ").arg(created.Add(ttl)).raw(")")
+	q := s.query("INSERT INTO auth_sessions (id, user_id, created_at, expires_at")
+	if s.model.Auth == "jwt" {
+		q.raw(", refresh_jti")
+	}
+	q.raw(") VALUES (").arg(id).raw(", ").arg(userID).raw(", ").arg(created).raw(", ").arg(created.Add(ttl))
+	if s.model.Auth == "jwt" {
+		q.raw(", ").arg(refreshJTI)
+	}
+	q.raw(")")
 	_, err := s.db.ExecContext(ctx, q.String(), q.args...)
 	return err
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/big"
 	"strconv"
 	"strings"
@@ -43,7 +44,15 @@ func (s *Store) toDB(kind string, value any) (any, error) {
 func asInt(value any) (int64, error) {
 	switch v := value.(type) {
 	case json.Number:
-		return v.Int64()
+		if n, err := v.Int64(); err == nil {
+			return n, nil
+		}
+		// 430.0 is an integer for JSON Schema (the contract accepted it)
+		f, err := v.Float64()
+		if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<62 {
+			return 0, fmt.Errorf("not an integer: %s", v)
+		}
+		return int64(f), nil
 	case int64:
 		return v, nil
 	case float64:

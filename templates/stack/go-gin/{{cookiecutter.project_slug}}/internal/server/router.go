@@ -77,9 +77,7 @@ func problemReply(p *problem.Problem) *service.Reply {
 // write sends a Reply with Gin: its headers, cookies, then the JSON body (none for a 204).
 func write(c *gin.Context, reply *service.Reply) {
 	for name, values := range reply.Header {
-		for _, value := range values {
-			c.Writer.Header().Add(name, value)
-		}
+		c.Writer.Header()[name] = values // replaces what the framework set (its own Allow)
 	}
 	for _, cookie := range reply.Cookies {
 		http.SetCookie(c.Writer, cookie)
