@@ -110,8 +110,13 @@ def require_csrf(login: Login) -> None:
 
 
 def authenticated(view: View) -> View:
-    """The view runs for an authenticated request only{% if not jwt %} (with the CSRF header on unsafe
-    methods){% endif %}; `login()` gives it the user and the session."""
+{%- if jwt %}
+    """The view runs for authenticated requests only; `login()` gives it the user and the
+    session."""
+{%- else %}
+    """The view runs for authenticated requests only (unsafe methods need the CSRF header too);
+    `login()` gives it the user and the session."""
+{%- endif %}
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:

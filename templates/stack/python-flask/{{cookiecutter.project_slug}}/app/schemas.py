@@ -156,7 +156,7 @@ class {{ e.name }}Create(Schema):
 {{ declare(r.column, id_spec, ["required=True"] if r.required else ["load_default=None"]) }}
 {%- endfor %}
 {%- for r in e.many_to_many %}
-    {{ r.field }} = fields.List({{ id_spec.split("§")[0] }}({{ id_spec.split("§")[1] }}), load_default=list)
+{{ fit(4, r.field ~ " = fields.List(", ["%s(%s)" % (id_spec.split("§")[0], id_spec.split("§")[1]), "load_default=list"], ")") }}
 {%- endfor %}
 
 

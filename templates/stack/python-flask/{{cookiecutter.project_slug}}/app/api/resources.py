@@ -16,10 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
-from marshmallow import Schema
-{%- if not uuid_ids %}
-from marshmallow import validate
-{%- endif %}
+from marshmallow import Schema{% if not uuid_ids %}, validate{% endif %}
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
