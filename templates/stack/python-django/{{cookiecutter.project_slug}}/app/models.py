@@ -2,7 +2,7 @@
 db/schema.sql as plain DDL); tests/test_migrations.py checks that makemigrations finds no change."""
 
 from __future__ import annotations
-{% set m = cookiecutter | relational %}
+{%- set m = cookiecutter | relational %}
 {%- set uuid_ids = m.id_kind == "uuid" %}
 {%- macro call(indent, head, args) -%}
 {#- head(args) on one line when it fits in 100 columns, else one argument per line with a trailing
@@ -19,6 +19,7 @@ from __future__ import annotations
 {%- endif -%}
 {%- endmacro %}
 {%- if uuid_ids %}
+
 import os
 import time
 import uuid
@@ -69,6 +70,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         db_table = "users"
+{%- if cookiecutter.auth == "jwt" %}
 
 
 class AuthSession(models.Model):
@@ -85,6 +87,7 @@ class AuthSession(models.Model):
 
     class Meta:
         db_table = "auth_sessions"
+{%- endif %}
 {%- set on_delete = {"cascade": "models.CASCADE", "restrict": "models.RESTRICT", "set-null": "models.SET_NULL"} %}
 {%- for e in m.entities %}
 

@@ -102,6 +102,10 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> HttpRespons
         return problem(422, str(exc.detail), errors=exc.errors, headers=headers)
     if isinstance(exc, exceptions.ValidationError):
         return problem(422, "Validation failed", errors=pointers(exc.detail), headers=headers)
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        # DRF answers 403 when the authentication scheme has no WWW-Authenticate challenge (cookie
+        # sessions): missing or invalid credentials are a 401 all the same.
+        return problem(401, "Not authenticated", headers=headers)
     if isinstance(exc, exceptions.Throttled):
         return problem(429, "Too many requests", headers=headers)
     detail = exc.detail if isinstance(exc, exceptions.APIException) else None
@@ -125,3 +129,10 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return problem(403, "Forbidden")
+{%- if cookiecutter.auth != "jwt" %}
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: the CSRF token was missing or did not match the csrf_token cookie."""
+    return problem(403, "CSRF token missing or invalid")
+{%- endif %}

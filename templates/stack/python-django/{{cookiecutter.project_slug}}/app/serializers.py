@@ -92,10 +92,12 @@ class LoginRequest(StrictSerializer):
 class PasswordChange(StrictSerializer):
     current_password = GivenPassword()
     new_password = NewPassword()
+{%- if cookiecutter.auth == "jwt" %}
 
 
 class RefreshRequest(StrictSerializer):
     refresh_token = fields.StrictText(min_length=1, max_length=4096)
+{%- endif %}
 
 
 def row_id(**kw: Any) -> fields.RowId:

@@ -35,6 +35,13 @@ def integer(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
+def boolean(name: str, default: bool) -> bool:
+    raw = (os.environ.get(name) or str(default)).strip().lower()
+    if raw not in ("true", "false", "1", "0"):
+        raise ConfigurationError(f"{name} must be true or false")
+    return raw in ("true", "1")
+
+
 def secret_key() -> str:
     """SECRET_KEY: required, at least 32 bytes, not a published placeholder."""
     value = text("SECRET_KEY")

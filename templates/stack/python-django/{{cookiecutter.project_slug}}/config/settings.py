@@ -1,9 +1,12 @@
 """Django settings, all from the environment (config/environment.py checks them at start)."""
+{%- set jwt = cookiecutter.auth == "jwt" %}
 
 from __future__ import annotations
 
 import sys
+{%- if jwt %}
 from datetime import timedelta
+{%- endif %}
 from pathlib import Path
 
 import dj_database_url
@@ -21,16 +24,29 @@ try:
             conn_health_checks=True,
         )
     }
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        # One writer at a time: writers wait for the lock (IMMEDIATE, busy timeout) instead of
+        # failing with "database is locked"; WAL lets readers go on meanwhile.
+        DATABASES["default"]["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL;",
+        }
     TRUSTED_PROXIES = environment.networks("TRUSTED_PROXIES")
     LOGIN_LOCKOUT_FAILURES = environment.integer("LOGIN_LOCKOUT_FAILURES", 5, 1, 1000)
     LOGIN_LOCKOUT_MAX_SECONDS = environment.integer("LOGIN_LOCKOUT_MAX_SECONDS", 900, 1, 86400)
     MAX_REQUEST_BODY_BYTES = environment.integer("MAX_REQUEST_BODY_BYTES", 1048576, 1024, 2**30)
     PASSWORD_HASH_MEMORY_MIB = environment.integer("PASSWORD_HASH_MEMORY_MIB", 256, 64, 65536)
     AUTH_RATE_LIMIT_PER_MINUTE = environment.integer("AUTH_RATE_LIMIT_PER_MINUTE", 20, 1, 100000)
+{%- if jwt %}
     ACCESS_TOKEN_EXPIRE_MINUTES = environment.integer("ACCESS_TOKEN_EXPIRE_MINUTES", 30, 1, 1440)
     REFRESH_TOKEN_EXPIRE_MINUTES = environment.integer(
         "REFRESH_TOKEN_EXPIRE_MINUTES", 10080, 1, 525600
     )
+{%- else %}
+    SESSION_EXPIRE_MINUTES = environment.integer("SESSION_EXPIRE_MINUTES", 480, 1, 525600)
+    COOKIE_SECURE = environment.boolean("COOKIE_SECURE", True)
+{%- endif %}
     LOG_LEVEL = environment.text("LOG_LEVEL", "INFO").upper()
     ALLOWED_HOSTS = environment.words("ALLOWED_HOSTS", "*")
 except environment.ConfigurationError as error:
@@ -42,9 +58,27 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+{%- if jwt %}
+# The admin's own login (staff only) uses Django's session and CSRF cookies, over TLS only.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+{%- else %}
+# Cookie sessions, with the contract's names: the HttpOnly `session` cookie (a Django session in
+# the database: logout deletes it, a password change invalidates the user's other sessions), and
+# the readable `csrf_token` cookie that unsafe requests echo in X-CSRF-Token (Django's CSRF check).
+SESSION_COOKIE_NAME = "session"
+SESSION_COOKIE_AGE = SESSION_EXPIRE_MINUTES * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = COOKIE_SECURE
+CSRF_COOKIE_NAME = "csrf_token"
+CSRF_COOKIE_HTTPONLY = False
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SECURE = COOKIE_SECURE
+CSRF_HEADER_NAME = "HTTP_X_CSRF_TOKEN"
+CSRF_FAILURE_VIEW = "app.problems.csrf_failure"
+{%- endif %}
 # Bodies are limited (413) by app.middleware.BodySizeLimitMiddleware before Django reads them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 APPEND_SLASH = False
@@ -107,7 +141,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
 REST_FRAMEWORK = {
+{%- if jwt %}
     "DEFAULT_AUTHENTICATION_CLASSES": ["app.tokens.SessionJWTAuthentication"],
+{%- else %}
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+{%- endif %}
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -120,6 +158,8 @@ REST_FRAMEWORK = {
     "URL_FORMAT_OVERRIDE": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+{%- if jwt %}
 
 SIMPLE_JWT = {
     # HS256 only, with the app's secret: a token signed otherwise (alg none, HS512...) is refused.
@@ -134,6 +174,7 @@ SIMPLE_JWT = {
     "AUTH_HEADER_TYPES": ("Bearer",),
     "UPDATE_LAST_LOGIN": False,
 }
+{%- endif %}
 
 LOGGING = {
     "version": 1,

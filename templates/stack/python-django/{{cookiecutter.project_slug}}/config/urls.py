@@ -31,7 +31,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/auth/register", auth.Register.as_view()),
     path("api/v1/auth/login", auth.Login.as_view()),
+{%- if cookiecutter.auth == "jwt" %}
     path("api/v1/auth/refresh", auth.Refresh.as_view()),
+{%- endif %}
     path("api/v1/auth/logout", auth.Logout.as_view()),
     path("api/v1/auth/password", auth.ChangePassword.as_view()),
     path("api/v1/users/me", auth.Me.as_view()),

@@ -28,7 +28,13 @@ def fresh_limits() -> None:
 def new_client() -> APIClient:
     """A client with its own address (the tests trust no proxy: REMOTE_ADDR is the address)."""
     n = next(_addresses)
-    return APIClient(REMOTE_ADDR=f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}")
+    address = f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+{%- if cookiecutter.auth == "jwt" %}
+    return APIClient(REMOTE_ADDR=address)
+{%- else %}
+    # it keeps its cookies, and gets the CSRF check a browser gets
+    return APIClient(REMOTE_ADDR=address, enforce_csrf_checks=True)
+{%- endif %}
 
 
 def register(client: APIClient, email: str, password: str = PASSWORD) -> Any:
@@ -42,15 +48,23 @@ def login(client: APIClient, email: str, password: str = PASSWORD) -> Any:
 
 
 def signed_in(email: str | None = None) -> tuple[APIClient, dict[str, Any]]:
-    """A client with a new account's bearer token set, and the login's tokens."""
+    """A client signed in to a new account, and the login's answer."""
     client = new_client()
     email = email or f"user-{uuid.uuid4().hex[:12]}@example.com"
     assert register(client, email).status_code == 201
     response = login(client, email)
     assert response.status_code == 200, response.content
-    tokens = response.json()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}")
-    return client, tokens
+    return client, authenticated(client, response.json())
+
+
+def authenticated(client: APIClient, answer: dict[str, Any]) -> dict[str, Any]:
+    """Sends a login's credentials with every further request of the client."""
+{%- if cookiecutter.auth == "jwt" %}
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {answer['access_token']}")
+{%- else %}
+    client.credentials(HTTP_X_CSRF_TOKEN=answer["csrf_token"])
+{%- endif %}
+    return answer
 
 
 @pytest.fixture

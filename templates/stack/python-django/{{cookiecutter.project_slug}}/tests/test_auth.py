@@ -1,4 +1,4 @@
-"""Registration, login, tokens bound to sessions, refresh rotation, logout, password change."""
+"""Registration, login, {{ "tokens bound to sessions, refresh rotation" if cookiecutter.auth == "jwt" else "cookie sessions and CSRF" }}, logout, password change."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from tests.conftest import PASSWORD, login, new_client, register, signed_in
+from tests.conftest import PASSWORD, authenticated, login, new_client, register, signed_in
 from tests.problems import assert_problem
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +17,15 @@ def email() -> str:
 
 
 def test_register_login_and_me() -> None:
-    client, tokens = signed_in()
-    assert tokens["token_type"] == "bearer" and tokens["expires_in"] > 0
+    client, answer = signed_in()
+{%- if cookiecutter.auth == "jwt" %}
+    assert answer["token_type"] == "bearer" and answer["expires_in"] > 0
+{%- else %}
+    assert answer["csrf_token"] and answer["expires_in"] > 0
+    session = client.cookies["session"]
+    assert session["httponly"] and session["samesite"] == "Lax" and session["path"] == "/"
+    assert not client.cookies["csrf_token"]["httponly"]
+{%- endif %}
     me = client.get("/api/v1/users/me")
     assert me.status_code == 200
     assert set(me.json()) == {"id", "email", "created_at"}
@@ -45,13 +52,16 @@ def test_wrong_password_is_401_like_an_unknown_address() -> None:
     unknown = login(new_client(), email(), "wrong passphrase 1")
     assert_problem(wrong, 401)
     assert wrong.content == unknown.content
+{%- if cookiecutter.auth == "jwt" %}
     assert wrong["WWW-Authenticate"].startswith("Bearer")
+{%- endif %}
 
 
 def test_me_needs_a_token() -> None:
     assert_problem(new_client().get("/api/v1/users/me"), 401)
 
 
+{% if cookiecutter.auth == "jwt" -%}
 def test_refresh_rotates_and_a_reused_token_kills_the_family() -> None:
     client, tokens = signed_in()
     first = client.post("/api/v1/auth/refresh", {"refresh_token": tokens["refresh_token"]})
@@ -62,11 +72,26 @@ def test_refresh_rotates_and_a_reused_token_kills_the_family() -> None:
     assert_problem(reused, 401)
     assert_problem(client.post("/api/v1/auth/refresh", {"refresh_token": rotated}), 401)
     assert_problem(client.get("/api/v1/users/me"), 401)
+{%- else -%}
+def test_unsafe_requests_need_the_csrf_token() -> None:
+    client, _ = signed_in()
+    client.credentials(HTTP_X_CSRF_TOKEN="not-the-token")
+    assert_problem(client.post("/api/v1/auth/logout"), 403)
+    client.credentials()
+    assert_problem(client.post("/api/v1/auth/logout"), 403)
+    assert client.get("/api/v1/users/me").status_code == 200
+{%- endif %}
 
 
 def test_logout_ends_the_session() -> None:
     client, _ = signed_in()
+{%- if cookiecutter.auth != "jwt" %}
+    kept = client.cookies["session"].value
+{%- endif %}
     assert client.post("/api/v1/auth/logout").status_code == 204
+{%- if cookiecutter.auth != "jwt" %}
+    client.cookies["session"] = kept  # an attacker who kept the cookie
+{%- endif %}
     assert_problem(client.get("/api/v1/users/me"), 401)
 
 
@@ -74,7 +99,7 @@ def test_change_password_ends_the_other_sessions() -> None:
     address = email()
     laptop, _ = signed_in(address)
     phone = new_client()
-    phone.credentials(HTTP_AUTHORIZATION=f"Bearer {login(phone, address).json()['access_token']}")
+    authenticated(phone, login(phone, address).json())
     change = {"current_password": "not the password 1", "new_password": "a new passphrase 42"}
     assert_problem(laptop.post("/api/v1/auth/password", change), 403)
     change["current_password"] = PASSWORD

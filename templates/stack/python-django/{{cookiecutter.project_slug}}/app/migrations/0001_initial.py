@@ -95,6 +95,7 @@ class Migration(migrations.Migration):
             ],
             options={"db_table": "users"},
         ),
+{%- if cookiecutter.auth == "jwt" %}
         migrations.CreateModel(
             name="AuthSession",
             fields=[
@@ -107,6 +108,7 @@ class Migration(migrations.Migration):
             ],
             options={"db_table": "auth_sessions"},
         ),
+{%- endif %}
 {%- for e in m.entities %}
         migrations.CreateModel(
             name="{{ e.name }}",

@@ -1,21 +1,29 @@
-"""Registration, login, token refresh, logout, password change and the current user."""
+"""Registration, login, {{ "token refresh, " if cookiecutter.auth == "jwt" else "" }}logout, password change and the current user."""
+{%- set jwt = cookiecutter.auth == "jwt" %}
 
 from __future__ import annotations
 
-import logging
-
+{% if jwt -%}
 from django.db import IntegrityError, transaction
+{%- else -%}
+from django.conf import settings
+from django.contrib import auth as sessions
+from django.db import IntegrityError, transaction
+from django.middleware.csrf import get_token
+{%- endif %}
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+{% if jwt -%}
 from app import accounts, lockout, serializers, tokens
+{%- else -%}
+from app import accounts, lockout, serializers
+{%- endif %}
 from app.audit import audit, email_hash
 from app.models import User
 from app.throttling import AuthThrottle
 from app.views.base import ApiView, PublicView, Unauthorized, validated
-
-logger = logging.getLogger(__name__)
 
 
 def refuse_if_locked(email: str, request: Request) -> None:
@@ -61,6 +69,7 @@ class Login(PublicView):
             raise Unauthorized("Invalid email or password")
         lockout.succeeded(email)
         audit("login_succeeded", request, outcome="success", user_id=user.pk)
+{%- if jwt %}
         return Response(tokens.issue(tokens.open_session(user)))
 
 
@@ -80,15 +89,31 @@ class Refresh(PublicView):
             raise Unauthorized("Invalid or expired refresh token")
         session.refresh_jti = new_jti
         return Response(tokens.issue(session))
+{%- else %}
+        # A new session (new id: no fixation) and a new CSRF secret, in the `session` and
+        # `csrf_token` cookies; the body repeats the CSRF token for clients without cookie access.
+        sessions.login(request._request, user)
+        csrf = get_token(request._request)
+        return Response({"csrf_token": csrf, "expires_in": settings.SESSION_COOKIE_AGE})
+{%- endif %}
 
 
 class Logout(ApiView):
     http_method_names = ["post"]
 
     def post(self, request: Request) -> Response:
+        user_id = request.user.pk
+{%- if jwt %}
         tokens.revoke(request.auth)
-        audit("logout", request, outcome="success", user_id=request.user.pk)
+        audit("logout", request, outcome="success", user_id=user_id)
         return Response(status=204)
+{%- else %}
+        sessions.logout(request._request)  # deletes the session row: a kept cookie is worthless
+        audit("logout", request, outcome="success", user_id=user_id)
+        response = Response(status=204)
+        response.delete_cookie(settings.CSRF_COOKIE_NAME, samesite="Lax")
+        return response
+{%- endif %}
 
 
 class ChangePassword(ApiView):
@@ -105,8 +130,15 @@ class ChangePassword(ApiView):
         lockout.succeeded(user.email)
         user.password = accounts.hash_password(data["new_password"])
         user.save(update_fields=["password"])
+{%- if jwt %}
         closed = tokens.revoke_others(user, keep=request.auth.pk)
         audit("password_changed", request, outcome="success", user_id=user.pk, closed=closed)
+{%- else %}
+        # Every session holds a digest of the password hash it was opened with: the other sessions
+        # no longer match and end; this one is updated and stays signed in.
+        sessions.update_session_auth_hash(request._request, user)
+        audit("password_changed", request, outcome="success", user_id=user.pk)
+{%- endif %}
         return Response(status=204)
 
 

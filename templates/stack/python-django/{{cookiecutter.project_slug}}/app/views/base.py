@@ -16,7 +16,9 @@ class Unauthorized(exceptions.APIException):
 
     status_code = 401
     default_detail = "Not authenticated"
+{%- if cookiecutter.auth == "jwt" %}
     auth_header = "Bearer"
+{%- endif %}
 
 
 class ApiView(APIView):

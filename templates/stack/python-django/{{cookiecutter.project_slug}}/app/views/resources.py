@@ -109,7 +109,7 @@ class Item(ApiView):
         another user's."""
         name = self.resource.id_parameter
         try:
-            pk = ROW_ID.to_internal_value(key)
+            pk = fields.from_query(ROW_ID, key)
         except serializers.ValidationError as error:
             raise Unprocessable([{"parameter": name, "detail": str(error.detail[0])}]) from None
         row = self.resource.model.objects.filter(owner=request.user, pk=pk).first()
