@@ -8,6 +8,7 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.math.BigDecimal;
 
 /** The contract's checks that Bean Validation lacks: lengths in characters, RFC 3339 dates. */
 public final class Constraints {
@@ -52,6 +53,26 @@ public final class Constraints {
     Class<?>[] groups() default {};
 
     Class<? extends Payload>[] payload() default {};
+  }
+
+  /** A JSON integer: a number without a fractional part (5 and 5.0 alike); null passes. */
+  @Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.TYPE_USE, ElementType.METHOD})
+  @Retention(RetentionPolicy.RUNTIME)
+  @Constraint(validatedBy = WholeValidator.class)
+  public @interface Whole {
+    String message() default "must be an integer";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+  }
+
+  /** Checks {@link Whole}. */
+  public static final class WholeValidator implements ConstraintValidator<Whole, BigDecimal> {
+    @Override
+    public boolean isValid(BigDecimal value, ConstraintValidatorContext context) {
+      return value == null || value.signum() == 0 || value.stripTrailingZeros().scale() <= 0;
+    }
   }
 
   /** Checks {@link Chars}. */

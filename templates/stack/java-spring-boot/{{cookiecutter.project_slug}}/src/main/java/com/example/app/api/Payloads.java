@@ -5,13 +5,14 @@ package com.example.app.api;
 import com.example.app.api.Constraints.Chars;
 import com.example.app.api.Constraints.IsoDate;
 import com.example.app.api.Constraints.IsoDateTime;
+import com.example.app.api.Constraints.Whole;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
-import java.math.BigInteger;
+import java.math.BigDecimal;
 import java.util.List;
 
 /**

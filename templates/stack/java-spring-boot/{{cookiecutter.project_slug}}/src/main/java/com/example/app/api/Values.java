@@ -4,10 +4,10 @@ import com.example.app.web.ApiException;
 import com.example.app.web.FieldProblem;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
@@ -16,6 +16,7 @@ import java.time.temporal.ChronoField;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -37,13 +38,15 @@ public final class Values {
   private static final Pattern UUID_PATTERN = Pattern.compile(UUID_TEXT);
   private static final DateTimeFormatter DATE =
       DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
-  private static final DateTimeFormatter DATE_TIME =
+  private static final Pattern DATE_TIME =
+      Pattern.compile(
+          "^(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?)(?:Z|([+-])(\\d{2}):(\\d{2}))$");
+  private static final DateTimeFormatter LOCAL_DATE_TIME =
       new DateTimeFormatterBuilder()
           .appendPattern("uuuu-MM-dd'T'HH:mm:ss")
           .optionalStart()
           .appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true)
           .optionalEnd()
-          .appendOffset("+HH:MM", "Z")
           .toFormatter(Locale.ROOT)
           .withResolverStyle(ResolverStyle.STRICT);
 
@@ -58,10 +61,27 @@ public final class Values {
     }
   }
 
-  /** An RFC 3339 date-time (its offset required), or null when the text is none. */
+  /**
+   * An RFC 3339 date-time (its offset required; RFC 3339 allows offsets up to 23:59, beyond
+   * java.time's 18:00), or null when the text is none.
+   */
   public static Instant parseInstant(String text) {
+    Matcher parts = DATE_TIME.matcher(text.toUpperCase(Locale.ROOT));
+    if (!parts.matches()) {
+      return null;
+    }
     try {
-      return OffsetDateTime.parse(text.toUpperCase(Locale.ROOT), DATE_TIME).toInstant();
+      LocalDateTime local = LocalDateTime.parse(parts.group(1), LOCAL_DATE_TIME);
+      long offset = 0;
+      if (parts.group(2) != null) {
+        int hours = Integer.parseInt(parts.group(3));
+        int minutes = Integer.parseInt(parts.group(4));
+        if (hours > 23 || minutes > 59) {
+          return null;
+        }
+        offset = (parts.group(2).equals("-") ? -1 : 1) * (hours * 3600L + minutes * 60L);
+      }
+      return local.toInstant(ZoneOffset.UTC).minusSeconds(offset);
     } catch (DateTimeParseException e) {
       return null;
     }
@@ -83,11 +103,11 @@ public final class Values {
     return text == null ? null : new BigDecimal(text);
   }
 
-  public static Integer integer(BigInteger value) {
+  public static Integer integer(BigDecimal value) {
     return value == null ? null : value.intValueExact();
   }
 
-  public static Long id(BigInteger value) {
+  public static Long id(BigDecimal value) {
     return value == null ? null : value.longValueExact();
   }
 

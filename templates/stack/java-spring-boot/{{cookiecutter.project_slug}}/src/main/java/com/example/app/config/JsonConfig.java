@@ -31,6 +31,10 @@ public class JsonConfig {
                   .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                   .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
               mapper
+                  .coercionConfigFor(LogicalType.Float)
+                  .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                  .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+              mapper
                   .coercionConfigFor(LogicalType.Boolean)
                   .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                   .setCoercion(CoercionInputShape.String, CoercionAction.Fail);

@@ -3,7 +3,6 @@ package com.example.app.web;
 import com.example.app.auth.Authentication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -11,6 +10,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 
@@ -34,7 +34,6 @@ public class SecurityConfig {
         .authorizeHttpRequests(
             a ->
                 a.requestMatchers(
-                        HttpMethod.POST,
                         "/api/v1/auth/register",
                         "/api/v1/auth/login"{% if cookiecutter.auth == "jwt" %},
                         "/api/v1/auth/refresh"{% endif %})
@@ -71,11 +70,28 @@ public class SecurityConfig {
         {% if cookiecutter.auth == "jwt" %}java.util.Map.of("WWW-Authenticate", "Bearer"){% else %}java.util.Map.of(){% endif %});
   }
 
-  /** A URL the firewall refuses (an encoded NUL, ...): 400 problem details, not an error page. */
+  /**
+   * Spring Security's firewall, but query parameters are the application's to check (an unknown
+   * one is ignored, a bad value of a known one is a 422), and so are methods: one no route has is
+   * Spring MVC's 405 with Allow.
+   */
+  @Bean
+  StrictHttpFirewall firewall() {
+    StrictHttpFirewall firewall = new StrictHttpFirewall();
+    firewall.setUnsafeAllowAnyHttpMethod(true);
+    firewall.setAllowedParameterNames(name -> true);
+    firewall.setAllowedParameterValues(value -> true);
+    return firewall;
+  }
+
+  /**
+   * What the firewall refuses, as problem details: a path it will not route (an encoded NUL, a
+   * backslash, ...) names no resource, 404.
+   */
   @Bean
   RequestRejectedHandler rejected(ProblemWriter problems) {
     return (request, response, error) ->
-        problems.write(response, new ApiException(HttpStatus.BAD_REQUEST, "malformed request URL"));
+        problems.write(response, new ApiException(HttpStatus.NOT_FOUND, "not found"));
   }
 
   /** The credential filter runs inside Spring Security's chain only, not a second time as a servlet filter. */

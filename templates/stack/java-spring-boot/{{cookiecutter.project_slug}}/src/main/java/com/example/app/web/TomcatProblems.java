@@ -13,8 +13,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
- * What Tomcat refuses before any servlet sees it (an encoded NUL in the path, a malformed request
- * line) answers as problem details too, not Tomcat's HTML error page.
+ * What Tomcat refuses before any servlet sees it (a path it will not decode) answers as problem
+ * details too, not Tomcat's HTML error page.
  */
 @Component
 public class TomcatProblems implements WebServerFactoryCustomizer<TomcatServletWebServerFactory> {
@@ -38,6 +38,11 @@ public class TomcatProblems implements WebServerFactoryCustomizer<TomcatServletW
       int status = response.getStatus();
       if (status < 400 || response.getContentWritten() > 0) {
         return;
+      }
+      if (status == HttpStatus.BAD_REQUEST.value()) {
+        // a path Tomcat will not decode (an encoded backslash or control character) names no resource
+        status = HttpStatus.NOT_FOUND.value();
+        response.setStatus(status);
       }
       HttpStatus known = HttpStatus.resolve(status);
       String title = known == null ? "Error" : known.getReasonPhrase();
