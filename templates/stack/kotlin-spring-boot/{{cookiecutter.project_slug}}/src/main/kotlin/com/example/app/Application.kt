@@ -28,8 +28,8 @@ fun main(args: Array<String>) {
     val application = SpringApplication(Application::class.java)
     if (args.size == 1 && args[0] == "migrate") {
         application.webApplicationType = WebApplicationType.NONE
-        application.setDefaultProperties(mapOf("spring.flyway.enabled" to "true"))
-        exitProcess(SpringApplication.exit(application.run()))
+        // a command-line property: application.yml's `spring.flyway.enabled: false` would win over a default one
+        exitProcess(SpringApplication.exit(application.run("--spring.flyway.enabled=true")))
     }
     application.run(*args)
 }

@@ -8,7 +8,9 @@ import java.net.URI
 import java.net.URISyntaxException
 import java.net.URLDecoder
 
-private val JDBC_SCHEMES = mapOf("postgresql" to "jdbc:postgresql", "postgres" to "jdbc:postgresql", "mysql" to "jdbc:mysql")
+/** The JDBC URL scheme of each plain one: MySQL and MariaDB through MariaDB Connector/J (pom.xml). */
+private val JDBC_SCHEMES =
+    mapOf("postgresql" to "jdbc:postgresql", "postgres" to "jdbc:postgresql", "mysql" to "jdbc:mariadb", "mariadb" to "jdbc:mariadb")
 
 /**
  * DATABASE_URL in its plain form (`postgresql://user:password@host:port/db` or `mysql://...`, as every other
@@ -41,6 +43,10 @@ class DatabaseUrl : EnvironmentPostProcessor {
             val port = if (uri.port > 0) ":${uri.port}" else ""
             val query = uri.rawQuery?.let { "?$it" } ?: ""
             val properties = mutableMapOf<String, Any>("spring.datasource.url" to "$scheme://${uri.host}$port${uri.rawPath}$query")
+            if (scheme == "jdbc:mariadb") {
+                // Flyway's {vendor} of a jdbc:mariadb URL is `mariadb`: the migration is the mysql one
+                properties["spring.flyway.locations"] = "classpath:db/migration/mysql"
+            }
             uri.rawUserInfo?.split(":", limit = 2)?.let { parts ->
                 properties["spring.datasource.username"] = decode(parts[0])
                 if (parts.size == 2) properties["spring.datasource.password"] = decode(parts[1])

@@ -9,11 +9,12 @@ package com.example.app.domain
 {% set imports = ["jakarta.persistence.Column", "jakarta.persistence.Entity", "jakarta.persistence.Id", "jakarta.persistence.Table", "java.time.Instant"] %}
 {%- if not uuid_ids %}{% set imports = imports + ["jakarta.persistence.GeneratedValue", "jakarta.persistence.GenerationType"] %}{% endif %}
 {%- if uses_uuid %}{% set imports = imports + ["java.util.UUID"] %}{% endif %}
-{%- if uses_uuid and hex %}{% set imports = imports + ["jakarta.persistence.Convert"] %}{% endif %}
+{%- if (uses_uuid or "json" in m.types) and hex %}{% set imports = imports + ["jakarta.persistence.Convert"] %}{% endif %}
 {%- if m.any_m2m %}{% set imports = imports + ["jakarta.persistence.CollectionTable", "jakarta.persistence.ElementCollection", "jakarta.persistence.JoinColumn"] %}{% endif %}
 {%- if "decimal" in m.types %}{% set imports = imports + ["java.math.BigDecimal"] %}{% endif %}
 {%- if "date" in m.types %}{% set imports = imports + ["java.time.LocalDate"] %}{% endif %}
-{%- if "json" in m.types %}{% set imports = imports + ["com.fasterxml.jackson.databind.JsonNode", "org.hibernate.annotations.JdbcTypeCode", "org.hibernate.type.SqlTypes"] %}{% endif %}
+{%- if "json" in m.types %}{% set imports = imports + ["com.fasterxml.jackson.databind.JsonNode"] %}{% endif %}
+{%- if "json" in m.types and not hex %}{% set imports = imports + ["org.hibernate.annotations.JdbcTypeCode", "org.hibernate.type.SqlTypes"] %}{% endif %}
 
 {% for name in imports | sort %}
 import {{ name }}
@@ -24,7 +25,8 @@ import {{ name }}
  * nothing and generates no DDL). Every row belongs to the user who created it (`owner_id`); a many-to-one is
  * its `<relation>_id` column, a many-to-many the set of ids in its join table.
 {%- if uses_uuid and hex %}
- * UUIDs are 32 hexadecimal digits on this database (CHAR(32), as in db/schema.sql): [UuidHex].
+ * UUIDs are 32 hexadecimal digits on this database (CHAR(32), as in db/schema.sql): [UuidHex]; JSON values
+ * are written as JSON text ([JsonText]: MariaDB's JSON is a text column, which Hibernate's MySQL JSON cast fails on).
 {%- endif %}
  */
 {%- for e in m.ordered %}
@@ -48,6 +50,9 @@ class {{ e.name }}(
 {%- if f.type == "uuid" and hex %}
 
     @Convert(converter = UuidHex::class)
+{%- elif f.type == "json" and hex %}
+
+    @Convert(converter = JsonText::class)
 {%- elif f.type == "json" %}
 
     @JdbcTypeCode(SqlTypes.JSON)

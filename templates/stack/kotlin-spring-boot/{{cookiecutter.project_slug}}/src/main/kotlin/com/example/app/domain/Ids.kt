@@ -2,7 +2,11 @@
 {%- set uuid_ids = m.id_kind == "uuid" -%}
 {%- set hex = cookiecutter.database != "postgresql" -%}
 package com.example.app.domain
-{% if hex %}
+{% if hex and "json" in m.types %}
+import com.fasterxml.jackson.databind.JsonNode
+import com.fasterxml.jackson.databind.ObjectMapper
+{%- endif %}
+{%- if hex %}
 import jakarta.persistence.AttributeConverter
 import jakarta.persistence.Converter
 {%- endif %}
@@ -37,5 +41,17 @@ class UuidHex : AttributeConverter<UUID, String> {
 
     override fun convertToEntityAttribute(value: String?): UUID? =
         value?.let { UUID.fromString("${it.substring(0, 8)}-${it.substring(8, 12)}-${it.substring(12, 16)}-${it.substring(16, 20)}-${it.substring(20)}") }
+}
+{%- endif %}
+{%- if hex and "json" in m.types %}
+
+private val jsonText = ObjectMapper()
+
+/** A JSON value as its JSON text (a JSON column of MySQL, a text one of MariaDB), and back. */
+@Converter
+class JsonText : AttributeConverter<JsonNode, String> {
+    override fun convertToDatabaseColumn(value: JsonNode?): String? = value?.let(jsonText::writeValueAsString)
+
+    override fun convertToEntityAttribute(value: String?): JsonNode? = value?.let(jsonText::readTree)
 }
 {%- endif %}

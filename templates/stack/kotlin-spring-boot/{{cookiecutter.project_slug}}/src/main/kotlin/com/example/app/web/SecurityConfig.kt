@@ -3,6 +3,7 @@ package com.example.app.web
 import com.example.app.auth.Accounts
 import com.example.app.auth.Authentication
 import com.example.app.config.Settings
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication
 import org.springframework.context.annotation.Bean
 import org.springframework.context.annotation.Configuration
 import org.springframework.http.HttpStatus
@@ -23,6 +24,7 @@ private val PUBLIC = setOf("/api/v1/auth/register", "/api/v1/auth/login"{% if co
  * protection is off: {% if cookiecutter.auth == "jwt" %}bearer tokens are not sent by browsers on their own{% else %}the double submit is checked against the session's signed token (auth/Authentication.kt){% endif %}.
  */
 @Configuration
+@ConditionalOnWebApplication
 class SecurityConfig {
     @Bean
     fun filterChain(
