@@ -1,4 +1,4 @@
-"""gunicorn settings, read from this file at start (`gunicorn app.wsgi:app`).
+"""gunicorn settings, read from this file at start (`gunicorn app.wsgi:app` in this directory).
 
 Sync workers: each handles one request at a time, WEB_CONCURRENCY processes (2 by default); the
 requests beyond wait in the listen backlog. Logs are the app's JSON lines (app/logging_config.py).
@@ -10,6 +10,8 @@ from gunicorn.http import wsgi
 
 from app.logging_config import logging_dict
 
+# HOST and PORT as the platform gives them (all interfaces, port 8000, by default: the container's).
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "sync"
 # Kill and replace a worker stuck for longer than this many seconds.
