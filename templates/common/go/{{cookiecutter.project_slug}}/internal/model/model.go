@@ -96,13 +96,3 @@ func (m *Model) Entity(name string) (*Entity, bool) {
 	}
 	return nil, false
 }
-
-// Field is the field named name, if the entity has one.
-func (e *Entity) Field(name string) (Field, bool) {
-	for _, f := range e.Fields {
-		if f.Name == name {
-			return f, true
-		}
-	}
-	return Field{}, false
-}

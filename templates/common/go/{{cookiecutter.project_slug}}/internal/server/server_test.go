@@ -16,6 +16,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/netip"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,16 +49,21 @@ type testEntity struct {
 		Target   string `json:"target"`
 		Required bool   `json:"required"`
 	} `json:"many_to_one"`
+	ManyToMany []struct {
+		Field  string `json:"field"`
+		Target string `json:"target"`
+	} `json:"many_to_many"`
 	Filters []string `json:"filters"`
 }
 
 type testField struct {
-	Name    string `json:"name"`
-	Type    string `json:"type"`
-	Unique  bool   `json:"unique"`
-	Samples []any  `json:"samples"`
-	Invalid []any  `json:"invalid"`
-	Changed any    `json:"changed"`
+	Name     string `json:"name"`
+	Required bool   `json:"required"`
+	Type     string `json:"type"`
+	Unique   bool   `json:"unique"`
+	Samples  []any  `json:"samples"`
+	Invalid  []any  `json:"invalid"`
+	Changed  any    `json:"changed"`
 }
 
 // expanded is a sample value: a long text is stored as {"prefix", "length"}, padded with x.
@@ -402,6 +408,15 @@ func (r *rows) create(e testEntity, i int) map[string]any {
 	return answer.json(r.c.t)
 }
 
+func fieldNamed(e testEntity, name string) (testField, bool) {
+	for _, f := range e.Fields {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return testField{}, false
+}
+
 func idText(id any) string {
 	if n, isNumber := id.(float64); isNumber {
 		return fmt.Sprintf("%.0f", n)
@@ -469,6 +484,30 @@ func TestEveryEntity(t *testing.T) {
 					}
 				}
 			}
+			kept := updated.json(t)
+			for _, name := range e.Filters {
+				value := kept[name]
+				if value == nil {
+					continue
+				}
+				text := fmt.Sprint(value)
+				if n, isNumber := value.(float64); isNumber {
+					text = fmt.Sprintf("%.0f", n)
+				}
+				found := owner.call("GET", e.URL+"?"+name+"="+neturl.QueryEscape(text), nil)
+				items, _ := found.json(t)["items"].([]any)
+				if found.status != http.StatusOK || len(items) != 1 {
+					t.Fatalf("filter %s=%s: %d %s", name, text, found.status, found.body)
+				}
+			}
+			for _, link := range e.ManyToMany {
+				target := r.create(r.entity(link.Target), 5)
+				linked := owner.call("PATCH", url, map[string]any{link.Field: []any{target["id"], target["id"]}})
+				ids, _ := linked.json(t)[link.Field].([]any)
+				if linked.status != http.StatusOK || len(ids) != 1 || idText(ids[0]) != idText(target["id"]) {
+					t.Fatalf("%s: %d %s", link.Field, linked.status, linked.body)
+				}
+			}
 			list := owner.call("GET", e.URL+"?limit=1&offset=0&sort=-id", nil)
 			if list.status != http.StatusOK || list.json(t)["limit"] != float64(1) {
 				t.Fatalf("list: %d %s", list.status, list.body)
@@ -478,6 +517,21 @@ func TestEveryEntity(t *testing.T) {
 			}
 			if got := newClient(t).call("GET", e.URL, nil); got.status != http.StatusUnauthorized {
 				t.Fatalf("anonymous list: %d", got.status)
+			}
+			minimal := map[string]any{}
+			for key, value := range r.body(e, 2) {
+				if f, isField := fieldNamed(e, key); !isField || f.Required {
+					minimal[key] = value
+				}
+			}
+			if got := owner.call("POST", e.URL, minimal); got.status != http.StatusCreated {
+				t.Fatalf("create with the required fields only: %d %s", got.status, got.body)
+			}
+			if got := other.call("PATCH", url, map[string]any{first.Name: expanded(first, first.Changed)}); got.status != http.StatusNotFound {
+				t.Fatalf("another user's PATCH: %d", got.status)
+			}
+			if got := owner.call("GET", e.URL+"/not-an-id", nil); got.status != http.StatusUnprocessableEntity && got.status != http.StatusNotFound {
+				t.Fatalf("malformed id: %d", got.status)
 			}
 			if got := owner.call("DELETE", url, nil); got.status != http.StatusNoContent {
 				t.Fatalf("delete: %d %s", got.status, got.body)
