@@ -10,10 +10,21 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+{%- if cookiecutter.database == "mysql" %}
+import pymysql
+{%- endif %}
 
 from config import environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+{%- if cookiecutter.database == "mysql" %}
+
+# PyMySQL (pure Python: no C client library to build) serves as the MySQLdb module Django's MySQL
+# backend imports. Django checks that module's version against mysqlclient's: PyMySQL reports the
+# oldest mysqlclient release Django accepts, whose API it implements.
+pymysql.version_info = (2, 2, 1, "final", 0)
+pymysql.install_as_MySQLdb()
+{%- endif %}
 
 try:
     SECRET_KEY = environment.secret_key()
