@@ -1,5 +1,5 @@
 {%- import "java.jinja" as j with context -%}
-{%- set m = cookiecutter | relational %}
+{%- set m = cookiecutter | relational -%}
 package com.example.app.api;
 
 import com.example.app.api.Constraints.Chars;

@@ -1,10 +1,18 @@
 {%- import "java.jinja" as j with context -%}
-{%- set m = cookiecutter | relational %}
+{%- set m = cookiecutter | relational -%}
+{#- MySQL/MariaDB keep UUIDs as CHAR(32) hex: every UUID attribute goes through HexUuid there #}
+{%- set hex = "\n    @Convert(converter = HexUuid.class)" if cookiecutter.database == "mysql" else "" -%}
 package com.example.app.api;
 
+{%- if cookiecutter.database == "mysql" %}
+import com.example.app.domain.HexUuid;
+{%- endif %}
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+{%- if cookiecutter.database == "mysql" %}
+import jakarta.persistence.Convert;
+{%- endif %}
 import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
 import jakarta.persistence.FetchType;
@@ -40,6 +48,7 @@ public final class Rows {
     @Id
 {%- if m.id_kind != "uuid" %}
     @GeneratedValue(strategy = GenerationType.IDENTITY)
+{%- else %}{{ hex }}
 {%- endif %}
     public {{ j.id_type(m) }} id;
 
@@ -49,18 +58,19 @@ public final class Rows {
 
 {%- if f.type == "json" %}
     @JdbcTypeCode(SqlTypes.JSON)
+{%- elif f.type == "uuid" %}{{ hex }}
 {%- endif %}
     @Column(name = "{{ f.name }}")
     public {{ j.column_type(f) }} {{ j.camel(f.name) }};
 {%- endfor %}
 {%- for r in e.many_to_one %}
-
+{% if m.id_kind == "uuid" %}{{ hex }}{% endif %}
     @Column(name = "{{ r.column }}")
     public {{ j.id_type(m) }} {{ j.camel(r.column) }};
 {%- endfor %}
 {%- for r in e.many_to_many %}
 
-    @ElementCollection(fetch = FetchType.EAGER)
+    @ElementCollection(fetch = FetchType.EAGER){% if m.id_kind == "uuid" %}{{ hex }}{% endif %}
     @CollectionTable(name = "{{ r.table }}", joinColumns = @JoinColumn(name = "{{ r.left }}"))
     @Column(name = "{{ r.right }}")
     public Set<{{ j.id_type(m) }}> {{ j.camel(r.field) }} = new HashSet<>();

@@ -1,0 +1,105 @@
+"""Fast checks of the Spring Boot layers (common/spring, data/spring-flyway, stack/java-spring-boot): each JVM
+sample renders a complete tree whose parts agree with each other and with the contract (the Flyway migration is
+db/schema.sql's DDL, application.yml's `app.*` properties are the settings the code reads, the routes are the
+contract's, the project's test model is the tool's)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from expert.generators.blueprint import schema_statements
+from expert.generators.stack import layer_spec
+from tests.conftest import SAMPLES
+
+JAVA_SAMPLES = sorted([*SAMPLES.glob("jvm/spring-boot-*.yml"), *SAMPLES.glob("jvm/more/spring-boot-*.yml")])
+SOURCES = Path("src/main/java/com/example/app")
+
+
+@pytest.fixture(scope="module", params=JAVA_SAMPLES, ids=[p.stem for p in JAVA_SAMPLES])
+def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("spring") / "project"
+    argv = [sys.executable, "-m", "expert", "new", str(target), "--answers", str(request.param), "--no-input"]
+    subprocess.run(argv, check=True, capture_output=True)
+    return target
+
+
+def _saved(project: Path) -> dict:
+    return yaml.safe_load((project / ".backend-expert.yml").read_text(encoding="utf-8"))
+
+
+def test_the_stack_is_selected_with_its_common_and_data_layers() -> None:
+    spec = layer_spec("stack/java-spring-boot")
+    assert spec["toolchain"]["name"] == "java" and spec["toolchain"]["version"] == "17"
+    assert spec["supports"]["database"] == ["postgresql", "mysql"]
+    assert spec["supports"]["orm"] == ["hibernate"] and spec["supports"]["migrations"] == ["flyway"]
+    assert spec["implements"]["migrations"]["flyway"].startswith("src/main/resources/db/migration/")
+    assert {"install", "lint", "build", "migrate", "test", "run"} <= set(spec["commands"])
+
+
+def test_the_migration_is_the_schema(project: Path) -> None:
+    database = _saved(project)["decisions"]["database"]
+    migration = project / "src/main/resources/db/migration" / database / "V1__initial.sql"
+    assert migration.is_file()
+    body = "\n".join(line for line in migration.read_text(encoding="utf-8").splitlines() if not line.startswith("--"))
+    assert schema_statements(body + "\n") == schema_statements((project / "db/schema.sql").read_text(encoding="utf-8"))
+
+
+def test_every_setting_in_application_yml_is_read_by_the_code(project: Path) -> None:
+    resources = yaml.safe_load((project / "src/main/resources/application.yml").read_text(encoding="utf-8"))
+    settings = (project / SOURCES / "config/Settings.java").read_text(encoding="utf-8")
+    components = {re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower() for name in re.findall(r"\b(?:String|int|long|boolean) (\w+)[,)]", settings)}
+    assert set(resources["app"]) == components
+    # every environment variable application.yml reads is one layer.yml documents
+    documented = set(layer_spec("stack/java-spring-boot")["env"])
+    read = set(re.findall(r"\$\{([A-Z_]+):", (project / "src/main/resources/application.yml").read_text(encoding="utf-8")))
+    assert read <= documented, read - documented
+
+
+def test_the_routes_are_the_contracts(project: Path) -> None:
+    contract = yaml.safe_load((project / "openapi.yaml").read_text(encoding="utf-8"))
+    auth = (project / SOURCES / "auth/AuthController.java").read_text(encoding="utf-8")
+    mapped = set(re.findall(r'@(?:Get|Post)Mapping\("([^"]+)"\)', auth))
+    resources = (project / SOURCES / "api/Resources.java").read_text(encoding="utf-8")
+    plurals = re.search(r'PLURALS = "([^"]+)"', resources).group(1).split("|")
+    for plural in plurals:
+        mapped |= {f"/api/v1/{plural}", f"/api/v1/{plural}/{{id}}"}
+    health = (project / SOURCES / "web/Health.java").read_text(encoding="utf-8")
+    mapped |= set(re.findall(r'@GetMapping\("([^"]+)"\)', health))
+    paths = {re.sub(r"\{[a-z_]+_id\}", "{id}", path) for path in contract["paths"]}
+    assert mapped == paths
+
+
+def test_the_projects_test_model_is_the_tools(project: Path) -> None:
+    from expert.generators.relational import relational
+    from expert.model import parse_entities
+
+    saved = _saved(project)
+    context = {"cookiecutter": {"entities": parse_entities(saved["entities"], "x"), "decisions": saved["decisions"]}}
+    shipped = json.loads((project / "src/test/resources/model.json").read_text(encoding="utf-8"))
+    assert shipped == json.loads(json.dumps(relational(context)["test_model"]))
+
+
+def test_uuid_columns_of_mysql_go_through_the_hex_converter(project: Path) -> None:
+    decisions = _saved(project)["decisions"]
+    rows = (project / SOURCES / "api/Rows.java").read_text(encoding="utf-8")
+    converter = project / SOURCES / "domain/HexUuid.java"
+    if decisions["database"] == "mysql":
+        assert converter.is_file()
+        uuid_attributes = rows.count("public UUID ") + rows.count("public Set<UUID> ")
+        assert uuid_attributes == rows.count("@Convert(converter = HexUuid.class)")
+    else:
+        assert not converter.exists() and "HexUuid" not in rows
+
+
+def test_the_java_sources_have_no_template_left(project: Path) -> None:
+    for source in (project / "src").rglob("*.java"):
+        text = source.read_text(encoding="utf-8")
+        assert "{{" not in text and "{%" not in text, source
+        assert text.startswith("package com.example.app"), source
