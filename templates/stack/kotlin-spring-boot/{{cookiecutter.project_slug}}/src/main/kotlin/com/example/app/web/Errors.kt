@@ -10,6 +10,7 @@ import org.springframework.http.MediaType
 import org.springframework.http.ProblemDetail
 import org.springframework.http.ResponseEntity
 import org.springframework.security.web.firewall.RequestRejectedHandler
+import org.springframework.security.web.firewall.StrictHttpFirewall
 import org.springframework.web.bind.annotation.RequestMapping
 import org.springframework.web.bind.annotation.RestController
 
@@ -34,4 +35,8 @@ class Firewall {
         RequestRejectedHandler { _, response, _ ->
             problems.write(response, ApiException(HttpStatus.BAD_REQUEST, "the request URL is not acceptable"))
         }
+
+    /** Any method reaches Spring MVC, which answers one a route does not serve with 405 and its Allow header. */
+    @Bean
+    fun httpFirewall() = StrictHttpFirewall().apply { setUnsafeAllowAnyHttpMethod(true) }
 }
