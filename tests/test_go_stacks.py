@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -36,10 +37,12 @@ def _generate(sample: Path, project: Path, database: str | None = None) -> Path:
         answers["answers"]["database"] = database
     answers_file = project.parent / f"{sample.stem}-{database}.yml"
     answers_file.write_text(yaml.safe_dump(answers))
-    subprocess.run(
-        [str(Path(os.sys.executable)), "-m", "expert", "new", str(project), "--answers", str(answers_file), "--no-input"],
-        check=True, capture_output=True, text=True,
+    done = subprocess.run(
+        [sys.executable, "-m", "expert", "new", str(project), "--answers", str(answers_file), "--no-input"],
+        capture_output=True,
+        text=True,
     )
+    assert done.returncode == 0, done.stderr[-2000:]
     return project
 
 
