@@ -19,6 +19,7 @@ PROBLEM_JSON = "application/problem+json"
 # RFC 9110's names where Python's http module still has older ones.
 TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
 MAX_KEY_LENGTH = 64
+MAX_DETAIL_LENGTH = 200
 # Headers of DRF's own error responses that the problem keeps.
 FORWARDED_HEADERS = ("WWW-Authenticate", "Retry-After", "Allow")
 logger = logging.getLogger(__name__)
@@ -93,7 +94,8 @@ def pointers(detail: Any, path: str = "#") -> list[dict[str, str]]:
 def exception_handler(exc: Exception, context: Mapping[str, Any]) -> HttpResponse | None:
     """DRF's errors as problem details (its own handler supplies WWW-Authenticate, Retry-After)."""
     if isinstance(exc, exceptions.ParseError):
-        return problem(400, "Malformed JSON body")
+        # the parser says where the JSON breaks (line, column), never what it holds
+        return problem(400, str(exc.detail)[:MAX_DETAIL_LENGTH])
     response = drf_exception_handler(exc, dict(context))
     if response is None:
         return None

@@ -45,10 +45,11 @@ def test_unknown_route_and_method() -> None:
     assert response["Allow"] == "GET"
 
 
-def test_malformed_and_oversized_bodies() -> None:
+def test_malformed_missing_and_oversized_bodies() -> None:
     client = APIClient()
     bad = client.generic("POST", "/api/v1/auth/login", b'{"email": ', "application/json")
     assert_problem(bad, 400)
+    assert_problem(client.generic("POST", "/api/v1/auth/login", b"", "application/json"), 400)
     big = b'{"email": "' + b"x" * (2 * 1024 * 1024) + b'"}'
     assert_problem(client.generic("POST", "/api/v1/auth/login", big, "application/json"), 413)
 

@@ -37,7 +37,10 @@ class PublicView(ApiView):
 
 
 def validated(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    """The request body through the serializer, else ValidationError (422, with pointers)."""
+    """The request body through the serializer: 400 without a body (DRF would read none as {}),
+    else ValidationError (422, with pointers) for a body the serializer refuses."""
+    if request.stream is None:
+        raise exceptions.ParseError("A JSON request body is required")
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
