@@ -8,6 +8,7 @@ import com.nimbusds.jose.crypto.MACSigner
 import com.nimbusds.jose.crypto.MACVerifier
 import com.nimbusds.jwt.JWTClaimsSet
 import com.nimbusds.jwt.SignedJWT
+import org.springframework.context.annotation.Lazy
 import org.springframework.stereotype.Component
 import java.security.SecureRandom
 import java.time.Instant
@@ -31,8 +32,11 @@ data class Claims(
 /**
  * HS256 JWTs signed with SECRET_KEY (Nimbus JOSE + JWT). The algorithm is pinned: a token of any other
  * algorithm (`none` included) is refused, and so is one without `exp`, expired, or of another kind.
+ * Made at start although beans are lazy (application.yml): it needs the settings, whose check (SECRET_KEY
+ * above all) must stop a misconfigured application before it serves anything.
  */
 @Component
+@Lazy(false)
 class Tokens(
     settings: Settings,
 ) {
