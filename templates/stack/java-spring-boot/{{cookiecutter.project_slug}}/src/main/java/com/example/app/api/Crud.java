@@ -107,6 +107,8 @@ public class Crud {
     row.touch(com.example.app.domain.Times.now(), true);
     entities.persist(row);
     entities.flush();
+    // what the database kept (a driver may round a timestamp): what a later read gives
+    entities.refresh(row);
     return resource.read().apply(row);
   }
 
@@ -121,6 +123,7 @@ public class Crud {
     resource.apply().accept(payload, row);
     row.touch(com.example.app.domain.Times.now(), false);
     entities.flush();
+    entities.refresh(row);
     return resource.read().apply(row);
   }
 

@@ -112,7 +112,9 @@ public class Accounts {
     AuthSession session = new AuthSession();
     session.id = Tokens.randomId();
     session.userId = user.get().id;
+{%- if not cookies %}
     session.refreshJti = Tokens.randomId();
+{%- endif %}
     session.createdAt = Times.now();
     session.expiresAt = session.createdAt.plus(sessionLifetime);
     sessions.save(session);

@@ -24,8 +24,8 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-{%- if cookies %}
 import java.util.Set;
+{%- if cookies %}
 import org.springframework.http.HttpStatus;
 {%- endif %}
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -46,6 +46,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 @Component
 public class Authentication extends OncePerRequestFilter {
+
+  /** the routes that sign a user up or in */
+  public static final Set<String> ANONYMOUS =
+      Set.of("/api/v1/auth/register", "/api/v1/auth/login"{% if not cookies %}, "/api/v1/auth/refresh"{% endif %});
 {%- if cookies %}
 
   public static final String SESSION_COOKIE = "session";
@@ -68,6 +72,12 @@ public class Authentication extends OncePerRequestFilter {
 {%- if cookies %}
     this.problems = problems;
 {%- endif %}
+  }
+
+  /** Signing up and in takes no credential: a session the client still holds is not checked there. */
+  @Override
+  protected boolean shouldNotFilter(HttpServletRequest request) {
+    return ANONYMOUS.contains(request.getRequestURI());
   }
 
   /** The user and session a token of type {@code typ} names, when both are still valid. */

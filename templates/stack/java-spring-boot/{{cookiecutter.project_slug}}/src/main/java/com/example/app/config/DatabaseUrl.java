@@ -19,7 +19,12 @@ import org.springframework.core.env.MapPropertySource;
 public class DatabaseUrl implements EnvironmentPostProcessor {
 
   private static final Map<String, String> JDBC_SCHEMES =
-      Map.of("postgresql", "jdbc:postgresql", "postgres", "jdbc:postgresql", "mysql", "jdbc:mysql");
+      Map.of(
+          "postgresql", "jdbc:postgresql",
+          "postgres", "jdbc:postgresql",
+          // MariaDB Connector/J (pom.xml) serves MySQL and MariaDB servers alike
+          "mysql", "jdbc:mariadb",
+          "mariadb", "jdbc:mariadb");
 
   @Override
   public void postProcessEnvironment(

@@ -18,10 +18,12 @@ public class AuthSession {
 
   @Column(name = "user_id", nullable = false)
   public Integer userId;
+{%- if cookiecutter.auth == "jwt" %}
 
   /** the id of the one refresh token of this session that may still be used */
   @Column(name = "refresh_jti", nullable = false)
   public String refreshJti;
+{%- endif %}
 
   @Column(name = "created_at", nullable = false)
   public Instant createdAt;

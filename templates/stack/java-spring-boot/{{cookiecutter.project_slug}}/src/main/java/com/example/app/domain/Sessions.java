@@ -9,6 +9,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 /** The server-side sessions. */
 public interface Sessions extends JpaRepository<AuthSession, String> {
+{%- if cookiecutter.auth == "jwt" %}
 
   /** Replaces the session's refresh token id when it still is {@code used}: 1, else 0 (a reuse). */
   @Transactional
@@ -17,6 +18,7 @@ public interface Sessions extends JpaRepository<AuthSession, String> {
       "update AuthSession s set s.refreshJti = :next where s.id = :id and s.refreshJti = :used"
           + " and s.revokedAt is null")
   int rotate(@Param("id") String id, @Param("used") String used, @Param("next") String next);
+{%- endif %}
 
   @Transactional
   @Modifying
