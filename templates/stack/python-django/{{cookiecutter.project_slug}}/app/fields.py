@@ -29,16 +29,24 @@ MAX_ID = 9007199254740991
 
 
 class StrictText(serializers.Field):
-    """A JSON string of min_length..max_length characters, no NUL (PostgreSQL text holds none)."""
+    """A JSON string of min_length..max_length characters; no NUL (PostgreSQL text holds none)
+    unless `allow_nul`, for a text that is compared and never stored (a password, a token)."""
 
-    def __init__(self, *, min_length: int = 0, max_length: int | None = None, **kw: Any) -> None:
+    def __init__(
+        self,
+        *,
+        min_length: int = 0,
+        max_length: int | None = None,
+        allow_nul: bool = False,
+        **kw: Any,
+    ) -> None:
         super().__init__(**kw)
-        self.min_length, self.max_length = min_length, max_length
+        self.min_length, self.max_length, self.allow_nul = min_length, max_length, allow_nul
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail_with("must be a string")
-        if "\x00" in data:
+        if "\x00" in data and not self.allow_nul:
             self.fail_with("must not contain NUL characters")
         if len(data) < self.min_length:
             self.fail_with(f"must be at least {self.min_length} characters long")

@@ -73,7 +73,7 @@ class GivenPassword(fields.StrictText):
     """A password to compare with a stored hash: normalised the same way, never policy-checked."""
 
     def __init__(self, **kw: Any) -> None:
-        super().__init__(min_length=1, max_length=passwords.MAX_LENGTH, **kw)
+        super().__init__(min_length=1, max_length=passwords.MAX_LENGTH, allow_nul=True, **kw)
 
     def to_internal_value(self, data: Any) -> str:
         return passwords.normalise(super().to_internal_value(data))
@@ -96,7 +96,7 @@ class PasswordChange(StrictSerializer):
 
 
 class RefreshRequest(StrictSerializer):
-    refresh_token = fields.StrictText(min_length=1, max_length=4096)
+    refresh_token = fields.StrictText(min_length=1, max_length=4096, allow_nul=True)
 {%- endif %}
 
 
