@@ -1,13 +1,14 @@
 {%- set cookies = cookiecutter.auth == "session-cookie" -%}
 package com.example.app
-
+{% if cookies %}
+import jakarta.servlet.http.Cookie
+{%- endif %}
 import org.assertj.core.api.Assertions.assertThat
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.params.ParameterizedTest
 import org.junit.jupiter.params.provider.ValueSource
 import org.springframework.http.HttpMethod
 {%- if cookies %}
-import jakarta.servlet.http.Cookie
 import org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post
 {%- else %}
 import java.util.Base64
@@ -117,7 +118,12 @@ class AuthTest : ApiTest() {
     fun `the session cookie is HttpOnly, SameSite and site-wide`() {
         val email = newEmail()
         register(email)
-        val cookie = login(email).response.getHeaders("Set-Cookie").first { it.startsWith("session=") }.lowercase()
+        val cookie =
+            login(email)
+                .response
+                .getHeaders("Set-Cookie")
+                .first { it.startsWith("session=") }
+                .lowercase()
         assertThat(cookie).contains("httponly", "samesite=lax", "path=/")
     }
 {%- else %}

@@ -55,7 +55,13 @@ class Crud(
         member: String,
         owner: Long,
     ): MutableSet<I> {
-        ids.forEachIndexed { index, id -> if (id == null) throw ApiException.invalid(FieldProblem.member("$member/$index", "must not be null")) }
+        ids.forEachIndexed { index, id ->
+            if (id ==
+                null
+            ) {
+                throw ApiException.invalid(FieldProblem.member("$member/$index", "must not be null"))
+            }
+        }
         return ids.filterNotNull().toMutableSet().onEach { reference(type, it, owner) }
     }
 
@@ -68,7 +74,11 @@ class Crud(
         val cb = em.criteriaBuilder
         val select = cb.createQuery(type)
         val root = select.from(type)
-        val order = listOf(query.sort, "id").distinct().map { if (query.descending) cb.desc(root.get<Any>(it)) else cb.asc(root.get<Any>(it)) }
+        val order =
+            listOf(
+                query.sort,
+                "id",
+            ).distinct().map { if (query.descending) cb.desc(root.get<Any>(it)) else cb.asc(root.get<Any>(it)) }
         select.select(root).where(*matching(cb, root, owner, query)).orderBy(order)
         val rows =
             em
@@ -88,8 +98,10 @@ class Crud(
         owner: Long,
         query: ListQuery,
     ): Array<Predicate> =
-        (listOf(cb.equal(root.get<Long>("ownerId"), owner)) + query.filters.map { (attribute, value) -> cb.equal(root.get<Any>(attribute), value) })
-            .toTypedArray()
+        (
+            listOf(cb.equal(root.get<Long>("ownerId"), owner)) +
+                query.filters.map { (attribute, value) -> cb.equal(root.get<Any>(attribute), value) }
+        ).toTypedArray()
 
     fun <T : Any> insert(row: T): T {
         em.persist(row)

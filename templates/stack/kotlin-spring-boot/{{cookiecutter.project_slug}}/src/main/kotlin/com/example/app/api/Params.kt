@@ -98,7 +98,10 @@ class Params(
     fun decimal(
         name: String,
         pattern: Regex,
-    ): BigDecimal? = values[name]?.let { if (pattern.matches(it)) BigDecimal(it) else throw invalid(name, "must be a decimal number within range") }
+    ): BigDecimal? =
+        values[name]?.let {
+            if (pattern.matches(it)) BigDecimal(it) else throw invalid(name, "must be a decimal number within range")
+        }
 
     companion object {
         fun invalid(

@@ -15,7 +15,10 @@
     @field:Min({{ f.ge }})
     @field:Max({{ f.le }})
 {%- elif f.type == "decimal" %}
-    @field:Pattern(regexp = """{{ f.pattern }}""", message = "must be a decimal number (text) within the column's range")
+    @field:Pattern(
+        regexp = """{{ f.pattern }}""",
+        message = "must be a decimal number (text) within the column's range",
+    )
 {%- elif f.type == "enum" %}
     @field:OneOf([{% for v in f["values"] %}{{ v | string | tojson | replace("$", "\\$") }}{% if not loop.last %}, {% endif %}{% endfor %}])
 {%- elif f.type == "uuid" %}
@@ -36,13 +39,16 @@
 {%- endmacro -%}
 {%- set idin = "String" if uuid_ids else "Long" -%}
 {%- set idout = "String" if uuid_ids else "Long" -%}
+{%- set imports = ["com.fasterxml.jackson.annotation.JsonProperty"] -%}
+{%- if "json" in m.types %}{% set imports = imports + ["com.fasterxml.jackson.databind.JsonNode"] %}{% endif -%}
+{%- if uuid_ids or m.types | select("in", ["string", "text", "decimal", "uuid"]) | list %}{% set imports = imports + ["jakarta.validation.constraints.Pattern"] %}{% endif -%}
+{%- if not uuid_ids or "integer" in m.types %}{% set imports = imports + ["jakarta.validation.constraints.Max", "jakarta.validation.constraints.Min"] %}{% endif -%}
+{%- set all_imports = imports + ["java.time.Instant"] -%}
 package com.example.app.api
-{% set imports = ["com.fasterxml.jackson.annotation.JsonProperty", "java.time.Instant"] %}
-{%- if "json" in m.types %}{% set imports = imports + ["com.fasterxml.jackson.databind.JsonNode"] %}{% endif %}
-{%- if uuid_ids or m.types | select("in", ["string", "text", "decimal", "uuid"]) | list %}{% set imports = imports + ["jakarta.validation.constraints.Pattern"] %}{% endif %}
-{%- if not uuid_ids or "integer" in m.types %}{% set imports = imports + ["jakarta.validation.constraints.Max", "jakarta.validation.constraints.Min"] %}{% endif %}
-
-{% for name in imports | sort %}
+{% for name in all_imports | sort(case_sensitive=True) if not name.startswith("java.") %}
+import {{ name }}
+{%- endfor %}
+{%- for name in all_imports | sort(case_sensitive=True) if name.startswith("java.") %}
 import {{ name }}
 {%- endfor %}
 

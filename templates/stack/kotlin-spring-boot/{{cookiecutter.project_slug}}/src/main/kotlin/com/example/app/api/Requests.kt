@@ -67,4 +67,3 @@ class Requests(
         return byProperty[property] ?: property
     }
 }
-

@@ -17,14 +17,17 @@
 {%- elif f.type == "decimal" %}params.decimal("{{ flt.name }}", Regex("""{{ f.pattern }}"""))?.setScale({{ f.scale }})
 {%- endif %}
 {%- endmacro -%}
+{%- set ns = namespace(imports=["com.example.app.auth.Current", "com.example.app.domain.now", "com.fasterxml.jackson.databind.JsonNode", "org.springframework.http.ResponseEntity", "org.springframework.http.HttpStatus", "org.springframework.security.core.annotation.AuthenticationPrincipal", "org.springframework.transaction.annotation.Transactional", "org.springframework.web.bind.annotation.DeleteMapping", "org.springframework.web.bind.annotation.GetMapping", "org.springframework.web.bind.annotation.PatchMapping", "org.springframework.web.bind.annotation.PathVariable", "org.springframework.web.bind.annotation.PostMapping", "org.springframework.web.bind.annotation.RequestBody", "org.springframework.web.bind.annotation.RequestMapping", "org.springframework.web.bind.annotation.RequestParam", "org.springframework.web.bind.annotation.ResponseStatus", "org.springframework.web.bind.annotation.RestController"], java=["java.net.URI"]) -%}
+{%- for e in m.ordered %}{% set ns.imports = ns.imports + ["com.example.app.domain." ~ e.name] %}{% endfor -%}
+{%- if uuid_ids or "uuid" in m.types %}{% set ns.java = ns.java + ["java.util.UUID"] %}{% endif -%}
+{%- if "decimal" in m.types %}{% set ns.java = ns.java + ["java.math.BigDecimal"] %}{% endif -%}
+{%- if "datetime" in m.types %}{% set ns.java = ns.java + ["java.time.temporal.ChronoUnit"] %}{% endif -%}
+{%- set all_imports = ns.imports + ns.java -%}
 package com.example.app.api
-{% set ns = namespace(imports=["com.example.app.auth.Current", "com.example.app.domain.now", "com.fasterxml.jackson.databind.JsonNode", "org.springframework.http.ResponseEntity", "org.springframework.http.HttpStatus", "org.springframework.security.core.annotation.AuthenticationPrincipal", "org.springframework.transaction.annotation.Transactional", "org.springframework.web.bind.annotation.DeleteMapping", "org.springframework.web.bind.annotation.GetMapping", "org.springframework.web.bind.annotation.PatchMapping", "org.springframework.web.bind.annotation.PathVariable", "org.springframework.web.bind.annotation.PostMapping", "org.springframework.web.bind.annotation.RequestBody", "org.springframework.web.bind.annotation.RequestMapping", "org.springframework.web.bind.annotation.RequestParam", "org.springframework.web.bind.annotation.ResponseStatus", "org.springframework.web.bind.annotation.RestController", "java.net.URI"]) %}
-{%- for e in m.ordered %}{% set ns.imports = ns.imports + ["com.example.app.domain." ~ e.name] %}{% endfor %}
-{%- if uuid_ids or "uuid" in m.types %}{% set ns.imports = ns.imports + ["java.util.UUID"] %}{% endif %}
-{%- if "decimal" in m.types %}{% set ns.imports = ns.imports + ["java.math.BigDecimal"] %}{% endif %}
-{%- if "datetime" in m.types %}{% set ns.imports = ns.imports + ["java.time.temporal.ChronoUnit"] %}{% endif %}
-
-{% for name in ns.imports | sort %}
+{% for name in all_imports | sort(case_sensitive=True) if not name.startswith("java.") %}
+import {{ name }}
+{%- endfor %}
+{%- for name in all_imports | sort(case_sensitive=True) if name.startswith("java.") %}
 import {{ name }}
 {%- endfor %}
 
@@ -37,7 +40,12 @@ import {{ name }}
 {%- set id_param = e.var ~ "_id" %}
 
 /** The contract's sort values (without `-`) of {{ e.plural }}, to the entity's attributes. */
-private val {{ e.snake | upper }}_SORTS = mapOf({% for s in e.sorts %}"{{ s }}" to "{{ camel(s) }}"{% if not loop.last %}, {% endif %}{% endfor %})
+private val {{ e.snake | upper }}_SORTS =
+    mapOf(
+{%- for s in e.sorts %}
+        "{{ s }}" to "{{ camel(s) }}",
+{%- endfor %}
+    )
 
 fun {{ e.name }}.toRead() =
     {{ e.name }}Read(

@@ -11,10 +11,12 @@ import com.example.app.web.FieldProblem
 import org.slf4j.LoggerFactory
 import org.springframework.dao.DataIntegrityViolationException
 import org.springframework.http.HttpStatus
+{%- if cookiecutter.auth == "session-cookie" %}
+import org.springframework.http.ResponseCookie
+{%- endif %}
 import org.springframework.stereotype.Service
 import org.springframework.transaction.annotation.Transactional
 {%- if cookiecutter.auth == "session-cookie" %}
-import org.springframework.http.ResponseCookie
 import java.security.MessageDigest
 {%- endif %}
 
@@ -213,7 +215,10 @@ class Accounts(
         val token = tokens.create(Claims(user.id.toString(), session.id, session.id, "session", csrf), sessionSeconds)
         return SessionReply(
             SessionInfo(csrf, sessionSeconds),
-            listOf(cookie(SESSION_COOKIE, token, sessionSeconds, httpOnly = true), cookie(CSRF_COOKIE, csrf, sessionSeconds, httpOnly = false)),
+            listOf(
+                cookie(SESSION_COOKIE, token, sessionSeconds, httpOnly = true),
+                cookie(CSRF_COOKIE, csrf, sessionSeconds, httpOnly = false),
+            ),
         )
     }
 

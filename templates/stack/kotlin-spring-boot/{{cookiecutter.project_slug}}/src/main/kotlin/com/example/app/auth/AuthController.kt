@@ -5,6 +5,9 @@ import com.example.app.web.ClientAddress
 import com.example.app.web.RateLimit
 import com.fasterxml.jackson.databind.JsonNode
 import jakarta.servlet.http.HttpServletRequest
+{%- if cookiecutter.auth == "session-cookie" %}
+import org.springframework.http.HttpHeaders
+{%- endif %}
 import org.springframework.http.HttpStatus
 import org.springframework.http.ResponseEntity
 import org.springframework.security.core.annotation.AuthenticationPrincipal
@@ -14,9 +17,6 @@ import org.springframework.web.bind.annotation.RequestBody
 import org.springframework.web.bind.annotation.RequestMapping
 import org.springframework.web.bind.annotation.ResponseStatus
 import org.springframework.web.bind.annotation.RestController
-{%- if cookiecutter.auth == "session-cookie" %}
-import org.springframework.http.HttpHeaders
-{%- endif %}
 
 /** The auth routes of the contract (operationIds auth_*, users_me); register, login and password change are rate limited per client. */
 @RestController

@@ -5,18 +5,21 @@
 {%- macro camel(name) %}{{ name.split("_")[0] }}{% for part in name.split("_")[1:] %}{{ part | capitalize }}{% endfor %}{% endmacro -%}
 {%- macro ktype(f) %}{% if f.type in ("string", "text", "enum") %}String{% elif f.type == "integer" %}Int{% elif f.type == "boolean" %}Boolean{% elif f.type == "decimal" %}BigDecimal{% elif f.type == "uuid" %}UUID{% elif f.type == "date" %}LocalDate{% elif f.type == "datetime" %}Instant{% else %}JsonNode{% endif %}{% endmacro -%}
 {%- set idt = "UUID" if uuid_ids else "Long" -%}
+{%- set imports = ["jakarta.persistence.Column", "jakarta.persistence.Entity", "jakarta.persistence.Id", "jakarta.persistence.Table", "java.time.Instant"] -%}
+{%- if not uuid_ids %}{% set imports = imports + ["jakarta.persistence.GeneratedValue", "jakarta.persistence.GenerationType"] %}{% endif -%}
+{%- if uses_uuid %}{% set imports = imports + ["java.util.UUID"] %}{% endif -%}
+{%- if (uses_uuid or "json" in m.types) and hex %}{% set imports = imports + ["jakarta.persistence.Convert"] %}{% endif -%}
+{%- if m.any_m2m %}{% set imports = imports + ["jakarta.persistence.CollectionTable", "jakarta.persistence.ElementCollection", "jakarta.persistence.JoinColumn"] %}{% endif -%}
+{%- if "decimal" in m.types %}{% set imports = imports + ["java.math.BigDecimal"] %}{% endif -%}
+{%- if "date" in m.types %}{% set imports = imports + ["java.time.LocalDate"] %}{% endif -%}
+{%- if "json" in m.types %}{% set imports = imports + ["com.fasterxml.jackson.databind.JsonNode"] %}{% endif -%}
+{%- if "json" in m.types and not hex %}{% set imports = imports + ["org.hibernate.annotations.JdbcTypeCode", "org.hibernate.type.SqlTypes"] %}{% endif -%}
+{%- set all_imports = imports -%}
 package com.example.app.domain
-{% set imports = ["jakarta.persistence.Column", "jakarta.persistence.Entity", "jakarta.persistence.Id", "jakarta.persistence.Table", "java.time.Instant"] %}
-{%- if not uuid_ids %}{% set imports = imports + ["jakarta.persistence.GeneratedValue", "jakarta.persistence.GenerationType"] %}{% endif %}
-{%- if uses_uuid %}{% set imports = imports + ["java.util.UUID"] %}{% endif %}
-{%- if (uses_uuid or "json" in m.types) and hex %}{% set imports = imports + ["jakarta.persistence.Convert"] %}{% endif %}
-{%- if m.any_m2m %}{% set imports = imports + ["jakarta.persistence.CollectionTable", "jakarta.persistence.ElementCollection", "jakarta.persistence.JoinColumn"] %}{% endif %}
-{%- if "decimal" in m.types %}{% set imports = imports + ["java.math.BigDecimal"] %}{% endif %}
-{%- if "date" in m.types %}{% set imports = imports + ["java.time.LocalDate"] %}{% endif %}
-{%- if "json" in m.types %}{% set imports = imports + ["com.fasterxml.jackson.databind.JsonNode"] %}{% endif %}
-{%- if "json" in m.types and not hex %}{% set imports = imports + ["org.hibernate.annotations.JdbcTypeCode", "org.hibernate.type.SqlTypes"] %}{% endif %}
-
-{% for name in imports | sort %}
+{% for name in all_imports | sort(case_sensitive=True) if not name.startswith("java.") %}
+import {{ name }}
+{%- endfor %}
+{%- for name in all_imports | sort(case_sensitive=True) if name.startswith("java.") %}
 import {{ name }}
 {%- endfor %}
 

@@ -40,7 +40,7 @@ class UuidHex : AttributeConverter<UUID, String> {
     override fun convertToDatabaseColumn(value: UUID?): String? = value?.toString()?.replace("-", "")
 
     override fun convertToEntityAttribute(value: String?): UUID? =
-        value?.let { UUID.fromString("${it.substring(0, 8)}-${it.substring(8, 12)}-${it.substring(12, 16)}-${it.substring(16, 20)}-${it.substring(20)}") }
+        value?.let { UUID(it.substring(0, 16).toULong(16).toLong(), it.substring(16).toULong(16).toLong()) }
 }
 {%- endif %}
 {%- if hex and "json" in m.types %}

@@ -18,7 +18,12 @@ class ClientAddress(
     fun of(request: HttpServletRequest): String {
         var address = request.remoteAddr
         if (!trusted(address)) return address
-        val forwarded = request.getHeaders("X-Forwarded-For").toList().flatMap { it.split(",") }.map { it.trim() }
+        val forwarded =
+            request
+                .getHeaders("X-Forwarded-For")
+                .toList()
+                .flatMap { it.split(",") }
+                .map { it.trim() }
         for (hop in forwarded.asReversed()) {
             if (hop.isEmpty()) break
             address = hop

@@ -60,7 +60,9 @@ class Json {
                 when (parser.currentToken) {
                     JsonToken.VALUE_NUMBER_INT -> parser.bigIntegerValue
                     JsonToken.VALUE_NUMBER_FLOAT ->
-                        parser.decimalValue.takeIf { it.stripTrailingZeros().scale() <= 0 && it.abs().toBigInteger().bitLength() < 64 }?.toBigIntegerExact()
+                        parser.decimalValue
+                            .takeIf { it.stripTrailingZeros().scale() <= 0 && it.abs().toBigInteger().bitLength() < 64 }
+                            ?.toBigIntegerExact()
                     else -> null
                 }
             return value?.let(convert) ?: type.cast(context.handleUnexpectedToken(type, parser))

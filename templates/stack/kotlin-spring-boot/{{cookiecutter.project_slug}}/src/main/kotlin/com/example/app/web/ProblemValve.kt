@@ -29,7 +29,9 @@ class ProblemValve : ErrorReportValve() {
                 response.characterEncoding = "UTF-8"
                 response.reporter
             }.getOrNull() ?: return
-        writer.write("""{"type":"about:blank","title":"${status.reasonPhrase}","status":${status.value()},"detail":"the request cannot be served"}""")
+        writer.write(
+            """{"type":"about:blank","title":"${status.reasonPhrase}","status":${status.value()},"detail":"the request cannot be served"}""",
+        )
         response.finishResponse()
     }
 }
@@ -40,6 +42,9 @@ class TomcatErrors {
     @Bean
     fun problemValve() =
         WebServerFactoryCustomizer<TomcatServletWebServerFactory> { factory ->
-            factory.addContextCustomizers({ context -> (context.parent as? StandardHost)?.errorReportValveClass = ProblemValve::class.java.name })
+            factory.addContextCustomizers({ context ->
+                (context.parent as? StandardHost)?.errorReportValveClass =
+                    ProblemValve::class.java.name
+            })
         }
 }

@@ -84,8 +84,7 @@ fun unreadableBody(error: Exception): ApiException {
 }
 
 /** `name` or `items/0` (the JSON Pointer's path, without `#/`) of the member a mapping error is about. */
-fun pointerOf(error: JsonMappingException): String =
-    error.path.joinToString("/") { ref -> ref.fieldName ?: ref.index.toString() }
+fun pointerOf(error: JsonMappingException): String = error.path.joinToString("/") { ref -> ref.fieldName ?: ref.index.toString() }
 
 private fun mappingDetail(error: JsonMappingException): String =
     when {

@@ -35,7 +35,12 @@ class RateLimit(
             }!!
         if (window.count > settings.authRateLimitPerMinute) {
             val wait = ((window.start + WINDOW_MILLIS - now + 999) / 1000).coerceAtLeast(1)
-            throw ApiException(HttpStatus.TOO_MANY_REQUESTS, "too many requests: retry later", headers = mapOf("Retry-After" to wait.toString()))
+            throw ApiException(
+                HttpStatus.TOO_MANY_REQUESTS,
+                "too many requests: retry later",
+                headers =
+                    mapOf("Retry-After" to wait.toString()),
+            )
         }
     }
 }
