@@ -36,11 +36,11 @@ data class Session(
     val refreshToken: String,
 {%- endif %}
 ) {
-    fun sign(request: MockHttpServletRequestBuilder): MockHttpServletRequestBuilder =
 {%- if cookies %}
+    fun sign(request: MockHttpServletRequestBuilder): MockHttpServletRequestBuilder =
         request.cookie(Cookie("session", cookie)).header("X-CSRF-Token", csrf)
 {%- else %}
-        request.header("Authorization", "Bearer $accessToken")
+    fun sign(request: MockHttpServletRequestBuilder): MockHttpServletRequestBuilder = request.header("Authorization", "Bearer $accessToken")
 {%- endif %}
 }
 

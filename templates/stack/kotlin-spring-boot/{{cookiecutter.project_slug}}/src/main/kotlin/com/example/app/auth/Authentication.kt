@@ -5,13 +5,13 @@ import com.example.app.web.ProblemWriter
 import jakarta.servlet.FilterChain
 import jakarta.servlet.http.HttpServletRequest
 import jakarta.servlet.http.HttpServletResponse
+{%- if cookiecutter.auth == "jwt" %}
+import org.springframework.http.HttpHeaders
+{%- endif %}
 import org.springframework.http.HttpStatus
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken
 import org.springframework.security.core.context.SecurityContextHolder
 import org.springframework.web.filter.OncePerRequestFilter
-{%- if cookiecutter.auth == "jwt" %}
-import org.springframework.http.HttpHeaders
-{%- endif %}
 
 {%- if cookiecutter.auth == "session-cookie" %}
 

@@ -65,8 +65,7 @@ class {{ e.name }}(
     var {{ camel(f.name) }}: {{ ktype(f) }}? = null
 {%- endfor %}
 {%- for r in e.many_to_one %}
-
-{%- if uuid_ids and hex %}
+{% if uuid_ids and hex %}
     @Convert(converter = UuidHex::class)
 {%- endif %}
     @Column(name = "{{ r.column }}")
