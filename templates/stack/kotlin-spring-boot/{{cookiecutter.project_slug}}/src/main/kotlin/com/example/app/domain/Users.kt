@@ -19,7 +19,7 @@ fun now(): Instant = Instant.now().truncatedTo(ChronoUnit.MICROS)
 @Entity
 @Table(name = "users")
 class UserAccount(
-    @Column(nullable = false) var email: String,
+    @Column(name = "email", nullable = false) var email: String,
     @Column(name = "password_hash", nullable = false) var passwordHash: String,
     @Column(name = "is_active", nullable = false) var active: Boolean = true,
     @Column(name = "created_at", nullable = false) var createdAt: Instant = now(),
