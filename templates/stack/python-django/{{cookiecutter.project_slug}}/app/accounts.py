@@ -1,4 +1,10 @@
-"""Password hashing with Django's hashers (argon2id first: config/settings.py), a few at once."""
+"""Password hashing with Django's hashers (argon2id first: config/settings.py), a few at once.
+
+Each argon2 hash takes the hasher's memory cost (Django's default: 100 MiB): at most
+PASSWORD_HASH_MEMORY_MIB of them run at once. A request that waits more than HASH_WAIT_SECONDS
+for its turn is shed with 503 and Retry-After, so that a burst of logins cannot exhaust the memory
+nor hold every server thread.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +14,36 @@ from contextlib import contextmanager
 from functools import lru_cache
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, make_password
+from rest_framework import exceptions
 
 from app.models import User
 
-# argon2-cffi's default memory cost (Django's Argon2PasswordHasher uses it): 64 MiB per hash.
-HASH_MEMORY_MIB = 64
+HASH_MEMORY_MIB = Argon2PasswordHasher.memory_cost // 1024  # memory_cost is in KiB
+HASH_WAIT_SECONDS = 2.0
+
+
+class Overloaded(exceptions.APIException):
+    status_code = 503
+    default_detail = "Too many password checks at once: retry shortly"
+    wait = 1  # seconds, sent as Retry-After
 
 
 @lru_cache
 def _slots() -> threading.BoundedSemaphore:
-    """How many hashes fit in PASSWORD_HASH_MEMORY_MIB at once; other requests wait their turn."""
+    """How many hashes fit in PASSWORD_HASH_MEMORY_MIB at once."""
     return threading.BoundedSemaphore(max(1, settings.PASSWORD_HASH_MEMORY_MIB // HASH_MEMORY_MIB))
 
 
 @contextmanager
 def hashing_slot() -> Iterator[None]:
-    with _slots():
+    slots = _slots()
+    if not slots.acquire(timeout=HASH_WAIT_SECONDS):
+        raise Overloaded
+    try:
         yield
+    finally:
+        slots.release()
 
 
 def hash_password(password: str) -> str:

@@ -124,3 +124,19 @@ def test_logins_are_rate_limited_per_client_address() -> None:
     statuses = [login(client, email(), "wrong passphrase 1").status_code for _ in range(30)]
     assert statuses[-1] == 429
     assert login(new_client(), email(), "wrong passphrase 1").status_code == 401
+
+
+def test_password_checks_beyond_the_hashing_slots_are_shed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app import accounts
+
+    monkeypatch.setattr(accounts, "HASH_WAIT_SECONDS", 0.01)
+    slots, taken = accounts._slots(), 0
+    while slots.acquire(blocking=False):
+        taken += 1
+    try:
+        response = login(new_client(), email(), "any passphrase 123")
+    finally:
+        for _ in range(taken):
+            slots.release()
+    assert_problem(response, 503)
+    assert response["Retry-After"] == "1"
