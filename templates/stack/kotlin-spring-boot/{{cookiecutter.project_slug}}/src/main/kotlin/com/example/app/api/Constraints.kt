@@ -4,8 +4,10 @@ import jakarta.validation.Constraint
 import jakarta.validation.ConstraintValidator
 import jakarta.validation.ConstraintValidatorContext
 import jakarta.validation.Payload
+import java.time.Instant
 import java.time.LocalDate
-import java.time.OffsetDateTime
+import java.time.LocalDateTime
+import java.time.ZoneOffset
 import java.time.format.DateTimeFormatter
 import java.time.format.DateTimeParseException
 import kotlin.reflect.KClass
@@ -122,4 +124,19 @@ class Rfc3339Validator : ConstraintValidator<Rfc3339, String> {
 
 fun parseDate(value: String): LocalDate = LocalDate.parse(value, DateTimeFormatter.ISO_LOCAL_DATE)
 
-fun parseDateTime(value: String): OffsetDateTime = OffsetDateTime.parse(value.uppercase(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+/** RFC 3339's date-time: a date, `T`, a time (fractions of a second allowed) and `Z` or an offset up to 23:59. */
+private val DATE_TIME = Regex("""^(\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)(?:[Zz]|([+-])(\d{2}):(\d{2}))$""")
+
+/**
+ * The instant an RFC 3339 date-time names. java.time's offsets stop at 18 hours where RFC 3339's go to 23:59,
+ * so the offset is applied here; a date or time that does not exist (February 30, 25:00) is refused.
+ */
+fun parseDateTime(value: String): Instant {
+    val match = DATE_TIME.matchEntire(value) ?: throw DateTimeParseException("not an RFC 3339 date-time", value, 0)
+    val (local, sign, hours, minutes) = match.destructured
+    val offsetHours = hours.ifEmpty { "0" }.toInt()
+    val offsetMinutes = minutes.ifEmpty { "0" }.toInt()
+    if (offsetHours > 23 || offsetMinutes > 59) throw DateTimeParseException("offset out of range", value, 0)
+    val offset = (if (sign == "-") -1 else 1) * (offsetHours * 3600L + offsetMinutes * 60L)
+    return LocalDateTime.parse(local.uppercase(), DateTimeFormatter.ISO_LOCAL_DATE_TIME).toInstant(ZoneOffset.UTC).minusSeconds(offset)
+}

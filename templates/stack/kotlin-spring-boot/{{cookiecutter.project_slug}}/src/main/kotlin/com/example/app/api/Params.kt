@@ -89,7 +89,7 @@ class Params(
     fun dateTime(name: String): Instant? =
         values[name]?.let {
             try {
-                parseDateTime(it).toInstant().truncatedTo(ChronoUnit.MICROS)
+                parseDateTime(it).truncatedTo(ChronoUnit.MICROS)
             } catch (e: DateTimeParseException) {
                 throw invalid(name, "must be an RFC 3339 date-time")
             }

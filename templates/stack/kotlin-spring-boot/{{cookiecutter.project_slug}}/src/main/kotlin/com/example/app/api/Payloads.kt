@@ -1,6 +1,8 @@
 {%- set m = cookiecutter | relational -%}
 {%- set uuid_ids = m.id_kind == "uuid" -%}
 {%- macro camel(name) %}{{ name.split("_")[0] }}{% for part in name.split("_")[1:] %}{{ part | capitalize }}{% endfor %}{% endmacro -%}
+{%- set kotlin_keywords = ["as", "break", "class", "continue", "do", "else", "false", "for", "fun", "if", "in", "interface", "is", "null", "object", "package", "return", "super", "this", "throw", "true", "try", "typealias", "typeof", "val", "var", "when", "while"] -%}
+{%- macro ident(name) %}{% set c = camel(name) | string %}{% if c in kotlin_keywords %}`{{ c }}`{% else %}{{ c }}{% endif %}{% endmacro -%}
 {%- macro intype(f) %}{% if f.type == "integer" %}Int{% elif f.type == "boolean" %}Boolean{% elif f.type == "json" %}JsonNode{% else %}String{% endif %}{% endmacro -%}
 {%- macro outtype(f) %}{% if f.type == "integer" %}Int{% elif f.type == "boolean" %}Boolean{% elif f.type == "json" %}JsonNode{% else %}String{% endif %}{% endmacro -%}
 {%- macro literal(f) %}{% if f.type in ("integer", "boolean") %}{{ f.default_value | tojson }}{% else %}{{ f.default_value | string | tojson | replace("$", "\\$") }}{% endif %}{% endmacro -%}
@@ -72,16 +74,16 @@ data class {{ e.name }}Create(
 {%- for f in e.fields %}
 {{- named(f.name) }}
 {{- checks(f) }}
-    val {{ camel(f.name) }}: {{ intype(f) }}{% if not f.required %}? = {% if f.has_default %}{{ literal(f) }}{% else %}null{% endif %}{% endif %},
+    val {{ ident(f.name) }}: {{ intype(f) }}{% if not f.required %}? = {% if f.has_default %}{{ literal(f) }}{% else %}null{% endif %}{% endif %},
 {%- endfor %}
 {%- for r in e.many_to_one %}
 {{- named(r.column) }}
 {{- idchecks() }}
-    val {{ camel(r.column) }}: {{ idin }}{% if not r.required %}? = null{% endif %},
+    val {{ ident(r.column) }}: {{ idin }}{% if not r.required %}? = null{% endif %},
 {%- endfor %}
 {%- for r in e.many_to_many %}
 {{- named(r.field) }}
-    val {{ camel(r.field) }}: List<{{ idin }}?> = emptyList(),
+    val {{ ident(r.field) }}: List<{{ idin }}?> = emptyList(),
 {%- endfor %}
 )
 
@@ -89,16 +91,16 @@ data class {{ e.name }}Update(
 {%- for f in e.fields %}
 {{- named(f.name) }}
 {{- checks(f) }}
-    val {{ camel(f.name) }}: {{ intype(f) }}? = null,
+    val {{ ident(f.name) }}: {{ intype(f) }}? = null,
 {%- endfor %}
 {%- for r in e.many_to_one %}
 {{- named(r.column) }}
 {{- idchecks() }}
-    val {{ camel(r.column) }}: {{ idin }}? = null,
+    val {{ ident(r.column) }}: {{ idin }}? = null,
 {%- endfor %}
 {%- for r in e.many_to_many %}
 {{- named(r.field) }}
-    val {{ camel(r.field) }}: List<{{ idin }}?>? = null,
+    val {{ ident(r.field) }}: List<{{ idin }}?>? = null,
 {%- endfor %}
 ) {
     companion object {
@@ -111,13 +113,13 @@ data class {{ e.name }}Update(
 data class {{ e.name }}Read(
     val id: {{ idout }},
 {%- for f in e.fields %}
-    {{ getter(f.name) }}val {{ camel(f.name) }}: {{ outtype(f) }}?,
+    {{ getter(f.name) }}val {{ ident(f.name) }}: {{ outtype(f) }}?,
 {%- endfor %}
 {%- for r in e.many_to_one %}
-    {{ getter(r.column) }}val {{ camel(r.column) }}: {{ idout }}?,
+    {{ getter(r.column) }}val {{ ident(r.column) }}: {{ idout }}?,
 {%- endfor %}
 {%- for r in e.many_to_many %}
-    {{ getter(r.field) }}val {{ camel(r.field) }}: List<{{ idout }}>,
+    {{ getter(r.field) }}val {{ ident(r.field) }}: List<{{ idout }}>,
 {%- endfor %}
     @get:JsonProperty("created_at") val createdAt: Instant,
     @get:JsonProperty("updated_at") val updatedAt: Instant,

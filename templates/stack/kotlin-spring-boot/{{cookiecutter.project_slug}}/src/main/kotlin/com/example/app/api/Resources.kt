@@ -1,7 +1,9 @@
 {%- set m = cookiecutter | relational -%}
 {%- set uuid_ids = m.id_kind == "uuid" -%}
 {%- macro camel(name) %}{{ name.split("_")[0] }}{% for part in name.split("_")[1:] %}{{ part | capitalize }}{% endfor %}{% endmacro -%}
-{%- macro toentity(f, value) %}{% if f.type == "decimal" %}{{ value }}?.let { BigDecimal(it).setScale({{ f.scale }}) }{% elif f.type == "uuid" %}{{ value }}?.let(UUID::fromString){% elif f.type == "date" %}{{ value }}?.let(::parseDate){% elif f.type == "datetime" %}{{ value }}?.let { parseDateTime(it).toInstant().truncatedTo(ChronoUnit.MICROS) }{% elif f.type == "json" %}{{ value }}?.takeUnless { it.isNull }{% else %}{{ value }}{% endif %}{% endmacro -%}
+{%- set kotlin_keywords = ["as", "break", "class", "continue", "do", "else", "false", "for", "fun", "if", "in", "interface", "is", "null", "object", "package", "return", "super", "this", "throw", "true", "try", "typealias", "typeof", "val", "var", "when", "while"] -%}
+{%- macro ident(name) %}{% set c = camel(name) | string %}{% if c in kotlin_keywords %}`{{ c }}`{% else %}{{ c }}{% endif %}{% endmacro -%}
+{%- macro toentity(f, value) %}{% if f.type == "decimal" %}{{ value }}?.let { BigDecimal(it).setScale({{ f.scale }}) }{% elif f.type == "uuid" %}{{ value }}?.let(UUID::fromString){% elif f.type == "date" %}{{ value }}?.let(::parseDate){% elif f.type == "datetime" %}{{ value }}?.let { parseDateTime(it).truncatedTo(ChronoUnit.MICROS) }{% elif f.type == "json" %}{{ value }}?.takeUnless { it.isNull }{% else %}{{ value }}{% endif %}{% endmacro -%}
 {%- macro toread(f, value) %}{% if f.type == "decimal" %}{{ value }}?.toPlainString(){% elif f.type in ("uuid", "date", "datetime") %}{{ value }}?.toString(){% else %}{{ value }}{% endif %}{% endmacro -%}
 {%- macro idin(value) %}{% if uuid_ids %}{{ value }}?.let(UUID::fromString){% else %}{{ value }}{% endif %}{% endmacro -%}
 {%- macro filter(flt) %}
@@ -51,13 +53,13 @@ fun {{ e.name }}.toRead() =
     {{ e.name }}Read(
         id = {% if uuid_ids %}id.toString(){% else %}id!!{% endif %},
 {%- for f in e.fields %}
-        {{ camel(f.name) }} = {{ toread(f, camel(f.name)) }},
+        {{ ident(f.name) }} = {{ toread(f, ident(f.name)) }},
 {%- endfor %}
 {%- for r in e.many_to_one %}
-        {{ camel(r.column) }} = {{ camel(r.column) }}{% if uuid_ids %}?.toString(){% endif %},
+        {{ ident(r.column) }} = {{ ident(r.column) }}{% if uuid_ids %}?.toString(){% endif %},
 {%- endfor %}
 {%- for r in e.many_to_many %}
-        {{ camel(r.field) }} = {{ camel(r.field) }}.sorted(){% if uuid_ids %}.map { it.toString() }{% endif %},
+        {{ ident(r.field) }} = {{ ident(r.field) }}.sorted(){% if uuid_ids %}.map { it.toString() }{% endif %},
 {%- endfor %}
         createdAt = createdAt,
         updatedAt = updatedAt,
@@ -96,14 +98,14 @@ class {{ e.name }}Resource(
         val payload = requests.read(body, {{ e.name }}Create::class.java)
         val row = {{ e.name }}(current.userId)
 {%- for f in e.fields %}
-        row.{{ camel(f.name) }} = {{ toentity(f, "payload." ~ camel(f.name)) }}
+        row.{{ ident(f.name) }} = {{ toentity(f, "payload." ~ ident(f.name)) }}
 {%- endfor %}
 {%- for r in e.many_to_one %}
-        row.{{ camel(r.column) }} = {{ idin("payload." ~ camel(r.column)) }}
-        crud.reference({{ r.target }}::class.java, row.{{ camel(r.column) }}, current.userId)
+        row.{{ ident(r.column) }} = {{ idin("payload." ~ ident(r.column)) }}
+        crud.reference({{ r.target }}::class.java, row.{{ ident(r.column) }}, current.userId)
 {%- endfor %}
 {%- for r in e.many_to_many %}
-        row.{{ camel(r.field) }} = crud.references({{ r.target }}::class.java, payload.{{ camel(r.field) }}{% if uuid_ids %}.map { it?.let(UUID::fromString) }{% endif %}, "{{ r.field }}", current.userId)
+        row.{{ ident(r.field) }} = crud.references({{ r.target }}::class.java, payload.{{ ident(r.field) }}{% if uuid_ids %}.map { it?.let(UUID::fromString) }{% endif %}, "{{ r.field }}", current.userId)
 {%- endfor %}
         crud.insert(row)
         return ResponseEntity.created(URI.create("/api/v1/{{ e.plural }}/${row.id}")).body(row.toRead())
@@ -127,17 +129,17 @@ class {{ e.name }}Resource(
         val payload = requests.read(body, {{ e.name }}Update::class.java)
         val members = requests.settable(body, {{ e.name }}Update.REQUIRED)
 {%- for f in e.fields %}
-        if ("{{ f.name }}" in members) row.{{ camel(f.name) }} = {{ toentity(f, "payload." ~ camel(f.name)) }}
+        if ("{{ f.name }}" in members) row.{{ ident(f.name) }} = {{ toentity(f, "payload." ~ ident(f.name)) }}
 {%- endfor %}
 {%- for r in e.many_to_one %}
         if ("{{ r.column }}" in members) {
-            row.{{ camel(r.column) }} = {{ idin("payload." ~ camel(r.column)) }}
-            crud.reference({{ r.target }}::class.java, row.{{ camel(r.column) }}, current.userId)
+            row.{{ ident(r.column) }} = {{ idin("payload." ~ ident(r.column)) }}
+            crud.reference({{ r.target }}::class.java, row.{{ ident(r.column) }}, current.userId)
         }
 {%- endfor %}
 {%- for r in e.many_to_many %}
-        payload.{{ camel(r.field) }}?.let { ids ->
-            row.{{ camel(r.field) }} = crud.references({{ r.target }}::class.java, ids{% if uuid_ids %}.map { it?.let(UUID::fromString) }{% endif %}, "{{ r.field }}", current.userId)
+        payload.{{ ident(r.field) }}?.let { ids ->
+            row.{{ ident(r.field) }} = crud.references({{ r.target }}::class.java, ids{% if uuid_ids %}.map { it?.let(UUID::fromString) }{% endif %}, "{{ r.field }}", current.userId)
         }
 {%- endfor %}
         row.updatedAt = now()

@@ -3,6 +3,8 @@
 {%- set hex = cookiecutter.database != "postgresql" -%}
 {%- set uses_uuid = uuid_ids or "uuid" in m.types -%}
 {%- macro camel(name) %}{{ name.split("_")[0] }}{% for part in name.split("_")[1:] %}{{ part | capitalize }}{% endfor %}{% endmacro -%}
+{%- set kotlin_keywords = ["as", "break", "class", "continue", "do", "else", "false", "for", "fun", "if", "in", "interface", "is", "null", "object", "package", "return", "super", "this", "throw", "true", "try", "typealias", "typeof", "val", "var", "when", "while"] -%}
+{%- macro ident(name) %}{% set c = camel(name) | string %}{% if c in kotlin_keywords %}`{{ c }}`{% else %}{{ c }}{% endif %}{% endmacro -%}
 {%- macro ktype(f) %}{% if f.type in ("string", "text", "enum") %}String{% elif f.type == "integer" %}Int{% elif f.type == "boolean" %}Boolean{% elif f.type == "decimal" %}BigDecimal{% elif f.type == "uuid" %}UUID{% elif f.type == "date" %}LocalDate{% elif f.type == "datetime" %}Instant{% else %}JsonNode{% endif %}{% endmacro -%}
 {%- set idt = "UUID" if uuid_ids else "Long" -%}
 {%- set imports = ["jakarta.persistence.Column", "jakarta.persistence.Entity", "jakarta.persistence.Id", "jakarta.persistence.Table", "java.time.Instant"] -%}
@@ -62,14 +64,14 @@ class {{ e.name }}(
 {%- else %}
 {% endif %}
     @Column(name = "{{ f.name }}")
-    var {{ camel(f.name) }}: {{ ktype(f) }}? = null
+    var {{ ident(f.name) }}: {{ ktype(f) }}? = null
 {%- endfor %}
 {%- for r in e.many_to_one %}
 {% if uuid_ids and hex %}
     @Convert(converter = UuidHex::class)
 {%- endif %}
     @Column(name = "{{ r.column }}")
-    var {{ camel(r.column) }}: {{ idt }}? = null
+    var {{ ident(r.column) }}: {{ idt }}? = null
 {%- endfor %}
 {%- for r in e.many_to_many %}
 
@@ -79,7 +81,7 @@ class {{ e.name }}(
     @Convert(converter = UuidHex::class)
 {%- endif %}
     @Column(name = "{{ r.right }}")
-    var {{ camel(r.field) }}: MutableSet<{{ idt }}> = mutableSetOf()
+    var {{ ident(r.field) }}: MutableSet<{{ idt }}> = mutableSetOf()
 {%- endfor %}
 
     @Column(name = "created_at", nullable = false)
