@@ -16,7 +16,8 @@ import org.springframework.web.bind.annotation.RestController
 
 /**
  * The errors that never reach a controller, as problem details too: what the servlet container forwards to
- * /error, and the URLs Spring Security's firewall refuses (an encoded NUL, `..`, ...: 400).
+ * /error, and the URLs Spring Security's firewall refuses (an encoded NUL, `..`, a backslash, ...: they name
+ * no resource, 404).
  */
 @RestController
 class Errors : ErrorController {
@@ -33,7 +34,7 @@ class Firewall {
     @Bean
     fun requestRejectedHandler(problems: ProblemWriter) =
         RequestRejectedHandler { _, response, _ ->
-            problems.write(response, ApiException(HttpStatus.BAD_REQUEST, "the request URL is not acceptable"))
+            problems.write(response, ApiException(HttpStatus.NOT_FOUND, "not found"))
         }
 
     /** Any method reaches Spring MVC, which answers one a route does not serve with 405 and its Allow header. */

@@ -13,7 +13,7 @@ import org.springframework.http.HttpStatus
 
 /**
  * Tomcat's own error pages as problem details: the requests Tomcat refuses before any servlet sees them (a
- * URL with an encoded NUL, a malformed request line) get application/problem+json, not an HTML page.
+ * URL with an encoded NUL or backslash: 404) get application/problem+json, not an HTML page.
  */
 class ProblemValve : ErrorReportValve() {
     override fun report(
@@ -22,6 +22,8 @@ class ProblemValve : ErrorReportValve() {
         throwable: Throwable?,
     ) {
         if (response.status < 400 || response.contentWritten > 0 || !response.setErrorReported()) return
+        // a path Tomcat will not decode (an encoded backslash or NUL) names no resource: 404, as the contract documents
+        if (response.status == HttpStatus.BAD_REQUEST.value()) response.status = HttpStatus.NOT_FOUND.value()
         val status = HttpStatus.resolve(response.status) ?: HttpStatus.BAD_REQUEST
         val writer =
             runCatching {
