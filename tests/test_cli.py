@@ -187,8 +187,8 @@ def test_decide_marks_every_decision_no_stack_generates_with_its_nearest_alterna
     assert gaps["database"]["value"] == "mongodb" and gaps["database"]["alternative"] == "postgresql"
     assert set(gaps) >= {"database", "orm"}
     assert json.loads(invoke("decide", "--format", "json").output)["not_generatable"] == []
-    text = invoke("decide", "--set", "team_languages=go").output
-    assert "Not generatable: language=go" in text and "--set framework=" in text
+    text = invoke("decide", "--set", "api_style=graphql").output
+    assert "Not generatable: api_style=graphql" in text and "--set api_style=rest" in text
 
 
 def test_new_names_every_gap_at_once(tmp_path):
