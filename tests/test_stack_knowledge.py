@@ -29,7 +29,7 @@ TEAM = {
 # what follows from the framework, whoever the team is
 STACK_OF = {
     "fastapi": {"language": "python", "orm": "sqlalchemy", "migrations": "alembic", "validation": "pydantic",
-                "test_framework": "pytest", "concurrency_model": "async-io"},
+                "test_framework": "pytest", "concurrency_model": "thread-pool"},
     "django": {"language": "python", "orm": "django-orm", "migrations": "django-migrations",
                "validation": "drf-serializers", "test_framework": "pytest", "concurrency_model": "thread-pool"},
     "flask": {"language": "python", "orm": "sqlalchemy", "migrations": "alembic", "validation": "marshmallow",
@@ -372,9 +372,7 @@ def test_the_stacks_matrix_shows_a_cell_for_every_framework_the_rules_choose(kb:
     for row in capability_matrix():
         stack, framework, generates = row["stack"], row["framework"], row["generates"]
         for key, value in STACK_OF.get(framework, {}).items():
-            # python-fastapi predates the concurrency_model key: the issue-9 stacks say where they implement each
-            if framework != "fastapi" or key in generates:
-                assert value in generates.get(key, []), f"{stack} does not generate {key}={value}"
+            assert value in generates.get(key, []), f"{stack} does not generate {key}={value}"
 
 
 def test_backend_expert_stacks_lists_a_stack_for_every_framework_the_rules_choose() -> None:
