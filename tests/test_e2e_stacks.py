@@ -79,6 +79,22 @@ def start(project: Path, spec: dict, env: dict[str, str], port: int, log: Path) 
         )
 
 
+#: how long a server may take to answer its liveness probe: a JVM on a loaded 2-core machine takes 30-40 s
+START_TIMEOUT = 120.0
+
+
+def wait_until_live(url: str, server: subprocess.Popen[bytes]) -> bool:
+    """Poll the liveness URL until it answers, the server exits, or START_TIMEOUT passes."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
 def log_tail(log: Path, limit: int = 4000) -> str:
     """The end of the server's output, whose error lines say why a request failed."""
     return log.read_text(errors="replace")[-limit:] if log.is_file() else ""
@@ -108,13 +124,7 @@ def test_stack_sample_passes_its_own_checks_and_the_contract(sample: Path, tmp_p
         log = tmp_path / "server.log"
         server = start(project, spec, live_env, port, log)
         try:
-            for _ in range(200):
-                try:
-                    urllib.request.urlopen(f"{base}{spec['health']['live']}", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            else:
+            if not wait_until_live(f"{base}{spec['health']['live']}", server):
                 pytest.fail("the generated app did not start: " + log_tail(log))
             try:
                 conformance_against_live_app(project, base, live_env)
