@@ -3,14 +3,14 @@ package com.example.app.api
 import com.example.app.web.ApiException
 import com.example.app.web.FieldProblem
 import java.math.BigDecimal
-import java.math.BigInteger
 import java.time.Instant
 import java.time.LocalDate
 import java.time.format.DateTimeParseException
 import java.time.temporal.ChronoUnit
 import java.util.UUID
 
-private val INTEGER = Regex("^-?[0-9]+$")
+// a number in decimal or exponent notation (a short exponent: no BigDecimal overflow)
+private val INTEGER = Regex("^-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]{1,3})?$")
 
 /** Page size and offset bounds of the contract's list operations. */
 const val MAX_LIMIT = 100
@@ -109,18 +109,18 @@ class Params(
             detail: String,
         ) = ApiException.invalid(FieldProblem.parameter(name, detail))
 
-        /** An integer from [min] to [max] written in decimal, or 422 naming [name]. */
+        /** An integer from [min] to [max] as JSON Schema counts them (5, 5.0 and 5e0 alike), or 422 naming [name]. */
         fun parseInteger(
             name: String,
             text: String,
             min: Long,
             max: Long,
         ): Long {
-            val value = text.takeIf { INTEGER.matches(it) }?.let(::BigInteger)
-            if (value == null || value < BigInteger.valueOf(min) || value > BigInteger.valueOf(max)) {
+            val value = text.takeIf { INTEGER.matches(it) }?.let(::BigDecimal)?.takeIf { it.stripTrailingZeros().scale() <= 0 }
+            if (value == null || value < BigDecimal.valueOf(min) || value > BigDecimal.valueOf(max)) {
                 throw invalid(name, "must be an integer from $min to $max")
             }
-            return value.toLong()
+            return value.longValueExact()
         }
 
         fun parseUuid(

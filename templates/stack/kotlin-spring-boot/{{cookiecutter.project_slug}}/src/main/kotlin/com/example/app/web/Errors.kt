@@ -37,7 +37,17 @@ class Firewall {
             problems.write(response, ApiException(HttpStatus.NOT_FOUND, "not found"))
         }
 
-    /** Any method reaches Spring MVC, which answers one a route does not serve with 405 and its Allow header. */
+    /**
+     * Any method reaches Spring MVC, which answers one a route does not serve with 405 and its Allow header. Query
+     * parameters are the application's to check (an unknown one is ignored, a bad value of a known one is a 422):
+     * the firewall would refuse a name or value with a control character while the request is already being
+     * served, where no handler catches it (a 500).
+     */
     @Bean
-    fun httpFirewall() = StrictHttpFirewall().apply { setUnsafeAllowAnyHttpMethod(true) }
+    fun httpFirewall() =
+        StrictHttpFirewall().apply {
+            setUnsafeAllowAnyHttpMethod(true)
+            setAllowedParameterNames { true }
+            setAllowedParameterValues { true }
+        }
 }
