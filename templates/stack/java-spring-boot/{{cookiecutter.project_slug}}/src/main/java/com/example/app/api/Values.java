@@ -36,6 +36,9 @@ public final class Values {
   public static final long MAX_ID = 9007199254740991L;
 
   private static final Pattern UUID_PATTERN = Pattern.compile(UUID_TEXT);
+  // a number in decimal or exponent notation (a short exponent: no BigDecimal overflow)
+  private static final Pattern INTEGER_PARAMETER =
+      Pattern.compile("-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]{1,3})?");
   private static final DateTimeFormatter DATE =
       DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
   private static final Pattern DATE_TIME =
@@ -162,14 +165,15 @@ public final class Values {
     return UUID.fromString(raw);
   }
 
+  /** An integer from min to max as JSON Schema counts them (5, 5.0 and 5e0 alike), or a 422. */
   public static long longParameter(String name, String raw, long min, long max) {
-    try {
-      long value = Long.parseLong(raw);
-      if (value >= min && value <= max) {
-        return value;
+    if (INTEGER_PARAMETER.matcher(raw).matches()) {
+      BigDecimal value = new BigDecimal(raw);
+      if (value.compareTo(BigDecimal.valueOf(min)) >= 0
+          && value.compareTo(BigDecimal.valueOf(max)) <= 0
+          && value.stripTrailingZeros().scale() <= 0) {
+        return value.longValueExact();
       }
-    } catch (NumberFormatException e) {
-      // refused below
     }
     throw badParameter(name, "must be an integer from " + min + " to " + max);
   }
