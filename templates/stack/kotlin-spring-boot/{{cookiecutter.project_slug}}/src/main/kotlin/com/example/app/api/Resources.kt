@@ -105,7 +105,13 @@ class {{ e.name }}Resource(
         crud.reference({{ r.target }}::class.java, row.{{ ident(r.column) }}, current.userId)
 {%- endfor %}
 {%- for r in e.many_to_many %}
-        row.{{ ident(r.field) }} = crud.references({{ r.target }}::class.java, payload.{{ ident(r.field) }}{% if uuid_ids %}.map { it?.let(UUID::fromString) }{% endif %}, "{{ r.field }}", current.userId)
+        row.{{ ident(r.field) }} =
+            crud.references(
+                {{ r.target }}::class.java,
+                payload.{{ ident(r.field) }}{% if uuid_ids %}.map { it?.let(UUID::fromString) }{% endif %},
+                "{{ r.field }}",
+                current.userId,
+            )
 {%- endfor %}
         crud.insert(row)
         return ResponseEntity.created(URI.create("/api/v1/{{ e.plural }}/${row.id}")).body(row.toRead())
@@ -139,7 +145,13 @@ class {{ e.name }}Resource(
 {%- endfor %}
 {%- for r in e.many_to_many %}
         payload.{{ ident(r.field) }}?.let { ids ->
-            row.{{ ident(r.field) }} = crud.references({{ r.target }}::class.java, ids{% if uuid_ids %}.map { it?.let(UUID::fromString) }{% endif %}, "{{ r.field }}", current.userId)
+            row.{{ ident(r.field) }} =
+                crud.references(
+                    {{ r.target }}::class.java,
+                    ids{% if uuid_ids %}.map { it?.let(UUID::fromString) }{% endif %},
+                    "{{ r.field }}",
+                    current.userId,
+                )
         }
 {%- endfor %}
         row.updatedAt = now()
