@@ -63,7 +63,7 @@ Json§
 {%- if e.many_to_one %}{% set _ = used.names.append(id_spec.split("§")[0]) %}{% set _ = used.names.append(id_query.split("§")[0]) %}{% endif %}
 {%- if e.many_to_many %}{% set _ = used.names.append(id_spec.split("§")[0]) %}{% endif %}
 {%- endfor %}
-{%- if not uuid_ids %}{% set _ = used.names.extend(["MAX_ID", "WholeNumber"]) %}{% endif %}
+{%- if not uuid_ids and (m.entities | selectattr("many_to_one") | list or m.entities | selectattr("many_to_many") | list) %}{% set _ = used.names.append("MAX_ID") %}{% endif %}
 {%- set used_names = used.names | unique | list %}
 
 from __future__ import annotations
