@@ -62,10 +62,9 @@ def test_the_routes_are_the_contracts_operations() -> None:
     assert app_operations() == contract_operations()
 
 
-@pytest.mark.parametrize("name", sorted(SCHEMAS))
+# query strings are the operations' parameters (next test), not components
+@pytest.mark.parametrize("name", sorted(name for name in SCHEMAS if not name.endswith("Query")))
 def test_each_schema_agrees_with_the_contract(name: str) -> None:
-    if name.endswith("Query"):
-        pytest.skip("query strings are the operation's parameters (next test)")
     component = CONTRACT["components"]["schemas"][name]
     schema = SCHEMAS[name]()
     assert set(schema.fields) == set(component["properties"])
