@@ -1,6 +1,6 @@
 {%- set cors = cookiecutter.decisions.get("api_exposure") != "internal-only" -%}
-"""What wraps every request: the real client address (TRUSTED_PROXIES), the body size limit of
-chunked bodies, the security headers{% if cors %} and CORS{% endif %}."""
+"""What wraps every request: the real client address (TRUSTED_PROXIES), the body size limit,
+the security headers{% if cors %} and CORS{% endif %}."""
 
 from __future__ import annotations
 
@@ -66,30 +66,48 @@ class TrustedProxies:
         return self.app(environ, start_response)
 
 
-# Set by ChunkedBodyLimit on a chunked body past the limit: the app answers 413.
+# Set by BodyLimit on a body past the limit: the app answers 413 before any view runs.
 TOO_LARGE_FLAG = "app.body_too_large"
+# An over-limit body is read and discarded up to this many bytes before the 413 goes out: a server
+# that answers and closes while the client is still sending resets the connection, and the client
+# sees the reset instead of the 413. Beyond this the connection is cut (an abusive upload).
+DRAIN_LIMIT_BYTES = 16 * 1024 * 1024
+_READ_SIZE = 64 * 1024
 
 
-class ChunkedBodyLimit:
-    """WSGI middleware for bodies without Content-Length (Transfer-Encoding: chunked): read at most
-    `max_bytes` of them and hand the app a body of known length, or flag it as too large (the app
-    answers 413 before any view runs). werkzeug alone would cut such a body at the limit silently.
-    Bodies with a Content-Length are checked by werkzeug against MAX_CONTENT_LENGTH."""
+class BodyLimit:
+    """WSGI middleware enforcing the request body limit for every framing: a Content-Length above
+    `max_bytes`, or a chunked body (no Content-Length) that grows past it, is flagged as too large
+    and drained (bounded), so the client reads the 413. A chunked body within the limit is handed
+    to the app with its length known (werkzeug alone would cut it at the limit silently)."""
 
     def __init__(self, app: Any, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
-        if chunked and not environ.get("CONTENT_LENGTH"):
-            body = environ["wsgi.input"].read(self.max_bytes + 1)
+        stream = environ["wsgi.input"]
+        declared = environ.get("CONTENT_LENGTH") or ""
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            self._too_large(environ, stream, min(int(declared), DRAIN_LIMIT_BYTES))
+        elif "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower() and not declared:
+            body = stream.read(self.max_bytes + 1)
             if len(body) > self.max_bytes:
-                environ[TOO_LARGE_FLAG] = True
-                body = b""
-            environ["wsgi.input"] = io.BytesIO(body)
-            environ["CONTENT_LENGTH"] = str(len(body))
+                self._too_large(environ, stream, DRAIN_LIMIT_BYTES - len(body))
+            else:
+                environ["wsgi.input"] = io.BytesIO(body)
+                environ["CONTENT_LENGTH"] = str(len(body))
         return self.app(environ, start_response)
+
+    @staticmethod
+    def _too_large(environ: dict[str, Any], stream: Any, drain: int) -> None:
+        """Flag the request, discard up to `drain` bytes of what the client still sends, and give
+        the app an empty body."""
+        while drain > 0 and (chunk := stream.read(min(_READ_SIZE, drain))):
+            drain -= len(chunk)
+        environ[TOO_LARGE_FLAG] = True
+        environ["wsgi.input"] = io.BytesIO(b"")
+        environ["CONTENT_LENGTH"] = "0"
 
 
 def install(app: Flask, settings: Settings) -> None:
@@ -97,7 +115,7 @@ def install(app: Flask, settings: Settings) -> None:
     CORS_ALLOW_ORIGINS only (none by default: same-origin){% endif %}, and the client address."""
 
     @app.before_request
-    def _refuse_large_chunked_bodies() -> None:
+    def _refuse_large_bodies() -> None:
         if request.environ.get(TOO_LARGE_FLAG):
             raise Problem(413, "Request body too large")
 
@@ -120,5 +138,5 @@ def install(app: Flask, settings: Settings) -> None:
             max_age=600,
         )
 {%- endif %}
-    wrapped = ChunkedBodyLimit(app.wsgi_app, settings.max_request_body_bytes)
+    wrapped = BodyLimit(app.wsgi_app, settings.max_request_body_bytes)
     app.wsgi_app = TrustedProxies(wrapped, settings.trusted_proxy_list())  # type: ignore[method-assign]

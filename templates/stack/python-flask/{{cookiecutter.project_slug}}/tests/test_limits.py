@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from flask.testing import FlaskClient
 
-from app import security
+from app import middleware, security
 from app.api import auth
 from app.config import get_settings
 from tests.conftest import PASSWORD, app, register
@@ -40,6 +40,27 @@ def test_a_chunked_body_over_the_limit_is_413(client: FlaskClient) -> None:
     no_length = {"CONTENT_LENGTH": ""}
     response = client.post(LOGIN, input_stream=body, headers=chunked, environ_overrides=no_length)
     assert_problem(response, 413, "Request body too large")
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+def test_an_over_limit_body_is_read_before_the_413(client: FlaskClient, chunked: bool) -> None:
+    # A server that answers while the client is still sending resets the connection: the client
+    # would see the reset, not the 413. The rest of the body is drained first (up to a bound).
+    body = io.BytesIO(b" " * (3 * limit()))
+    headers = {**JSON, "Transfer-Encoding": "chunked"} if chunked else JSON
+    overrides = {"CONTENT_LENGTH": "" if chunked else str(3 * limit())}
+    response = client.post(LOGIN, input_stream=body, headers=headers, environ_overrides=overrides)
+    assert_problem(response, 413, "Request body too large")
+    assert body.read() == b""
+
+
+def test_an_abusive_body_is_not_drained_past_the_bound(client: FlaskClient) -> None:
+    size = middleware.DRAIN_LIMIT_BYTES + 4 * limit()
+    body = io.BytesIO(b" " * size)
+    overrides = {"CONTENT_LENGTH": str(size)}
+    response = client.post(LOGIN, input_stream=body, headers=JSON, environ_overrides=overrides)
+    assert_problem(response, 413, "Request body too large")
+    assert body.tell() <= middleware.DRAIN_LIMIT_BYTES
 
 
 def test_a_body_at_the_limit_is_parsed(client: FlaskClient) -> None:
