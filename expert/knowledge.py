@@ -32,6 +32,8 @@ LANGS = ("en", "fr")
 QUESTION_TYPES = ("choice", "multi", "bool", "text")
 TESTS = ("in", "not", "not_in", "contains")
 DEFAULT_PRIORITY = 50
+#: the brief's four guiding principles, in its order; a rule may declare which it serves and which it trades
+PRINCIPLES = ("security", "scalability", "maintainability", "performance")
 #: measured limits of durable-rules 2.0.28 (shared/research/durable-rules.md), kept with margin
 MAX_CONSTANTS_PER_PROPERTY = 400
 MAX_JOIN_RULES_PER_RULESET = 200
@@ -112,6 +114,9 @@ class Rule:
     priority: int = DEFAULT_PRIORITY
     where: str = ""
     order: int = 0
+    #: principles (of PRINCIPLES) the conclusion serves, and those it gives ground on to do so
+    serves: tuple[str, ...] = ()
+    trades: tuple[str, ...] = ()
 
 
 @dataclass
@@ -177,7 +182,7 @@ class KnowledgeBase:
 AGENT_SECTIONS = ("agent", "title", "keywords", "questions", "rules", "conflicts", "warnings", "advice")
 QUESTION_FIELDS = ("id", "type", "prompt", "help", "choices", "default", "when")
 CHOICE_FIELDS = ("value", "label", "keywords")
-RULE_FIELDS = {"decision": ("id", "when", "then", "because", "priority"), "conflict": ("id", "when", "because"),
+RULE_FIELDS = {"decision": ("id", "when", "then", "because", "priority", "serves", "trades"), "conflict": ("id", "when", "because"),
                "warning": ("id", "when", "because")}
 #: a rule pack's priorities stay in this range (the built-in rules use 5 to 80)
 MIN_PRIORITY, MAX_PRIORITY = 0, 1000
@@ -371,6 +376,19 @@ def _load_question(q: dict, file: str, agent_id: str, kb: KnowledgeBase) -> None
     )
 
 
+def _principles(r: dict, key: str, file: str, rid: str) -> tuple[str, ...]:
+    """``serves`` or ``trades`` of rule ``rid``: a list of distinct principles (absent means none)."""
+    names = _list(r, key, file, f"rule {rid!r}: {key!r}")
+    where = f"{file}:{line_of(r, key)}"
+    for name in names:
+        if name not in PRINCIPLES:
+            raise KnowledgeError(f"{where}: rule {rid!r}: {key}: {quote(name)} is not a principle "
+                                 f"(expected {', '.join(PRINCIPLES)})")
+    if len(set(names)) != len(names):
+        raise KnowledgeError(f"{where}: rule {rid!r}: {key} names a principle twice")
+    return tuple(names)
+
+
 def _load_rule(r: dict, file: str, agent_id: str, kind: str, kb: KnowledgeBase) -> None:
     where = f"{file}:{line_of(r, 'id')}"
     rid = r.get("id")
@@ -388,6 +406,10 @@ def _load_rule(r: dict, file: str, agent_id: str, kind: str, kb: KnowledgeBase) 
                 raise KnowledgeError(f"{file}:{line_of(then, k)}: rule {rid!r}: {quote(k)} is not a decision key")
             if not isinstance(v, str):
                 raise KnowledgeError(f"{file}:{line_of(then, k)}: rule {rid!r}: {k} must be a string value")
+    serves, trades = _principles(r, "serves", file, rid), _principles(r, "trades", file, rid)
+    if set(serves) & set(trades):
+        raise KnowledgeError(f"{file}:{line_of(r, 'trades')}: rule {rid!r}: a principle cannot be both served and "
+                             f"traded ({', '.join(sorted(set(serves) & set(trades)))})")
     priority = r.get("priority", DEFAULT_PRIORITY)
     if not isinstance(priority, int) or isinstance(priority, bool) or not MIN_PRIORITY <= priority <= MAX_PRIORITY:
         raise KnowledgeError(f"{file}:{line_of(r, 'priority')}: rule {rid!r}: priority must be an integer "
@@ -403,6 +425,8 @@ def _load_rule(r: dict, file: str, agent_id: str, kind: str, kb: KnowledgeBase) 
             priority=priority,
             where=where,
             order=len(kb.rules),
+            serves=serves,
+            trades=trades,
         )
     )
 
