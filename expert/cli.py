@@ -23,6 +23,7 @@ from expert.interrupts import Interrupted, SignalGuard
 from expert.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from expert.model_prompt import ask_model
 from expert.output import OutputError, write_project
+from expert.principles import principles_lines, principles_report
 from expert.prompter import InputEnded, confirm, make_asker, read_line
 from expert.render import RenderError
 
@@ -241,9 +242,11 @@ def decide(answers_file: Path | None, sets: tuple[str, ...], rule_packs: tuple[P
         data = report(result, kb, lang)
         data["not_generatable"] = [{"key": g.key, "value": g.value, "alternative": g.alternative, "because": g.reason}
                                    for g in gaps]
+        data["principles"] = principles_report(result, kb, lang)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     _print_decisions(result, kb, lang)
+    click.echo("\n".join(principles_lines(result, kb, lang)))
     if result.asked:
         click.echo(f"{_t(lang, 'Defaults taken for', 'Valeurs par défaut prises pour')}: {', '.join(result.asked)}")
     for g in gaps:
