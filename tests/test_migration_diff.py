@@ -1,0 +1,512 @@
+"""The next migration of a changed domain model (expert.generators.migration_diff, for `backend-expert update`).
+
+Fast: per migration tool, the new files' names, numbering and chaining, and the refusals. Against real databases
+(SQLite in-process; PostgreSQL when E2E_DATABASE_URL is set, MySQL/MariaDB when E2E_MYSQL_URL is set): the old
+db/schema.sql plus the migration gives the same catalogue (tables, columns with types and nullability, primary,
+unique and foreign keys with ON DELETE, indexes) as the new db/schema.sql loaded directly; the Alembic revision's
+upgrade() (and, when the change can be undone, its downgrade()) is run through Alembic on each.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_schema import load_sql
+
+sa = pytest.importorskip("sqlalchemy")
+pytest.importorskip("alembic")
+
+from expert.generators.migration_diff import ModelChangeRefused, migration_paths, next_migration  # noqa: E402
+from expert.generators.schema import build_schema_sql  # noqa: E402
+from expert.model import parse_entities  # noqa: E402
+
+#: the model of the last generation
+OLD: dict[str, Any] = {
+    "Customer": {
+        "fields": {
+            "email": {"type": "string", "max_length": 200, "required": True, "unique": True},
+            "nick": {"type": "string", "max_length": 40},
+            "age": "integer",
+            "phone": {"type": "string", "max_length": 30, "required": True},
+            "code": {"type": "string", "max_length": 20, "unique": True},
+        },
+        "relations": {"orders": {"kind": "one-to-many", "target": "Order"}},
+    },
+    "Order": {
+        "fields": {
+            "total": {"type": "decimal", "precision": 12, "scale": 2},
+            "note": {"type": "string", "max_length": 50, "index": True},
+            "placed_at": {"type": "datetime", "required": True},
+        },
+        "relations": {
+            "customer": {"kind": "many-to-one", "target": "Customer", "on_delete": "cascade", "required": True},
+            "referrer": {"kind": "many-to-one", "target": "Customer", "on_delete": "set-null"},
+        },
+    },
+    "Coupon": {"fields": {"label": {"type": "string", "max_length": 40, "required": True}}},
+}
+
+#: every kind of change at once: an entity added (with a many-to-many) and one removed, fields added (optional,
+#: required with a default), removed, widened, made required (backfilled) and optional, unique and index added and
+#: removed, a many-to-one added and one removed
+NEW: dict[str, Any] = {
+    "Customer": {
+        "fields": {
+            "email": {"type": "string", "max_length": 200, "required": True, "unique": True},
+            "nick": {"type": "string", "max_length": 80, "unique": True},
+            "age": {"type": "integer", "required": True, "default": 18},
+            "phone": {"type": "string", "max_length": 30},
+            "code": {"type": "string", "max_length": 20, "index": True},
+            "vip": {"type": "boolean", "required": True, "default": False},
+            "bio": "text",
+        },
+        "relations": {"orders": {"kind": "one-to-many", "target": "Order"}, "tags": {"kind": "many-to-many", "target": "Tag"}},
+    },
+    "Order": {
+        "fields": {
+            "total": {"type": "decimal", "precision": 12, "scale": 2},
+            "placed_at": {"type": "datetime", "required": True, "index": True},
+        },
+        "relations": {
+            "customer": {"kind": "many-to-one", "target": "Customer", "on_delete": "cascade", "required": True},
+            "tag": {"kind": "many-to-one", "target": "Tag", "on_delete": "set-null"},
+        },
+    },
+    "Tag": {"fields": {"label": {"type": "string", "max_length": 40, "required": True, "unique": True}}},
+}
+
+#: what SQLite's ALTER TABLE can do: tables added and removed, optional columns (a reference too) added, plain
+#: columns removed, indexes added and removed, join tables added
+SQLITE_OLD: dict[str, Any] = {
+    "Note": {
+        "fields": {
+            "title": {"type": "string", "max_length": 80, "required": True},
+            "draft": "boolean",
+            "body": {"type": "string", "max_length": 200, "index": True},
+        }
+    },
+    "Scrap": {"fields": {"x": "integer"}},
+}
+SQLITE_NEW: dict[str, Any] = {
+    "Note": {
+        "fields": {
+            "title": {"type": "string", "max_length": 80, "required": True, "index": True},
+            "body": {"type": "string", "max_length": 200},
+            "pinned": {"type": "boolean", "required": True, "default": False},
+            "priority": "integer",
+        },
+        "relations": {
+            "folder": {"kind": "many-to-one", "target": "Folder", "on_delete": "set-null"},
+            "labels": {"kind": "many-to-many", "target": "Folder"},
+        },
+    },
+    "Folder": {"fields": {"name": {"type": "string", "max_length": 60, "required": True, "unique": True}}},
+}
+
+SQL_TOOLS = ["goose", "flyway", "prisma-migrate", "typeorm", "umzug"]
+INITIAL = {
+    "alembic": {"alembic/versions/0001_initial.py": 'revision: str = "0001"\ndown_revision: str | None = None\n'},
+    "goose": {"internal/store/migrations/00001_initial.sql": "-- +goose Up\n"},
+    "flyway": {"src/main/resources/db/migration/{database}/V1__initial.sql": ""},
+    "prisma-migrate": {"prisma/migrations/0001_initial/migration.sql": ""},
+    "typeorm": {
+        "src/migrations/0001-initial.ts": "",
+        "src/migrations/index.ts": 'import type { MigrationInterface } from "typeorm";\n\nimport { Initial0000000000001 } from '
+        '"./0001-initial.js";\n\nexport const MIGRATIONS: readonly (new () => MigrationInterface)[] = [Initial0000000000001];\n',
+    },
+    "umzug": {
+        "src/migrations/0001-initial.ts": "",
+        "src/migrations/index.ts": 'import type { Sequelize } from "sequelize";\n\nimport * as initial from "./0001-initial.js";\n\n'
+        "export const MIGRATIONS: readonly Migration[] = [initial];\n",
+    },
+}
+
+
+def context(entities: dict[str, Any], database: str, tool: str, id_type: str = "bigint") -> dict[str, Any]:
+    """A stack context as the blueprint builds it, for what the schema depends on."""
+    orm = {
+        "alembic": "sqlalchemy",
+        "goose": "database-sql",
+        "flyway": "spring-data-jpa",
+        "prisma-migrate": "prisma",
+        "typeorm": "typeorm",
+        "umzug": "sequelize",
+        "django-migrations": "django-orm",
+    }[tool]
+    return {
+        "project_name": "Shop",
+        "project_slug": "shop",
+        "database": database,
+        "auth": "jwt",
+        "migrations": tool,
+        "orm": orm,
+        "decisions": {"id_type": id_type},
+        "entities": parse_entities(copy.deepcopy(entities), "model.yml"),
+    }
+
+
+def initial(tool: str, database: str) -> dict[str, str]:
+    return {path.format(database=database): text for path, text in INITIAL[tool].items()}
+
+
+def migration_sql(tool: str, files: dict[str, str]) -> list[str]:
+    """The statements of the new migration file, read back as its runner reads them."""
+    (path,) = [p for p in files if not p.endswith("index.ts")]
+    text = files[path]
+    if tool in ("typeorm", "umzug"):
+        import json
+
+        body = text.split("const UP: readonly string[] = [", 1)[1].split("];", 1)[0]
+        return [json.loads(line.strip().removesuffix(",")) for line in body.strip().splitlines()]
+    if tool == "goose":
+        up = text.split("-- +goose Up", 1)[1].split("-- +goose Down", 1)[0]
+        return [block.split("-- +goose StatementEnd")[0].strip().removesuffix(";") for block in up.split("-- +goose StatementBegin")[1:]]
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("--"))
+    return [s.strip() for s in body.split(";\n\n") if s.strip().removesuffix(";")]
+
+
+# --- fast: files, numbering, chaining, refusals -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tool", "database", "expected"),
+    [
+        ("alembic", "postgresql", ["alembic/versions/0002_model_update.py"]),
+        ("goose", "mysql", ["internal/store/migrations/00002_model_update.sql"]),
+        ("flyway", "postgresql", ["src/main/resources/db/migration/postgresql/V2__model_update.sql"]),
+        ("prisma-migrate", "mysql", ["prisma/migrations/0002_model_update/migration.sql"]),
+        ("typeorm", "postgresql", ["src/migrations/0002-model-update.ts", "src/migrations/index.ts"]),
+        ("umzug", "mysql", ["src/migrations/0002-model-update.ts", "src/migrations/index.ts"]),
+    ],
+)
+def test_the_next_migration_is_numbered_after_the_existing_ones(tool: str, database: str, expected: list[str]) -> None:
+    existing = initial(tool, database)
+    files = next_migration(context(OLD, database, tool), context(NEW, database, tool), existing)
+    assert sorted(files) == sorted(expected)
+    assert not set(files) - {"src/migrations/index.ts"} & set(existing)  # an existing migration is never rewritten
+    patterns = migration_paths(context(NEW, database, tool))
+    assert all(any(Path(p).match(pattern) for pattern in patterns) for p in [*files, *existing])
+
+
+def test_alembic_revision_chains_to_the_head() -> None:
+    existing = {
+        **INITIAL["alembic"],
+        "alembic/versions/0002_add_things.py": 'revision: str = "0002"\ndown_revision: str | Sequence[str] | None = "0001"\n',
+    }
+    files = next_migration(context(OLD, "postgresql", "alembic"), context(NEW, "postgresql", "alembic"), existing)
+    (text,) = files.values()
+    assert list(files) == ["alembic/versions/0003_model_update.py"]
+    assert 'revision: str = "0003"' in text
+    assert 'down_revision: str | Sequence[str] | None = "0002"' in text
+
+
+def test_alembic_refuses_several_heads() -> None:
+    existing = {
+        **INITIAL["alembic"],
+        "alembic/versions/0002_a.py": 'revision = "0002"\ndown_revision = "0001"\n',
+        "alembic/versions/0003_b.py": 'revision = "0003"\ndown_revision = "0001"\n',
+    }
+    with pytest.raises(ModelChangeRefused, match="several heads"):
+        next_migration(context(OLD, "postgresql", "alembic"), context(NEW, "postgresql", "alembic"), existing)
+
+
+@pytest.mark.parametrize("tool", ["typeorm", "umzug"])
+def test_typescript_runners_list_the_new_migration(tool: str) -> None:
+    files = next_migration(context(OLD, "mysql", tool), context(NEW, "mysql", tool), initial(tool, "mysql"))
+    index = files["src/migrations/index.ts"]
+    if tool == "typeorm":
+        assert 'import { ModelUpdate0000000000002 } from "./0002-model-update.js";' in index
+        assert "= [Initial0000000000001, ModelUpdate0000000000002];" in index
+        assert 'name = "ModelUpdate0000000000002";' in files["src/migrations/0002-model-update.ts"]
+    else:
+        assert 'import * as modelUpdate0002 from "./0002-model-update.js";' in index
+        assert "= [initial, modelUpdate0002];" in index
+        assert 'export const name = "0002-model-update";' in files["src/migrations/0002-model-update.ts"]
+
+
+@pytest.mark.parametrize("tool", ["alembic", *SQL_TOOLS])
+def test_an_unchanged_model_needs_no_migration(tool: str) -> None:
+    changed_description = copy.deepcopy(OLD)
+    changed_description["Coupon"]["description"] = "A discount code"
+    assert (
+        next_migration(context(OLD, "postgresql", tool), context(changed_description, "postgresql", tool), initial(tool, "postgresql"))
+        == {}
+    )
+
+
+def changed(model: dict[str, Any], entity: str, field: str, spec: Any) -> dict[str, Any]:
+    out = copy.deepcopy(model)
+    out[entity]["fields"][field] = spec
+    return out
+
+
+REFUSALS = [
+    (
+        "a type change",
+        changed(OLD, "Customer", "age", {"type": "string", "max_length": 10}),
+        "postgresql",
+        "goose",
+        "entity Customer, age: its column type changes",
+    ),
+    (
+        "a narrower string",
+        changed(OLD, "Customer", "nick", {"type": "string", "max_length": 10}),
+        "mysql",
+        "alembic",
+        "entity Customer, nick: its column type changes",
+    ),
+    (
+        "a required field without default",
+        changed(OLD, "Coupon", "code", {"type": "string", "max_length": 9, "required": True}),
+        "postgresql",
+        "flyway",
+        "entity Coupon, code: a new required column .* give the field a `default:`",
+    ),
+    (
+        "an optional field made required without default",
+        changed(OLD, "Customer", "nick", {"type": "string", "max_length": 40, "required": True}),
+        "postgresql",
+        "prisma-migrate",
+        "entity Customer, nick: becomes required",
+    ),
+    (
+        "a unique constraint on SQLite",
+        changed(OLD, "Coupon", "label", {"type": "string", "max_length": 40, "required": True, "unique": True}),
+        "sqlite",
+        "goose",
+        "entity Coupon, label: SQLite's ALTER TABLE cannot add a unique constraint",
+    ),
+    (
+        "a NOT NULL change on SQLite",
+        changed(OLD, "Order", "placed_at", "datetime"),
+        "sqlite",
+        "typeorm",
+        "entity Order, placed_at: SQLite's ALTER TABLE cannot change a column's NOT NULL",
+    ),
+    (
+        "a relation dropped on SQLite",
+        {**copy.deepcopy(OLD), "Order": {**OLD["Order"], "relations": {"customer": OLD["Order"]["relations"]["customer"]}}},
+        "sqlite",
+        "prisma-migrate",
+        "entity Order, referrer_id: SQLite cannot drop or change a foreign key",
+    ),
+]
+
+
+@pytest.mark.parametrize(("new", "database", "tool", "message"), [r[1:] for r in REFUSALS], ids=[r[0] for r in REFUSALS])
+def test_unsafe_changes_are_refused_with_one_line(new: dict[str, Any], database: str, tool: str, message: str) -> None:
+    with pytest.raises(ModelChangeRefused, match=message) as caught:
+        next_migration(context(OLD, database, tool), context(new, database, tool), initial(tool, database))
+    assert "\n" not in str(caught.value)
+
+
+def test_a_new_required_relation_is_refused() -> None:
+    new = copy.deepcopy(OLD)
+    new["Coupon"]["relations"] = {"customer": {"kind": "many-to-one", "target": "Customer", "on_delete": "cascade", "required": True}}
+    with pytest.raises(ModelChangeRefused, match="entity Coupon, customer_id: a new required"):
+        next_migration(context(OLD, "mysql", "goose"), context(new, "mysql", "goose"), initial("goose", "mysql"))
+
+
+def test_another_id_type_is_refused() -> None:
+    with pytest.raises(ModelChangeRefused, match="id_type changed"):
+        next_migration(context(OLD, "postgresql", "goose"), context(OLD, "postgresql", "goose", "uuid-v7"), {})
+
+
+# --- against real databases --------------------------------------------------------------------------------
+
+
+@contextmanager
+def databases(database: str, collation: str = "utf8mb4_bin") -> Iterator[tuple[Any, Any]]:
+    """Two empty databases of the vendor (engines), dropped afterwards. On MySQL, ``collation`` is the databases'
+    default: an Alembic project's tables all get it, while db/schema.sql names utf8mb4 (its default collation), so
+    the Alembic tests use that one (a foreign key joins columns of one collation only)."""
+    names = [f"mdiff_{uuid.uuid4().hex[:10]}" for _ in range(2)]
+    if database == "sqlite":
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            engines = [sa.create_engine(f"sqlite:///{tmp}/{n}.db") for n in names]
+            for engine in engines:
+                sa.event.listen(engine, "connect", lambda c, _: c.execute("PRAGMA foreign_keys = ON"))
+            yield engines[0], engines[1]
+            for engine in engines:
+                engine.dispose()
+        return
+    env, scheme, driver = {"postgresql": ("E2E_DATABASE_URL", "postgresql", "psycopg"), "mysql": ("E2E_MYSQL_URL", "mysql", "pymysql")}[
+        database
+    ]
+    url = os.environ.get(env)
+    if not url:
+        pytest.skip(f"{env} is not set")
+    url = f"{scheme}+{driver}://" + url.split("://", 1)[1]
+    base = url.rsplit("/", 1)[0] if database == "postgresql" else url.rstrip("/")
+    admin = sa.create_engine(url if database == "postgresql" else base + "/", isolation_level="AUTOCOMMIT")
+    create = f"CREATE DATABASE {{}} CHARACTER SET utf8mb4 COLLATE {collation}" if database == "mysql" else "CREATE DATABASE {}"
+    with admin.connect() as connection:
+        for name in names:
+            connection.exec_driver_sql(create.format(name))
+    engines = [sa.create_engine(f"{base}/{name}" + ("?charset=utf8mb4" if database == "mysql" else "")) for name in names]
+    try:
+        yield engines[0], engines[1]
+    finally:
+        for engine in engines:
+            engine.dispose()
+        with admin.connect() as connection:
+            for name in names:
+                connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}" + (" WITH (FORCE)" if database == "postgresql" else ""))
+        admin.dispose()
+
+
+def run_statements(engine: Any, statements: list[str]) -> None:
+    with engine.begin() as connection:
+        for statement in statements:
+            connection.exec_driver_sql(statement)
+
+
+def seed(engine: Any, uuid_ids: bool = False) -> None:
+    """Rows in the tables the migration alters: a backfill, a new NOT NULL column with a default, must cope."""
+    ids, values = ("id, ", f"'{uuid.uuid4().hex}', ") if uuid_ids else ("", "")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO users (email, password_hash, is_active) VALUES ('a@example.com', 'x', true)")
+        tables = set(sa.inspect(connection).get_table_names())
+        if "customers" in tables:
+            connection.exec_driver_sql(f"INSERT INTO customers ({ids}owner_id, email, phone) VALUES ({values}1, 'c@example.com', '555')")
+        if "notes" in tables:
+            connection.exec_driver_sql(f"INSERT INTO notes ({ids}owner_id, title) VALUES ({values}1, 'first')")
+
+
+def alembic_module(files: dict[str, str], tmp_path: Path) -> Any:
+    (path,) = files
+    target = tmp_path / Path(path).name
+    target.write_text(files[path])
+    spec = importlib.util.spec_from_file_location(f"revision_{uuid.uuid4().hex}", target)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_alembic(engine: Any, function: Any) -> None:
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    with engine.begin() as connection:
+        with Operations.context(MigrationContext.configure(connection)):
+            function()
+
+
+def catalogue(engine: Any) -> dict[str, Any]:
+    """Per table: columns (name, type, nullability; in name order), primary key, foreign keys (with ON DELETE), unique constraints
+    and indexes. SQLite's foreign keys as its catalogue keeps them (PRAGMA foreign_key_list, without names:
+    SQLAlchemy reads names and ON DELETE back from CREATE TABLE's text, not from a column added later)."""
+    inspector = sa.inspect(engine)
+    out: dict[str, Any] = {}
+    with engine.connect() as connection:
+        for table in sorted(inspector.get_table_names()):
+            if table == "alembic_version":
+                continue
+            if engine.dialect.name == "sqlite":
+                rows = connection.exec_driver_sql(f"PRAGMA foreign_key_list({table})").mappings()
+                fks = sorted((r["from"], r["table"], r["to"], r["on_delete"]) for r in rows)
+            else:
+                fks = sorted(
+                    (fk["name"], tuple(fk["constrained_columns"]), fk["referred_table"], (fk.get("options") or {}).get("ondelete"))
+                    for fk in inspector.get_foreign_keys(table)
+                )
+            out[table] = {
+                # by name: ALTER TABLE ADD COLUMN appends, so the order differs from CREATE TABLE's
+                "columns": sorted((c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)),
+                "pk": inspector.get_pk_constraint(table)["constrained_columns"],
+                "fks": fks,
+                "uniques": sorted((u["name"], tuple(u["column_names"])) for u in inspector.get_unique_constraints(table)),
+                "indexes": sorted((i["name"], tuple(i["column_names"]), bool(i["unique"])) for i in inspector.get_indexes(table)),
+            }
+    return out
+
+
+def assert_same_catalogue(migrated: Any, expected: Any) -> None:
+    left, right = catalogue(migrated), catalogue(expected)
+    assert set(left) == set(right)
+    for table in right:
+        assert left[table] == right[table], table
+
+
+MODELS = {"postgresql": (OLD, NEW), "mysql": (OLD, NEW), "sqlite": (SQLITE_OLD, SQLITE_NEW)}
+
+
+@pytest.mark.parametrize("tool", SQL_TOOLS)
+@pytest.mark.parametrize("database", ["sqlite", "postgresql", "mysql"])
+def test_sql_migration_gives_the_new_schema(database: str, tool: str) -> None:
+    old_model, new_model = MODELS[database]
+    old, new = context(old_model, database, tool), context(new_model, database, tool)
+    files = next_migration(old, new, initial(tool, database))
+    with databases(database) as (migrated, expected):
+        load_sql(migrated, build_schema_sql(old))
+        seed(migrated)
+        run_statements(migrated, migration_sql(tool, files))
+        load_sql(expected, build_schema_sql(new))
+        assert_same_catalogue(migrated, expected)
+
+
+@pytest.mark.parametrize("id_type", ["bigint", "uuid-v7"])
+@pytest.mark.parametrize("database", ["sqlite", "postgresql", "mysql"])
+def test_alembic_revision_upgrades_to_the_new_schema_and_back(database: str, id_type: str, tmp_path: Path) -> None:
+    old, new = context(OLD, database, "alembic", id_type), context(NEW, database, "alembic", id_type)
+    files = next_migration(old, new, INITIAL["alembic"])
+    module = alembic_module(files, tmp_path)
+    with databases(database, "utf8mb4_general_ci") as (migrated, expected):
+        load_sql(migrated, build_schema_sql(old))
+        seed(migrated, id_type == "uuid-v7")
+        run_alembic(migrated, module.upgrade)
+        load_sql(expected, build_schema_sql(new))
+        assert_same_catalogue(migrated, expected)
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql", "mysql"])
+def test_a_reversible_alembic_revision_downgrades_to_the_old_schema(database: str, tmp_path: Path) -> None:
+    old, new = context(SQLITE_OLD, database, "alembic"), context(SQLITE_NEW, database, "alembic")
+    module = alembic_module(next_migration(old, new, INITIAL["alembic"]), tmp_path)
+    with databases(database, "utf8mb4_general_ci") as (migrated, expected):
+        load_sql(migrated, build_schema_sql(old))
+        run_alembic(migrated, module.upgrade)
+        run_alembic(migrated, module.downgrade)
+        load_sql(expected, build_schema_sql(old))
+        assert_same_catalogue(migrated, expected)
+
+
+def starter_ruff_config() -> str:
+    """The [tool.ruff*] tables of the python-fastapi starter's pyproject.toml."""
+    from expert.paths import TEMPLATES_DIR
+
+    text = (TEMPLATES_DIR / "stack/python-fastapi/{{cookiecutter.project_slug}}/pyproject.toml").read_text()
+    tables = [t for t in ("\n" + text).split("\n[") if t.startswith("tool.ruff")]
+    config = "".join("[" + t.rstrip() + "\n\n" for t in tables)
+    assert tables and "{{" not in config and "{%" not in config  # plain TOML, no template syntax
+    return config
+
+
+def test_alembic_revision_is_clean_for_ruff(tmp_path: Path) -> None:
+    """The starter's ruff rules (its pyproject.toml) and ruff format accept the revision as written."""
+    ruff = Path(sys.executable).with_name("ruff")
+    if not ruff.exists():
+        pytest.fail("ruff (a test dependency) is missing")
+    files = next_migration(
+        context(OLD, "postgresql", "alembic", "uuid-v7"), context(NEW, "postgresql", "alembic", "uuid-v7"), INITIAL["alembic"]
+    )
+    (tmp_path / "pyproject.toml").write_text(starter_ruff_config())
+    (path,) = files
+    (tmp_path / "rev.py").write_text(files[path])
+    for args in (["check", "rev.py"], ["format", "--check", "--diff", "rev.py"]):
+        done = subprocess.run([str(ruff), *args], cwd=tmp_path, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
