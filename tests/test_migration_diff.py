@@ -114,6 +114,16 @@ SQLITE_NEW: dict[str, Any] = {
     "Folder": {"fields": {"name": {"type": "string", "max_length": 60, "required": True, "unique": True}}},
 }
 
+
+def template_text(layer: str, path: str) -> str:
+    """A file of a template layer that has no template syntax (as the generated project holds it)."""
+    from expert.paths import TEMPLATES_DIR
+
+    text = (TEMPLATES_DIR / layer / "{{cookiecutter.project_slug}}" / path).read_text()
+    assert "{{" not in text and "{%" not in text
+    return text
+
+
 SQL_TOOLS = ["goose", "flyway", "prisma-migrate", "typeorm", "umzug"]
 INITIAL = {
     "alembic": {"alembic/versions/0001_initial.py": 'revision: str = "0001"\ndown_revision: str | None = None\n'},
@@ -122,13 +132,11 @@ INITIAL = {
     "prisma-migrate": {"prisma/migrations/0001_initial/migration.sql": ""},
     "typeorm": {
         "src/migrations/0001-initial.ts": "",
-        "src/migrations/index.ts": 'import type { MigrationInterface } from "typeorm";\n\nimport { Initial0000000000001 } from '
-        '"./0001-initial.js";\n\nexport const MIGRATIONS: readonly (new () => MigrationInterface)[] = [Initial0000000000001];\n',
+        "src/migrations/index.ts": template_text("data/node-typeorm", "src/migrations/index.ts"),
     },
     "umzug": {
         "src/migrations/0001-initial.ts": "",
-        "src/migrations/index.ts": 'import type { Sequelize } from "sequelize";\n\nimport * as initial from "./0001-initial.js";\n\n'
-        "export const MIGRATIONS: readonly Migration[] = [initial];\n",
+        "src/migrations/index.ts": template_text("data/node-sequelize", "src/migrations/index.ts"),
     },
 }
 

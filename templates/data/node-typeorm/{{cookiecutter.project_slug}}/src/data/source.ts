@@ -3,7 +3,7 @@
  */
 import { DataSource, type DataSourceOptions, type EntitySchema } from "typeorm";
 
-import { Initial0000000000001 } from "../migrations/0001-initial.js";
+import { MIGRATIONS } from "../migrations/index.js";
 
 export type Dialect = "postgres" | "mysql" | "better-sqlite3";
 
@@ -23,7 +23,7 @@ function sqlitePath(databaseUrl: string): string {
 
 export function dataSource(databaseUrl: string, entities: EntitySchema[] = []): DataSource {
   const dialect = dialectOf(databaseUrl);
-  const common = { entities, migrations: [Initial0000000000001], migrationsTableName: "migrations", logging: false };
+  const common = { entities, migrations: [...MIGRATIONS], migrationsTableName: "migrations", logging: false };
   let options: DataSourceOptions;
   if (dialect === "postgres") {
     options = { ...common, type: "postgres", url: databaseUrl, extra: { max: 10 } };

@@ -1,6 +1,6 @@
 /**
  * The first migration: the whole schema of db/schema.sql ({{ cookiecutter.database }}), statement by statement.
- * Later schema changes are new migrations beside this one; never edit an applied migration.
+ * Later schema changes are new migrations beside this one (listed in ./index.ts); never edit an applied one.
  */
 import type { MigrationInterface, QueryRunner } from "typeorm";
 
