@@ -228,6 +228,55 @@ def _refuse_conflicts(result: Consultation, lang: str) -> None:
         raise UserError(f"{_t(lang, 'conflict', 'conflit')} {c.id}: {tr(c.because, lang)} ({reasons})")
 
 
+#: exit status of an update that was written but left conflict markers to resolve (1 is an error, nothing written)
+UPDATE_CONFLICTS_EXIT = 3
+
+
+@cli.command()
+@click.argument("project_dir", metavar="[PROJECT]", type=Path, default=Path("."), required=False)
+@common_options
+@click.option("--dry-run", is_flag=True, help="Print the plan and a unified diff of the working tree; write nothing.")
+@click.option("--allow-dirty", is_flag=True, help="Update a git work tree that has uncommitted changes.")
+@_guard
+def update(project_dir: Path, answers_file: Path | None, sets: tuple[str, ...], rule_packs: tuple[Path, ...],
+           lang: str | None, dry_run: bool, allow_dirty: bool) -> None:
+    """Bring changed answers (--set, --answers), model or tool version into a generated PROJECT (default: .):
+    re-render it and three-way merge the new version into your files. Exit 3 if conflicts were left."""
+    from expert import update as upd
+
+    shown = os.fspath(project_dir)
+    try:
+        with SignalGuard() as guard:
+            root, pristine = upd.find_project(project_dir)
+            lang = lang or pristine.meta.get("lang") or default_lang()
+            if not dry_run and not allow_dirty:
+                upd.refuse_dirty(root, shown)
+            kb = load_knowledge(rule_packs)
+            saved, wanted = upd.load_wanted(root, answers_file, list(sets), kb)
+            result = Consultant(kb).run(dict(wanted.answers))
+            _refuse_conflicts(result, lang)
+            blueprint = build_blueprint(resolve_project(wanted.project, root.name), result, kb, lang, wanted.entities)
+            before = build_blueprint(resolve_project(saved.project, root.name), Consultant(kb).run(dict(saved.answers)),
+                                     kb, lang, saved.entities)  # the last generation's contexts, for its migrations
+            step = upd.migration_step(before, blueprint)
+            report = upd.update_project(root, shown, pristine, blueprint, step, lang, dry_run, guard)
+    except upd.UpdateError as exc:
+        raise UserError(str(exc)) from None
+    for pid in report.recovered:
+        click.echo(f"Undid the unfinished writing of an interrupted earlier run (pid {pid}).")
+    if dry_run:
+        click.echo(f"Dry run: nothing was written. The update of {shown} would do:")
+    click.echo("\n".join(upd.plan_text(report)))
+    if dry_run:
+        click.echo(report.diff, nl=False)
+        return
+    if report.conflicted:
+        click.echo(f"Conflicts to resolve (the <<<<<<< yours / >>>>>>> backend-expert blocks), then commit: "
+                   f"{', '.join(report.conflicted)}", err=True)
+        raise SystemExit(UPDATE_CONFLICTS_EXIT)
+    click.echo(f"Updated {shown}; review with `git diff` and commit.")
+
+
 @cli.command()
 @common_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")

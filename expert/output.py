@@ -26,6 +26,7 @@ from expert.destination import (
 )
 from expert.generators.blueprint import Blueprint
 from expert.interrupts import Interrupted, SignalGuard
+from expert.pristine import write_state
 from expert.render import RenderError, render_layers
 from expert.transaction import STAGED, commit, plan, recover
 
@@ -67,11 +68,14 @@ def check_tree(root: Path) -> None:
         raise OutputError(f"the generated project fails its own check: {first.artifact}: {first.validator}: {first.detail}")
 
 
-def write_project(blueprint: Blueprint, dest: Path, force: bool = False, guard: SignalGuard | None = None) -> WriteReport:
+def write_project(
+    blueprint: Blueprint, dest: Path, force: bool = False, guard: SignalGuard | None = None, lang: str | None = None
+) -> WriteReport:
     """Generate ``blueprint`` into ``dest``; raise OutputError (one line) or Interrupted (a signal).
 
     ``guard`` is the caller's active SignalGuard, if it has one (a signal it recorded earlier stops the run
-    before anything is written); otherwise the run installs its own.
+    before anything is written); otherwise the run installs its own. ``lang``, the language the documents
+    were written in, is recorded with the pristine copy of the tree (``backend-expert update`` reads both).
     """
     path = check_destination(dest)
     shown = str(dest)
@@ -82,7 +86,7 @@ def write_project(blueprint: Blueprint, dest: Path, force: bool = False, guard: 
         active = guard or stack.enter_context(SignalGuard())
         try:
             active.checkpoint()
-            report = _write(blueprint, path, shown, force, active, untouched)
+            report = _write(blueprint, path, shown, force, active, untouched, lang)
         except Interrupted as exc:
             raise Interrupted(exc.signum, f"interrupted by {exc.name}: {untouched}") from None
         if active.pending is not None:
@@ -95,7 +99,9 @@ def write_project(blueprint: Blueprint, dest: Path, force: bool = False, guard: 
     return report
 
 
-def _write(blueprint: Blueprint, path: Path, shown: str, force: bool, guard: SignalGuard, untouched: str) -> WriteReport:
+def _write(
+    blueprint: Blueprint, path: Path, shown: str, force: bool, guard: SignalGuard, untouched: str, lang: str | None
+) -> WriteReport:
     """The run under the destination's lock. Signals are deferred except while rendering and checking."""
     target = Destination.open(path, shown)
     try:
@@ -107,6 +113,7 @@ def _write(blueprint: Blueprint, path: Path, shown: str, force: bool, guard: Sig
         with guard.interruptible():
             try:
                 report.files = build_tree(blueprint, project, work / "layers")
+                report.files += write_state(project, report.files, lang)  # the base of a later `update`
             except OSError as exc:
                 raise OutputError(f"{describe(exc, 'write the project into', shown)}; {untouched}") from None
             check_tree(project)

@@ -1,0 +1,100 @@
+"""Three-way merge of one file: the pristine version of the last generation (base), the user's (ours) and the
+new render's (theirs). Text merges are git's (``git merge-file``), never a hand-written diff3.
+
+Per file: untouched by the user -> the new version; changed only by the user -> kept; changed by both -> merged,
+with standard conflict markers (``<<<<<<< yours`` / ``=======`` / ``>>>>>>> backend-expert``) where both changed
+the same lines; deleted by the user -> stays deleted; removed from the template -> removed if untouched, kept if
+edited. A binary file (a NUL byte in its first 8000 bytes, git's test) is never merged textually: the user's stays.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from expert.pristine import UpdateError, Version
+
+#: the plan's groups, in the order they are printed
+GROUPS = ("added", "updated", "merged", "conflicted", "removed", "kept")
+#: labels of the conflict markers: the user's side, the common ancestor, the tool's side
+OURS_LABEL, BASE_LABEL, THEIRS_LABEL = "yours", "pristine", "backend-expert"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happens to one path. ``result`` is what the working tree will hold for added, updated, merged and
+    conflicted files; removed deletes the file; kept and unchanged leave it as it is."""
+
+    path: str
+    action: str  # one of GROUPS, or "unchanged"
+    result: Version | None = None
+    note: str = ""
+
+
+def is_binary(data: bytes) -> bool:
+    return b"\x00" in data[:8000]
+
+
+def decide(path: str, base: Version | None, ours: Version | None, theirs: Version | None, scratch: Path,
+           ours_is_file: bool = True) -> Outcome:
+    """The outcome for ``path`` given its three versions (None: absent); ``scratch`` holds merge inputs.
+    ``ours_is_file`` is False when the working tree has something else there (a folder, a symbolic link)."""
+    if not ours_is_file:
+        return Outcome(path, "kept", note="not a regular file in your tree: left alone")
+    if theirs is None:
+        return _removed_from_template(path, base, ours)
+    if ours is None:
+        if base is None:
+            return Outcome(path, "added", theirs)
+        return Outcome(path, "kept", note="deleted by you: stays deleted")
+    if ours == theirs:
+        return Outcome(path, "unchanged")
+    if base is not None and ours == base:
+        return Outcome(path, "updated", theirs)
+    if base is not None and theirs == base:
+        return Outcome(path, "kept", note="changed only by you")
+    return _both_changed(path, base, ours, theirs, scratch)
+
+
+def _removed_from_template(path: str, base: Version | None, ours: Version | None) -> Outcome:
+    if ours is None or base is None:
+        return Outcome(path, "unchanged")  # gone already, or a file of the user's the templates never had
+    if ours == base:
+        return Outcome(path, "removed")
+    return Outcome(path, "kept", note="removed from the template, but you edited it: kept")
+
+
+def _both_changed(path: str, base: Version | None, ours: Version, theirs: Version, scratch: Path) -> Outcome:
+    if any(is_binary(v.data) for v in (base, ours, theirs) if v is not None):
+        return Outcome(path, "kept", note="binary file changed by you and by the template: yours kept, not merged")
+    executable = ours.executable if base is not None and ours.executable != base.executable else theirs.executable
+    merged, conflicts = merge_text(base.data if base is not None else b"", ours.data, theirs.data, scratch)
+    result = Version(merged, executable)
+    if conflicts:
+        what = "added by you and by the template" if base is None else "changed by you and by the template"
+        return Outcome(path, "conflicted", result, f"{what}: {conflicts} conflict(s) marked in the file")
+    if merged == ours.data and executable == ours.executable:
+        return Outcome(path, "unchanged")
+    return Outcome(path, "merged", result)
+
+
+def merge_text(base: bytes, ours: bytes, theirs: bytes, scratch: Path) -> tuple[bytes, int]:
+    """``git merge-file`` of the three versions: (merged bytes, number of conflicts). The conflict style is
+    fixed to git's default (two sides), whatever the user's git configuration says."""
+    with tempfile.TemporaryDirectory(dir=scratch, prefix="merge-") as tmp:
+        names = []
+        for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
+            (Path(tmp) / name).write_bytes(data)
+            names.append(str(Path(tmp) / name))
+        cmd = ["git", "-c", "merge.conflictStyle=merge", "merge-file", "-p",
+               "-L", OURS_LABEL, "-L", BASE_LABEL, "-L", THEIRS_LABEL, *names]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, check=False, timeout=120)
+        except FileNotFoundError:
+            raise UpdateError("merging a file you and the template both changed needs git (git merge-file): install git") from None
+    if proc.returncode < 0 or proc.returncode >= 127:
+        reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise UpdateError(f"git merge-file failed: {reason[0] if reason else proc.returncode}")
+    return proc.stdout, proc.returncode
