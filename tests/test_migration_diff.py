@@ -518,3 +518,123 @@ def test_alembic_revision_is_clean_for_ruff(tmp_path: Path) -> None:
     for args in (["check", "rev.py"], ["format", "--check", "--diff", "rev.py"]):
         done = subprocess.run([str(ruff), *args], cwd=tmp_path, capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+# --- Django: operations on model state, checked by Django itself ------------------------------------------------
+
+DJANGO_INITIAL = {"app/migrations/__init__.py": "", "app/migrations/0001_initial.py": ""}
+
+
+def test_django_migration_follows_the_latest_one() -> None:
+    existing = {**DJANGO_INITIAL, "app/migrations/0002_add_note.py": ""}
+    files = next_migration(context(OLD, "postgresql", "django-migrations"), context(NEW, "postgresql", "django-migrations"), existing)
+    (path,) = files
+    assert path == "app/migrations/0003_model_update.py"
+    text = files[path]
+    assert '("app", "0002_add_note"),' in text
+    assert 'migrations.DeleteModel(\n            name="Coupon",\n        ),' in text
+    assert "field=models.BooleanField(default=False),\n            preserve_default=False," in text  # existing rows get the default
+    assert 'name="uq_customers_owner_id_code",' in text  # RemoveConstraint
+    assert next_migration(context(OLD, "postgresql", "django-migrations"), context(OLD, "postgresql", "django-migrations"), existing) == {}
+
+
+@pytest.mark.parametrize(
+    ("new", "message"),
+    [
+        (changed(OLD, "Customer", "age", {"type": "string", "max_length": 10}), "entity Customer, age: its type changes"),
+        (changed(OLD, "Customer", "nick", {"type": "string", "max_length": 10}), "entity Customer, nick: a shorter max_length"),
+        (
+            changed(OLD, "Coupon", "code", {"type": "string", "max_length": 9, "required": True}),
+            "entity Coupon, code: a new required field",
+        ),
+        (
+            changed(OLD, "Customer", "nick", {"type": "string", "max_length": 40, "required": True}),
+            "entity Customer, nick: becomes required",
+        ),
+    ],
+    ids=["type", "shorter", "required-without-default", "made-required-without-default"],
+)
+def test_django_refuses_unsafe_changes(new: dict[str, Any], message: str) -> None:
+    with pytest.raises(ModelChangeRefused, match=message):
+        next_migration(context(OLD, "postgresql", "django-migrations"), context(new, "postgresql", "django-migrations"), DJANGO_INITIAL)
+
+
+def answers_file(tmp_path: Path, name: str, entities: dict[str, Any]) -> Path:
+    """The python-django sample's answers with another domain model."""
+    import yaml
+
+    from tests.conftest import SAMPLES
+
+    answers = yaml.safe_load((SAMPLES / "python" / "django-postgresql.yml").read_text())
+    answers["entities"] = entities
+    path = tmp_path / f"{name}.yml"
+    path.write_text(yaml.safe_dump(answers, sort_keys=False))
+    return path
+
+
+@pytest.mark.e2e
+def test_django_update_migration_satisfies_makemigrations_check(tmp_path: Path) -> None:
+    """Generate the project with the old model and with the new one; the new project with the old project's
+    0001_initial.py and the next migration: Django applies it to a database of the old schema holding rows, finds
+    nothing left to migrate (`makemigrations --check`), its ruff passes, and the project's own tests pass."""
+    from tests.test_schema import stack_context
+
+    url = os.environ.get("E2E_DATABASE_URL")
+    if not url:
+        pytest.skip("E2E_DATABASE_URL is not set")
+    old_answers, new_answers = answers_file(tmp_path, "old", OLD), answers_file(tmp_path, "new", NEW)
+    for name, answers in (("old", old_answers), ("new", new_answers)):
+        subprocess.run(
+            [sys.executable, "-m", "expert", "new", str(tmp_path / name), "--answers", str(answers), "--no-input"],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    project = tmp_path / "new"
+    initial_migration = (tmp_path / "old" / "app/migrations/0001_initial.py").read_text()
+    (project / "app/migrations/0001_initial.py").write_text(initial_migration)
+    files = next_migration(stack_context(old_answers), stack_context(new_answers), {"app/migrations/0001_initial.py": initial_migration})
+    (path,) = files
+    (project / path).write_text(files[path])
+
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", "VIRTUAL_ENV": str(venv), "PATH": f"{venv / 'bin'}:{os.environ['PATH']}"}
+    env.pop("PYTHONPATH", None)
+    py = str(venv / "bin" / "python")
+
+    def run(*args: str) -> str:
+        done = subprocess.run([py, *args], cwd=project, env=env, capture_output=True, text=True, timeout=900, check=False)
+        assert done.returncode == 0, f"{' '.join(args)}\n{done.stdout}\n{done.stderr}"
+        return done.stdout
+
+    run("-m", "pip", "install", "--quiet", "-e", ".[dev]")
+    run("-m", "ruff", "check", "app/migrations")
+    run("-m", "ruff", "format", "--check", "app/migrations")
+    name = f"mdiff_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    database_url = url.rsplit("/", 1)[0] + "/" + name
+    env.update(DATABASE_URL=database_url, SECRET_KEY=uuid.uuid4().hex + uuid.uuid4().hex)
+    try:
+        run("manage.py", "migrate", "--no-input", "app", "0001")
+        engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.begin() as connection:  # a row the new required columns must be filled in
+            user = connection.exec_driver_sql(
+                "INSERT INTO users (email, password_hash, is_active, is_staff, is_superuser, created_at) "
+                "VALUES ('a@example.com', 'x', true, false, false, now()) RETURNING id"
+            ).scalar_one()
+            connection.exec_driver_sql(
+                "INSERT INTO customers (id, owner_id, email, phone, created_at, updated_at) "
+                f"VALUES ('{uuid.uuid4()}', {user}, 'c@example.com', '555', now(), now())"
+            )
+        engine.dispose()
+        run("manage.py", "migrate", "--no-input")
+        run("manage.py", "makemigrations", "--check", "--dry-run")
+        out = run("-m", "pytest", "-q", "-p", "no:cacheprovider")
+        assert " passed" in out and " failed" not in out, out
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()
