@@ -68,14 +68,11 @@ def check_tree(root: Path) -> None:
         raise OutputError(f"the generated project fails its own check: {first.artifact}: {first.validator}: {first.detail}")
 
 
-def write_project(
-    blueprint: Blueprint, dest: Path, force: bool = False, guard: SignalGuard | None = None, lang: str | None = None
-) -> WriteReport:
+def write_project(blueprint: Blueprint, dest: Path, force: bool = False, guard: SignalGuard | None = None) -> WriteReport:
     """Generate ``blueprint`` into ``dest``; raise OutputError (one line) or Interrupted (a signal).
 
     ``guard`` is the caller's active SignalGuard, if it has one (a signal it recorded earlier stops the run
-    before anything is written); otherwise the run installs its own. ``lang``, the language the documents
-    were written in, is recorded with the pristine copy of the tree (``backend-expert update`` reads both).
+    before anything is written); otherwise the run installs its own.
     """
     path = check_destination(dest)
     shown = str(dest)
@@ -86,7 +83,7 @@ def write_project(
         active = guard or stack.enter_context(SignalGuard())
         try:
             active.checkpoint()
-            report = _write(blueprint, path, shown, force, active, untouched, lang)
+            report = _write(blueprint, path, shown, force, active, untouched)
         except Interrupted as exc:
             raise Interrupted(exc.signum, f"interrupted by {exc.name}: {untouched}") from None
         if active.pending is not None:
@@ -99,9 +96,7 @@ def write_project(
     return report
 
 
-def _write(
-    blueprint: Blueprint, path: Path, shown: str, force: bool, guard: SignalGuard, untouched: str, lang: str | None
-) -> WriteReport:
+def _write(blueprint: Blueprint, path: Path, shown: str, force: bool, guard: SignalGuard, untouched: str) -> WriteReport:
     """The run under the destination's lock. Signals are deferred except while rendering and checking."""
     target = Destination.open(path, shown)
     try:
@@ -113,7 +108,7 @@ def _write(
         with guard.interruptible():
             try:
                 report.files = build_tree(blueprint, project, work / "layers")
-                report.files += write_state(project, report.files, lang)  # the base of a later `update`
+                report.files += write_state(project, report.files, blueprint.lang)  # the base of a later `update`
             except OSError as exc:
                 raise OutputError(f"{describe(exc, 'write the project into', shown)}; {untouched}") from None
             check_tree(project)

@@ -88,8 +88,9 @@ def refuse_dirty(root: Path, shown: str) -> None:
         return  # no git: nothing to check against
     if inside.returncode != 0 or inside.stdout.strip() != "true":
         return
-    status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "-z", "--untracked-files=all", "--", "."],
-                            capture_output=True, text=True, check=False, timeout=120)
+    # --no-optional-locks: a status must not refresh (write) the index: an update never writes in .git
+    cmd = ["git", "--no-optional-locks", "-C", str(root), "status", "--porcelain", "-z", "--untracked-files=all", "--", "."]
+    status = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=120)
     if status.returncode != 0:
         reason = status.stderr.strip().splitlines()
         raise UpdateError(f"git status failed in {shown}: {reason[0] if reason else status.returncode}")
@@ -320,8 +321,14 @@ def migration_step(old: Blueprint, new: Blueprint) -> MigrationStep | None:
         return None
     if not same_history:
         return None
+    try:
+        patterns = migration_diff.migration_paths(new_context)
+    except migration_diff.ModelChangeRefused as exc:  # a migration tool it cannot write for
+        if changed:
+            raise UpdateError(str(exc)) from None
+        return None
     if not changed:
-        return MigrationStep(migration_diff.migration_paths(new_context), None)
+        return MigrationStep(patterns, None)
 
     def next_files(existing: dict[str, str]) -> dict[str, str]:
         try:
@@ -329,4 +336,4 @@ def migration_step(old: Blueprint, new: Blueprint) -> MigrationStep | None:
         except migration_diff.ModelChangeRefused as exc:
             raise UpdateError(str(exc)) from None
 
-    return MigrationStep(migration_diff.migration_paths(new_context), next_files)
+    return MigrationStep(patterns, next_files)

@@ -44,6 +44,7 @@ class Blueprint:
     layers: list[tuple[str, dict[str, Any]]]
     documents: dict[str, str]
     skipped: list[str] = field(default_factory=list)  # decided but not generated (no template yet)
+    lang: str = "en"  # the language of the documents (recorded with the pristine tree, for `update`)
 
 
 def decision_values(result: Consultation, kb: KnowledgeBase) -> dict[str, Any]:
@@ -143,7 +144,7 @@ def build_blueprint(
         **adr.adr_documents(adrs),
         **build_docs(project, result, kb, lang, [layer_spec(name) for name, _ in layers]),
     }
-    return Blueprint(project, layers, documents, skipped)
+    return Blueprint(project, layers, documents, skipped, lang)
 
 
 def deliverable_layers(decisions: dict[str, Any], cloud: str) -> list[tuple[str, str]]:
