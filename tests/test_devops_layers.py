@@ -36,6 +36,7 @@ COMBOS = [
 
 
 STACKS = ["python-fastapi", "node-express", "node-fastify", "node-nestjs", "python-django", "go-gin", "go-echo", "python-flask", "java-spring-boot", "kotlin-spring-boot"]
+STACKS += ["php-laravel"]
 
 
 def _stack(name: str = "python-fastapi") -> dict[str, Any]:
