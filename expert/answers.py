@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from expert.knowledge import KnowledgeBase
+from expert.selections import problem as selection_problem
 from expert.yamlio import TYPED_WORDS, YamlError, line_of, load_yaml, plain, quote
 
 FORMAT_VERSION = 1
@@ -147,6 +148,9 @@ def check_answer(kb: KnowledgeBase, key: str, value: Any, where: str) -> Any:
                     out.append(item)
             if not out:
                 raise AnswersError(f"{where}: {key} needs at least one of: {', '.join(choices)}")
+            contradiction = selection_problem(key, out, "en")
+            if contradiction:
+                raise AnswersError(f"{where}: {key}: {contradiction}")
             return sorted(out, key=choices.index)
         if not isinstance(value, str) or value not in choices:
             hint = did_you_mean(value, choices)

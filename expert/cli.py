@@ -14,18 +14,21 @@ import click
 from expert import __version__
 from expert.answers import AnswersError, AnswerSet, apply_sets, did_you_mean, load_answers, resolve_project
 from expert.consult import Consultant, Consultation, ConsultError
+from expert.destination import check_target
 from expert.engine import EngineError
 from expert.explain import how, report, show, tr
-from expert.generators.blueprint import build_blueprint
+from expert.generators.blueprint import ANSWERS_FILE, build_blueprint
 from expert.generators.openapi import OpenAPIContextError
-from expert.generators.stack import UnsupportedError, capability_matrix, generation_gaps
+from expert.generators.stack import UnsupportedError, capability_matrix, generation_gaps, select_stack
 from expert.interrupts import Interrupted, SignalGuard
 from expert.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from expert.model_prompt import ask_model
 from expert.output import OutputError, write_project
 from expert.principles import principles_lines, principles_report
-from expert.prompter import InputEnded, confirm, make_asker, read_line
+from expert.prompter import InputEnded, ask_project, make_asker, read_line
 from expert.render import RenderError
+from expert.resume import Offer, Progress, offer, resume_command, revised_file, save, saved_line
+from expert.review import Step, review
 
 USER_ERRORS = (AnswersError, KnowledgeError, ConsultError, EngineError, UnsupportedError, OutputError, InputEnded,
                OpenAPIContextError, RenderError)
@@ -107,30 +110,22 @@ def cli() -> None:
 @click.option("--force", is_flag=True, help="Write into a non-empty destination (never deletes your files).")
 @click.option("--describe", "description", default=None, metavar="TEXT",
               help="Describe the project in your words; what it names (REST, PostgreSQL, JWT...) is not asked again.")
+@click.option("--revise", is_flag=True,
+              help="Ask every question again with the saved answers (--answers FILE, or DESTINATION's "
+                   ".backend-expert.yml) as defaults, instead of skipping them.")
 @_guard
 def new(destination: Path, answers_file: Path | None, sets: tuple[str, ...], rule_packs: tuple[Path, ...],
-        lang: str | None, no_input: bool, force: bool, description: str | None) -> None:
-    """Interview, decide, and generate a starter project into DESTINATION."""
-    lang = lang or default_lang()
-    with SignalGuard() as guard:  # a signal waits for the engine, stops a prompt at once (see expert.interrupts)
-        kb, answer_set = _load(answers_file, sets, rule_packs)
-        answers = dict(answer_set.answers)
-        if description:
-            answers = _prefill(kb, description, answers, answer_set.project, lang)
-        project = resolve_project(answer_set.project, destination.name)
-        consultant = Consultant(kb)
-        entities = answer_set.entities
-        if no_input:
-            result = consultant.run(answers)
-        else:
-            with guard.interruptible():
-                result = _interview(consultant, answers, lang)
-        _refuse_conflicts(result, lang)
-        if entities is None and not no_input:
-            with guard.interruptible():
-                entities = ask_model(lambda text: read_line(text, lang), click.echo, lang)
-        blueprint = build_blueprint(project, result, kb, lang, entities)
-        written = write_project(blueprint, destination, force=force, guard=guard)
+        lang: str | None, no_input: bool, force: bool, description: str | None, revise: bool) -> None:
+    """Interview, decide, and generate a starter project into DESTINATION (`.` for the current folder)."""
+    chosen_lang, lang = lang, lang or default_lang()
+    try:
+        blueprint, result, written = _new(destination, answers_file, sets, rule_packs, chosen_lang, lang,
+                                          no_input=no_input, force=force, description=description, revise=revise)
+    except (*USER_ERRORS, UserError) as exc:
+        raise LocalError(exc.message if isinstance(exc, UserError) else str(exc), lang) from None
+    except Interrupted as exc:  # the signal's line in the user's language, the shell's exit status for it
+        click.echo(f"{_t(lang, 'Error: ', 'Erreur : ')}{_interrupted(exc, lang)}", err=True)
+        raise SystemExit(exc.exit_code) from None
     for pid in written.recovered:
         click.echo(_t(lang, f"Undid the unfinished writing of an interrupted earlier run (pid {pid}).",
                       f"Écriture inachevée d'une exécution interrompue (pid {pid}) annulée."))
@@ -143,6 +138,118 @@ def new(destination: Path, answers_file: Path | None, sets: tuple[str, ...], rul
     for warning in result.warnings:
         click.echo(f"{_t(lang, 'Warning', 'Attention')}: {tr(warning.because, lang)}", err=True)
     click.echo(f"{_t(lang, 'Next', 'Ensuite')}: cd {destination} && {_t(lang, 'follow its README.md', 'suivez son README.md')}")
+
+
+class LocalError(UserError):
+    """A user error of ``new``, prefixed in the user's language (click's own prefix is English)."""
+
+    def __init__(self, message: str, lang: str) -> None:
+        super().__init__(message)
+        self.lang = lang
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"{_t(self.lang, 'Error: ', 'Erreur : ')}{self.format_message()}", err=True, file=file)
+
+
+def _new(destination: Path, answers_file: Path | None, sets: tuple[str, ...], rule_packs: tuple[Path, ...],
+         chosen_lang: str | None, lang: str, *, no_input: bool, force: bool, description: str | None,
+         revise: bool) -> tuple[Any, Consultation, Any]:
+    """The run of ``new``: checks, interview, blueprint, writing; a failure after something was answered saves
+    the answers beside the destination and names the command that resumes (:mod:`expert.resume`)."""
+    with SignalGuard() as guard:  # a signal waits for the engine, stops a prompt at once (see expert.interrupts)
+        # everything checkable is checked before the first question: the answers file, the packs, the destination
+        if revise:
+            answers_file = revised_file(answers_file, destination, lang)
+        kb, answer_set = _load(answers_file, sets, rule_packs)
+        check_target(destination, force, lang)
+        offered = Offer()
+        if revise and not no_input:
+            answer_set, offered = offer(answer_set, kb, sets)
+        progress = Progress(dict(answer_set.project), dict(answer_set.answers), answer_set.entities,
+                            told=bool(sets or description))
+        blueprint = None
+        try:
+            blueprint, result = _consult(kb, answer_set, progress, offered, destination, guard, lang,
+                                         no_input=no_input, description=description)
+            return blueprint, result, write_project(blueprint, destination, force=force, guard=guard)
+        except (*USER_ERRORS, UserError, OSError, Interrupted) as exc:
+            piped = isinstance(exc, OSError) and exc.errno == errno.EPIPE
+            if piped or not progress.told or (blueprint is not None and _complete(blueprint, destination)):
+                raise  # nothing to save, or the project itself holds the answers (a signal during the commit)
+            saved = save(progress, destination)
+            command = saved and resume_command(destination, saved, force=force, lang=chosen_lang, packs=rule_packs)
+            line = saved_line(saved, command, lang)
+            if isinstance(exc, Interrupted):
+                raise Interrupted(exc.signum, f"{_interrupted(exc, lang)}\n{line}") from None
+            raise UserError(f"{_error_line(exc)}\n{line}") from None
+
+
+def _error_line(exc: BaseException) -> str:
+    if isinstance(exc, UserError):
+        return exc.message
+    return _os_error_line(exc) if isinstance(exc, OSError) else str(exc)
+
+
+def _complete(blueprint: Any, destination: Path) -> bool:
+    """Whether the destination holds this run's project (its answers file, byte for byte)."""
+    saved = destination / ANSWERS_FILE
+    try:
+        return saved.read_text(encoding="utf-8") == blueprint.documents.get(ANSWERS_FILE)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _interrupted(exc: Interrupted, lang: str) -> str:
+    default = f"interrupted by {exc.name}"
+    return f"interrompu par {exc.name}" if lang == "fr" and str(exc) == default else str(exc)
+
+
+def _consult(kb: KnowledgeBase, answer_set: AnswerSet, progress: Progress, offered: Offer, destination: Path,
+             guard: SignalGuard, lang: str, *, no_input: bool, description: str | None) -> tuple[Any, Consultation]:
+    """The project's name and description, the questions, the review, the model: a blueprint to write.
+    ``progress`` holds what the user said so far at every moment (a refusal or Ctrl-C saves it)."""
+    answers = dict(answer_set.answers)
+    folder = Path(os.path.abspath(destination)).name
+    if not no_input:
+        with guard.interruptible():
+            progress.told |= ask_project(progress.project, folder, offered.project, lang,
+                                         described=description is not None)
+    if description:
+        answers = _prefill(kb, description, answers, progress.project, lang)
+        progress.answers.update(answers)
+    project = resolve_project(progress.project, folder)
+    consultant = Consultant(kb)
+    entities = answer_set.entities
+    if no_input:
+        result = consultant.run(answers)
+    else:
+        with guard.interruptible():
+            result = _interview(consultant, answers, progress, offered.answers, lang)
+    _refuse_conflicts(result, lang)
+    select_stack({key: fact.value for key, fact in result.decisions(kb).items()})  # every gap at once, before the model
+    if not no_input and (entities is None or offered.entities is not None):
+        with guard.interruptible():
+            entities = ask_model(lambda text: read_line(text, lang), click.echo, lang, keep=offered.entities)
+        progress.entities, progress.told = entities, True
+    return build_blueprint(project, result, kb, lang, entities), result
+
+
+def _interview(consultant: Consultant, answers: dict[str, Any], progress: Progress, defaults: dict[str, Any],
+               lang: str) -> Consultation:
+    """Ask, then review the decisions (:mod:`expert.review`); every answer is recorded as soon as it is given."""
+    kb = consultant.kb
+    base = make_asker(kb, lang, defaults)
+
+    def ask(q: Any, why: Any) -> Any:
+        value = base(q, why)
+        progress.record(q.id, value)
+        return value
+
+    def remember(changed: dict[str, Any]) -> None:
+        progress.answers, progress.told = dict(changed), True
+
+    result = consultant.run(answers, ask)
+    return review(consultant, Step(result.answers(kb), result), ask, lang, remember).result
 
 
 def _prefill(kb: KnowledgeBase, text: str, answers: dict[str, Any], project: dict[str, str], lang: str) -> dict[str, Any]:
@@ -165,38 +272,6 @@ def _prefill(kb: KnowledgeBase, text: str, answers: dict[str, Any], project: dic
 
 def _t(lang: str, en: str, fr: str) -> str:
     return fr if lang == "fr" else en
-
-
-def _interview(consultant: Consultant, answers: dict[str, Any], lang: str) -> Consultation:
-    """Ask, then review the decisions; a changed decision becomes a pin and the consultation reruns."""
-    kb = consultant.kb
-    ask = make_asker(kb, lang)
-    while True:
-        result = consultant.run(answers, ask)
-        answers = result.answers(kb)
-        _print_decisions(result, kb, lang)
-        key = _review(kb, lang)
-        if key is None:
-            return result
-        values = list(kb.decisions[key].values)
-        for i, v in enumerate(values, 1):
-            click.echo(f"  {i}) {v}")
-        accepted = [*values, *map(str, range(1, len(values) + 1))]
-        picked = click.prompt(_t(lang, "New value", "Nouvelle valeur"), type=click.Choice(accepted), show_choices=False)
-        answers[key] = values[int(picked) - 1] if picked.isdigit() else picked
-
-
-def _review(kb: KnowledgeBase, lang: str) -> str | None:
-    ok = confirm(_t(lang, "Accept these decisions and generate?", "Accepter ces décisions et générer ?"), lang)
-    if ok:
-        return None
-    keys = list(kb.decisions)
-    while True:
-        key = click.prompt(_t(lang, "Which decision do you want to change (its name, e.g. cache)",
-                              "Quelle décision voulez-vous changer (son nom, par ex. cache)")).strip()
-        if key in keys:
-            return key
-        click.echo(f"  {_t(lang, 'unknown decision', 'décision inconnue')} {key!r}{did_you_mean(key, keys)}")
 
 
 def _print_decisions(result: Consultation, kb: KnowledgeBase, lang: str) -> None:

@@ -51,7 +51,10 @@ class Why:
     question: str
     relevant_because: dict[str, Any]  # the facts (key -> value) that made it relevant
     needed_by: list[Rule]
-    position: tuple[int, int] = (1, 1)  # this question's rank in its domain, and the domain's count so far
+    #: this question's rank in its block (its domain, within its stage), and the block's exact size
+    position: tuple[int, int] = (1, 1)
+    #: 0 for a question that depends on no other answer; a follow-up of stage n needs answers of stage n-1
+    stage: int = 0
 
 
 @dataclass
@@ -98,6 +101,13 @@ class Consultant:
         self._rules = {r.id: r for r in kb.rules}
         self._deps = kb.dependencies()
         self._order = _topological(self._deps, kb)
+        self._stage = _stages(self._deps, kb)
+
+    def interview_rank(self, qid: str) -> tuple[int, int, int]:
+        """Interview order: by stage (a question comes after every question its relevance depends on),
+        then by domain and knowledge-base order. Within a stage no question's relevance depends on
+        another's answer, so each block (stage, domain) is known in full when it starts: its counter is exact."""
+        return (self._stage[qid], *self.kb.question_order(qid))
 
     def why(self, qid: str, relevance: dict[str, list[str]], facts: dict[str, Fact]) -> Why:
         keys = relevance.get(qid, [])
@@ -160,14 +170,15 @@ class Consultant:
                             progress = True
                 if not pending:
                     break
-                q = min(pending, key=lambda x: kb.question_order(x.id))
+                q = min(pending, key=lambda x: self.interview_rank(x.id))
                 asked.append(q.id)
                 if ask is None:
                     answers[q.id] = q.default
                     defaulted.add(q.id)
                 else:
                     why = self.why(q.id, relevance, facts)
-                    why.position = self._position(q, asked, facts, absent)
+                    why.position = self._position(q, asked, pending)
+                    why.stage = self._stage[q.id]
                     answers[q.id] = ask(q, why)
             conflicts, warnings = self._report(firings, facts, narrowed)
         return Consultation(facts, asked, conflicts, warnings, relevance)
@@ -221,13 +232,16 @@ class Consultant:
                         changed = True
         return needed
 
-    def _position(self, q: Question, asked: list[str], facts: dict[str, Fact], absent: set[str]) -> tuple[int, int]:
-        """"Database 2/5": asked so far in the domain, and that plus the domain's still-open questions."""
-        domain = q.agent.split("/", 1)[0]
-        same = [k for k, x in self.kb.questions.items() if x.agent.split("/", 1)[0] == domain]
-        done = sum(1 for k in asked if k in same)
-        still_open = sum(1 for k in same if k not in facts and k not in absent and k not in asked)
-        return done, done + still_open
+    def _block(self, qid: str) -> tuple[int, str]:
+        return self._stage[qid], self.kb.questions[qid].agent.split("/", 1)[0]
+
+    def _position(self, q: Question, asked: list[str], pending: list[Question]) -> tuple[int, int]:
+        """"Database 2/3": asked so far in the question's block (``asked`` includes ``q``), and that plus
+        the block's other pending questions: every relevant question of a block is pending when it starts."""
+        block = self._block(q.id)
+        done = sum(1 for k in asked if self._block(k) == block)
+        waiting = sum(1 for p in pending if p.id != q.id and self._block(p.id) == block)
+        return done, done + waiting
 
     def _relevant(self, q: Question, firings: list[Firing]) -> list[str] | None:
         if not q.when:
@@ -347,6 +361,30 @@ def _fid(key: str) -> str:
 
 def _key(fact_id: str) -> str:
     return fact_id.split(":", 1)[1]
+
+
+def _stages(deps: dict[str, set[str]], kb: KnowledgeBase) -> dict[str, int]:
+    """Each question's stage: 1 + the highest stage of the questions its relevance (transitively, through
+    decisions) depends on, 0 when it depends on none."""
+    memo: dict[str, set[str]] = {}
+
+    def questions_under(key: str) -> set[str]:
+        if key not in memo:
+            memo[key] = set()  # the dependency graph is acyclic (checked at load); this guards a revisit
+            found: set[str] = set()
+            for d in deps.get(key, ()):
+                found |= ({d} if d in kb.questions else set()) | questions_under(d)
+            memo[key] = found
+        return memo[key]
+
+    stage: dict[str, int] = {}
+
+    def stage_of(qid: str) -> int:
+        if qid not in stage:
+            stage[qid] = 1 + max((stage_of(d) for d in questions_under(qid)), default=-1)
+        return stage[qid]
+
+    return {qid: stage_of(qid) for qid in kb.questions}
 
 
 def _topological(deps: dict[str, set[str]], kb: KnowledgeBase) -> list[str]:

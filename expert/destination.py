@@ -213,3 +213,47 @@ def _lock(dir_fd: int, shown: str) -> int:
             return fd
         os.close(fd)
     raise OSError(errno.EAGAIN, "the lock file kept being replaced", LOCK_NAME)
+
+
+TARGET_TEXTS = {
+    "non_empty": {
+        "en": "{dest} is not empty: use --force to write into it (no file of yours is deleted; a file the project "
+              "replaces is kept beside it as NAME.orig)",
+        "fr": "{dest} n'est pas vide : utilisez --force pour y écrire (aucun de vos fichiers n'est supprimé ; un fichier "
+              "que le projet remplace est gardé à côté sous le nom NOM.orig)",
+    },
+    "unwritable": {
+        "en": "cannot write {dest}: {folder} is not writable (permissions or a read-only file system)",
+        "fr": "impossible d'écrire {dest} : {folder} n'est pas accessible en écriture (droits ou système de fichiers "
+              "en lecture seule)",
+    },
+    "not_folder": {"en": "{dest} exists and is not a directory", "fr": "{dest} existe et n'est pas un dossier"},
+}
+
+
+def _writable(folder: Path) -> bool:
+    """Whether this process may create entries in ``folder`` (root passes permission bits, not a read-only mount)."""
+    try:
+        read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+    return not read_only and os.access(folder, os.W_OK | os.X_OK)
+
+
+def check_target(dest: Path, force: bool, lang: str) -> Path:
+    """Everything about the destination that can be known before the interview, so that no answer is asked
+    for nothing: a usable path (:func:`check_destination`), a folder, empty unless ``force`` (or holding only
+    what a killed run left, which the run undoes), and writable. Reads only; returns the absolute path."""
+    texts = {name: text.get(lang, text["en"]) for name, text in TARGET_TEXTS.items()}
+    if "\x00" not in os.fspath(dest) and os.path.isfile(dest) and not os.path.islink(dest):
+        raise OutputError(texts["not_folder"].format(dest=dest))
+    path = check_destination(dest)
+    if os.path.lexists(path):
+        if not force and not stale_work(path) and user_entries(path):
+            raise OutputError(texts["non_empty"].format(dest=dest))
+        folder = path
+    else:
+        folder = next(parent for parent in path.parents if parent.exists())
+    if not _writable(folder):
+        raise OutputError(texts["unwritable"].format(dest=dest, folder=folder))
+    return path

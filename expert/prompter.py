@@ -1,10 +1,13 @@
 """Asking questions in the terminal: arrow-key menus on a TTY (questionary), numbered prompts otherwise.
 
-Typing ``?`` (or choosing "why?") shows WHY the question is asked. Empty input takes the default.
+Typing ``?`` shows WHY the question is asked and its help, in a menu (a key binding) as on a numbered prompt.
+Empty input takes the default. A multiple choice that contradicts itself (``none`` with ``gdpr``, no language
+at all) is refused with its reason (:mod:`expert.selections`).
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -13,7 +16,9 @@ import click
 
 from expert.consult import Why
 from expert.explain import show, tr, why_lines
+from expert.interrupts import Interrupted
 from expert.knowledge import DOMAIN_TITLES, KnowledgeBase, Question
+from expert.selections import problem as selection_problem
 
 WORDS = {
     "why": {"en": "why is this asked?", "fr": "pourquoi cette question ?"},
@@ -24,6 +29,11 @@ WORDS = {
         "fr": "Réponse invalide : tapez un numéro, une valeur, ou ? pour savoir pourquoi.",
     },
     "several": {"en": "several allowed, separated by commas", "fr": "plusieurs possibles, séparées par des virgules"},
+    "menu_hint": {"en": "(arrows to move, Enter to choose, ? why)",
+                  "fr": "(flèches pour se déplacer, Entrée pour choisir, ? pourquoi)"},
+    "checkbox_hint": {"en": "(arrows to move, Space to tick, Enter to confirm, ? why)",
+                      "fr": "(flèches pour se déplacer, Espace pour cocher, Entrée pour valider, ? pourquoi)"},
+    "follow_up": {"en": "follow-up", "fr": "suite"},
     "eof": {
         "en": "input ended before every question was answered (use --no-input to take the defaults)",
         "fr": "l'entrée s'est terminée avant la fin des questions (utilisez --no-input pour prendre les valeurs par défaut)",
@@ -44,20 +54,28 @@ def interactive() -> bool:
 
 
 def header(q: Question, why: Why, lang: str) -> str:
+    """``API 1/2``; a later stage's block of the same domain is marked ``follow-up`` (its counter restarts)."""
     domain = q.agent.split("/", 1)[0]
     title = tr(DOMAIN_TITLES.get(domain, {"en": domain, "fr": domain}), lang)
     index, total = why.position
-    return f"{title} {index}/{max(total, index)}"
+    stage = f", {word('follow_up', lang)}" if why.stage else ""
+    return f"{title}{stage} {index}/{max(total, index)}"
 
 
-def make_asker(kb: KnowledgeBase, lang: str) -> Callable[[Question, Why], Any]:
-    """An ``ask(question, why)`` function for the consultation loop."""
+def make_asker(kb: KnowledgeBase, lang: str, defaults: dict[str, Any] | None = None) -> Callable[[Question, Why], Any]:
+    """An ``ask(question, why)`` function for the consultation loop; ``defaults`` (the saved answers of a
+    ``--revise``) replace the questions' own defaults."""
     tty = interactive()
+    offered = defaults or {}
 
     def ask(q: Question, why: Why) -> Any:
         click.secho(f"\n[{header(q, why, lang)}] {tr(q.prompt, lang)}", bold=True, err=False)
-        explain = lambda: click.echo("\n".join("  " + line for line in why_lines(kb, why, lang)))  # noqa: E731
-        return _ask_tty(q, lang, explain) if tty else _ask_plain(q, lang, explain)
+        default = offered.get(q.id, q.default)
+
+        def explain() -> None:  # the question's help, what made it relevant, the rules its answer feeds
+            click.echo("\n".join("  " + line for line in why_lines(kb, why, lang)))
+
+        return _ask_tty(q, default, lang, explain) if tty else _ask_plain(q, default, lang, explain)
 
     return ask
 
@@ -69,43 +87,59 @@ def _label(q: Question, value: Any, lang: str) -> str:
     return show(value)
 
 
-def _ask_tty(q: Question, lang: str, explain: Callable[[], None]) -> Any:  # pragma: no cover - needs a TTY
+WHY = "__why__"
+
+
+def _why_key(question: Any) -> Any:
+    """``?`` ends the menu with the answer WHY: questionary's own bindings handle every other key."""
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+    bindings = KeyBindings()
+
+    @bindings.add("?", eager=True)
+    def _(event: Any) -> None:
+        event.app.exit(result=WHY)
+
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, bindings]) if app.key_bindings else bindings
+    return question
+
+
+def _ask_tty(q: Question, default: Any, lang: str, explain: Callable[[], None]) -> Any:
+    """One arrow-key menu (checkboxes for multi, a line for text); ``?`` explains and asks again."""
     import questionary
 
-    why_choice = questionary.Choice(title=f"? {word('why', lang)}", value="__why__")
     while True:
         if q.type == "choice":
             choices = [questionary.Choice(title=_label(q, c.value, lang), value=c.value) for c in q.choices]
-            answer = questionary.select("", choices=[*choices, why_choice], default=q.default, qmark="").ask()
+            question = questionary.select("", choices=choices, default=default, qmark="",
+                                          instruction=word("menu_hint", lang))
         elif q.type == "multi":
-            choices = [
-                questionary.Choice(title=_label(q, c.value, lang), value=c.value, checked=c.value in q.default)
-                for c in q.choices
-            ]
-            answer = questionary.checkbox("", choices=[*choices, why_choice], qmark="").ask()
-            if answer is not None and "__why__" in answer:
-                answer = "__why__"
-            elif answer is not None and not answer:
-                answer = list(q.default)
+            choices = [questionary.Choice(title=_label(q, c.value, lang), value=c.value, checked=c.value in default)
+                       for c in q.choices]
+            question = questionary.checkbox(
+                "", choices=choices, qmark="", instruction=word("checkbox_hint", lang),
+                validate=lambda picked: selection_problem(q.id, picked, lang) or True)
         elif q.type == "bool":
-            options = [
-                questionary.Choice(title=word("yes", lang), value=True),
-                questionary.Choice(title=word("no", lang), value=False),
-            ]
-            answer = questionary.select("", choices=[*options, why_choice], default=q.default, qmark="").ask()
+            options = [questionary.Choice(title=word("yes", lang), value=True),
+                       questionary.Choice(title=word("no", lang), value=False)]
+            question = questionary.select("", choices=options, default=default, qmark="",
+                                          instruction=word("menu_hint", lang))
         else:
-            answer = questionary.text("", default=str(q.default), qmark="").ask()
-            if answer is not None and answer.strip() == "?":
-                answer = "__why__"
-        if answer is None:
-            raise click.Abort()
-        if answer == "__why__":
+            question = questionary.text("?", default=str(default), qmark="")
+        try:
+            answer = (_why_key(question) if q.type != "text" else question).unsafe_ask()
+        except KeyboardInterrupt:  # Ctrl-C is a key in the menu's raw mode: the run ends as on SIGINT
+            raise Interrupted(signal.SIGINT) from None
+        except EOFError:
+            raise InputEnded(word("eof", lang)) from None
+        if answer == WHY or (q.type == "text" and str(answer).strip() == "?"):
             explain()
             continue
         return answer
 
 
-def _ask_plain(q: Question, lang: str, explain: Callable[[], None]) -> Any:
+def _ask_plain(q: Question, default: Any, lang: str, explain: Callable[[], None]) -> Any:
     if q.type in ("choice", "multi"):
         for i, c in enumerate(q.choices, 1):
             click.echo(f"  {i}) {_label(q, c.value, lang)}")
@@ -113,7 +147,7 @@ def _ask_plain(q: Question, lang: str, explain: Callable[[], None]) -> Any:
             click.echo(f"  ({word('several', lang)})")
     elif q.type == "bool":
         click.echo(f"  1) {word('yes', lang)}  2) {word('no', lang)}")
-    default_text = _default_text(q, lang)
+    default_text = _default_text(q, default, lang)
     while True:
         line = read_line(f"  > [{default_text}] ", lang)
         text = line.strip()
@@ -121,10 +155,14 @@ def _ask_plain(q: Question, lang: str, explain: Callable[[], None]) -> Any:
             explain()
             continue
         if not text:
-            return list(q.default) if isinstance(q.default, list) else q.default
+            return list(default) if isinstance(default, list) else default
         value = parse_plain(q, text)
         if value is None:
             click.echo(f"  {word('invalid', lang)}")
+            continue
+        contradiction = selection_problem(q.id, value, lang) if q.type == "multi" else None
+        if contradiction:
+            click.echo(f"  {contradiction}")
             continue
         return value
 
@@ -142,10 +180,10 @@ def confirm(text: str, lang: str, default: bool = True) -> bool:
             return False
 
 
-def _default_text(q: Question, lang: str) -> str:
+def _default_text(q: Question, default: Any, lang: str) -> str:
     if q.type == "bool":
-        return word("yes", lang) if q.default else word("no", lang)
-    return show(q.default)
+        return word("yes", lang) if default else word("no", lang)
+    return show(default)
 
 
 def read_line(prompt: str, lang: str) -> str:
@@ -182,3 +220,49 @@ def parse_plain(q: Question, text: str) -> Any:
         return [v for v in values if v in picked]
     return picked[0]
 
+
+PROJECT_TEXTS = {
+    "name": {"en": "Project name", "fr": "Nom du projet"},
+    "description": {"en": "Description (one sentence)", "fr": "Description (une phrase)"},
+}
+
+
+def ask_text(prompt: str, default: str, lang: str) -> str:
+    """A line of text with a default (Enter keeps it): a line editor on a TTY, a plain prompt otherwise."""
+    if interactive():
+        import questionary
+
+        try:
+            answer = questionary.text(prompt, default=default, qmark="").unsafe_ask()
+        except KeyboardInterrupt:
+            raise Interrupted(signal.SIGINT) from None
+        except EOFError:
+            raise InputEnded(word("eof", lang)) from None
+        return answer.strip() or default
+    return read_line(f"{prompt} [{default}] ", lang).strip() or default
+
+
+def ask_project(project: dict[str, str], folder: str, offered: dict[str, str], lang: str, described: bool) -> bool:
+    """Ask the project's name (default: the destination folder's name, or the saved one) and description first;
+    a field already given (answers file, ``--set``, ``--describe``) is not asked. Fills ``project`` in place;
+    True when something was asked."""
+    from expert.answers import AnswersError, check_project_field, resolve_project
+
+    wanted = [key for key in ("name", "description") if key not in project and not (key == "description" and described)]
+    for key in wanted:
+        while True:
+            if key == "name":
+                default = offered.get("name") or folder
+            else:
+                default = offered.get("description") or (f"{project['name']} : un service backend." if lang == "fr"
+                                                         else f"{project['name']}: a backend service.")
+            value = ask_text(tr(PROJECT_TEXTS[key], lang), default, lang)
+            try:
+                project[key] = check_project_field(key, value, tr(PROJECT_TEXTS[key], lang))
+                resolve_project(project, folder)  # a name that gives no usable slug is refused here, not later
+            except AnswersError as exc:
+                project.pop(key, None)
+                click.echo(f"  {exc}")
+                continue
+            break
+    return bool(wanted)
