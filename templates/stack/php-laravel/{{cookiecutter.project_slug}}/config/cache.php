@@ -9,6 +9,8 @@ return [
     'default' => 'file',
     'stores' => [
         'file' => ['driver' => 'file', 'path' => storage_path('framework/cache/data')],
+        // the tests' own counters (tests/TestCase.php)
+        'array' => ['driver' => 'array'],
     ],
     'prefix' => 'app',
 ];

@@ -4,8 +4,6 @@ declare(strict_types=1);
 
 // The HTTP entry point: every request goes through app/Http/Kernel.php.
 
-define('LARAVEL_START', microtime(true));
-
 require __DIR__ . '/../vendor/autoload.php';
 
 $app = require_once __DIR__ . '/../bootstrap/app.php';

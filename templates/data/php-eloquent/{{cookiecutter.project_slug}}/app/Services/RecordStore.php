@@ -190,28 +190,25 @@ final class RecordStore
     }
 
     /**
-     * A parent or linked row must exist and belong to the same owner: 422 pointing at the member otherwise.
+     * A parent or linked row must exist and belong to the same owner: 404 naming the member otherwise (the
+     * body is valid: the row it names is not there for this user).
      *
      * @param array<string, mixed> $entity
      * @param array<string, mixed> $body
      */
     private function checkParents(array $entity, int $owner, array $body): void
     {
-        $errors = [];
         foreach ($entity['parents'] as $parent) {
             $id = $body[$parent['column']] ?? null;
             if ($id !== null && !$this->owns($parent['target'], $owner, [(string) $id])) {
-                $errors[] = ['pointer' => '#/' . $parent['column'], 'detail' => 'refers to no ' . $parent['target'] . ' of yours'];
+                throw Problem::notFound(sprintf('%s names no %s of yours.', $parent['column'], $parent['target']));
             }
         }
         foreach ($entity['links'] as $link) {
             $ids = array_map('strval', $body[$link['field']] ?? []);
             if ($ids !== [] && !$this->owns($link['target'], $owner, $ids)) {
-                $errors[] = ['pointer' => '#/' . $link['field'], 'detail' => 'refers to a ' . $link['target'] . ' that is not yours'];
+                throw Problem::notFound(sprintf('%s names a %s that is not yours.', $link['field'], $link['target']));
             }
-        }
-        if ($errors !== []) {
-            throw Problem::invalid($errors);
         }
     }
 

@@ -51,7 +51,8 @@ final class RecordValidator
             $text = in_array($field['type'], ['string', 'text'], true);
             $rules[$name] = [$this->presence($field['required'] && !array_key_exists('default', $field), $create), 'nullable'];
             if ($text) {
-                array_push($rules[$name], 'string', 'min:' . $field['min_length'], 'max:' . $field['max_length'], 'not_regex:/\x00/');
+                // bail: a member that is not a string is not measured
+                array_push($rules[$name], 'bail', 'string', 'max:' . $field['max_length'], 'not_regex:/\x00/');
             }
             // Laravel skips its non-implicit rules for blank strings: "" is checked here too
             $checks[$name] = static fn (mixed $value): ?string => self::fits($field, $value);

@@ -12,6 +12,7 @@ use App\Services\Throttle;
 use App\Support\JsonBody;
 use App\Support\Problem;
 use App\Support\Settings;
+use App\Support\Values;
 use Illuminate\Contracts\Validation\Factory;
 use Illuminate\Http\JsonResponse;
 use Illuminate\Http\Request;
@@ -67,7 +68,7 @@ final class AuthController
         $this->accounts->closeSession((string) $request->attributes->get('session_token'));
         $response = new Response('', 204);
         foreach ([Authenticate::COOKIE, Authenticate::CSRF_COOKIE] as $name) {
-            $response->headers->setCookie(Cookie::create($name, '', 1, '/', null, $this->settings->cookieSecure, $name === Authenticate::COOKIE, false, Cookie::SAMESITE_LAX));
+            $response->headers->setCookie($this->cookie($name, '', 1));
         }
 
         return $response;
@@ -93,7 +94,7 @@ final class AuthController
     {
         $user = User::query()->findOrFail((int) $request->attributes->get('user_id'));
 
-        return new JsonResponse(['id' => (int) $user->id, 'email' => $user->email, 'created_at' => \App\Support\Values::instantText((string) $user->created_at)]);
+        return new JsonResponse(['id' => (int) $user->id, 'email' => $user->email, 'created_at' => Values::instantText((string) $user->created_at)]);
     }
 
     /** {csrf_token, expires_in}, the HttpOnly session cookie and the readable CSRF cookie. */
@@ -103,11 +104,18 @@ final class AuthController
         $seconds = $this->accounts->sessionSeconds();
         $response = new JsonResponse(['csrf_token' => $csrf, 'expires_in' => $seconds]);
         $expires = time() + $seconds;
-        $secure = $this->settings->cookieSecure;
-        $response->headers->setCookie(Cookie::create(Authenticate::COOKIE, $token, $expires, '/', null, $secure, true, false, Cookie::SAMESITE_LAX));
-        $response->headers->setCookie(Cookie::create(Authenticate::CSRF_COOKIE, $csrf, $expires, '/', null, $secure, false, false, Cookie::SAMESITE_LAX));
+        $response->headers->setCookie($this->cookie(Authenticate::COOKIE, $token, $expires));
+        $response->headers->setCookie($this->cookie(Authenticate::CSRF_COOKIE, $csrf, $expires));
 
         return $response;
+    }
+
+    /** A cookie on the whole site, SameSite=Lax, Secure unless COOKIE_SECURE=false; only the CSRF one is readable by scripts. */
+    private function cookie(string $name, string $value, int $expires): Cookie
+    {
+        $httpOnly = $name === Authenticate::COOKIE;
+
+        return Cookie::create($name, $value, $expires, '/', null, $this->settings->cookieSecure, $httpOnly, false, Cookie::SAMESITE_LAX);
     }
 
     /**
@@ -123,12 +131,15 @@ final class AuthController
         $body = JsonBody::of($request);
         $rules = [];
         foreach ($members as $name) {
-            $rules[$name] = ['present', 'string', 'min:1', 'max:' . ($name === 'email' ? 254 : Passwords::MAX_LENGTH * 4)];
+            $rules[$name] = ['present', 'bail', 'string', 'min:1', 'max:' . ($name === 'email' ? 254 : Passwords::MAX_LENGTH * 4)];
         }
         if (isset($rules['email'])) {
             $rules['email'][] = 'regex:' . self::EMAIL;
         }
-        $messages = ['present' => 'is required', 'string' => 'must be a string', 'min' => 'must not be empty', 'max' => 'is too long', 'regex' => 'is not an email address'];
+        $messages = [
+            'present' => 'is required', 'string' => 'must be a string', 'min' => 'must not be empty', 'max' => 'is too long',
+            'regex' => 'is not an email address',
+        ];
         $errors = [];
         foreach (array_diff(array_keys($body), $members) as $unknown) {
             $errors[] = ['pointer' => '#/' . str_replace(['~', '/'], ['~0', '~1'], (string) $unknown), 'detail' => 'is not a member of this request'];
