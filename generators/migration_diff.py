@@ -125,9 +125,22 @@ def _check_same_base(old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
             )
 
 
-def diff(old_context: Mapping[str, Any], new_context: Mapping[str, Any], sqlite: bool) -> Diff:
-    """The steps from the old schema to the new one; ``sqlite``: the migration must run on SQLite's ALTER TABLE
-    (plain SQL, no table copy), so what it cannot do is refused."""
+@dataclass
+class Rules:
+    """What a diff may do. ``sqlite``: the migration runs on SQLite's ALTER TABLE (plain SQL, no table copy), so
+    what it cannot do is refused. ``lenient``: a downgrade, which may shorten a string, make a column NOT NULL or
+    add back a required column without a value for its rows: the database refuses rows that do not fit, rather
+    than the migration inventing data."""
+
+    names: Mapping[str, str]
+    defaults: Mapping[tuple[str, str], Any]
+    dialects: list[Any]
+    sqlite: bool
+    lenient: bool
+
+
+def diff(old_context: Mapping[str, Any], new_context: Mapping[str, Any], sqlite: bool, lenient: bool = False) -> Diff:
+    """The steps from the old schema to the new one (see Rules for ``sqlite`` and ``lenient``)."""
     from expert.generators.schema import _dialect
 
     _check_same_base(_cc(old_context), _cc(new_context))
@@ -139,15 +152,14 @@ def diff(old_context: Mapping[str, Any], new_context: Mapping[str, Any], sqlite:
             "would change type; keep the project's id type"
         )
     names = {e["table"]: e["name"] for e in [*old_model["entities"], *new_model["entities"]]}
-    defaults = _defaults(new_model)
-    dialects = [_dialect(d) for d in ("postgresql", "mysql", "sqlite")]
+    rules = Rules(names, _defaults(new_model), [_dialect(d) for d in ("postgresql", "mysql", "sqlite")], sqlite, lenient)
     old_tables, new_tables = old_meta.tables, new_meta.tables
     kept = [t for t in new_tables.values() if t.name in old_tables]
     drops: list[Step] = []
     adds: list[Step] = []
     for new in kept:
         old = old_tables[new.name]
-        d, a = _table_diff(old, new, names, defaults, dialects, sqlite)
+        d, a = _table_diff(old, new, rules)
         drops += d
         adds += a
     removed = [t for t in old_tables.values() if t.name not in new_tables]
@@ -177,10 +189,9 @@ def _fk_key(fk: Any) -> tuple[Any, ...]:
     return (tuple(fk.column_keys), fk.referred_table.name, fk.ondelete)
 
 
-def _table_diff(
-    old: Any, new: Any, names: Mapping[str, str], defaults: Mapping[tuple[str, str], Any], dialects: list[Any], sqlite: bool
-) -> tuple[list[Step], list[Step]]:
+def _table_diff(old: Any, new: Any, rules: Rules) -> tuple[list[Step], list[Step]]:
     """The drops and the additions of one table both schemas have."""
+    names, sqlite = rules.names, rules.sqlite
     drops: list[Step] = []
     adds: list[Step] = []
     old_fks, new_fks = _by_name(old.foreign_key_constraints), _by_name(new.foreign_key_constraints)
@@ -207,10 +218,10 @@ def _table_diff(
     drops += [Step("drop_column", old, c) for c in removed_columns]
     fk_of = {fk.column_keys[0]: fk for fk in new_fks.values()}
     for column in added_columns:
-        adds += _add_column(new, column, fk_of.get(column.key), names, defaults, sqlite)
+        adds += _add_column(new, column, fk_of.get(column.key), rules)
     for column in new.columns:
         if column.key in old.columns:
-            adds += _alter_column(new, old.columns[column.key], column, names, defaults, dialects, sqlite)
+            adds += _alter_column(new, old.columns[column.key], column, rules)
     for name, uq in new_uqs.items():
         if name not in old_uqs:
             _refuse_sqlite(sqlite, names, new.name, list(uq.columns.keys())[-1], "add a unique constraint")
@@ -236,10 +247,11 @@ def _refuse_sqlite(sqlite: bool, names: Mapping[str, str], table: str, column: s
         )
 
 
-def _add_column(
-    table: Any, column: Any, fk: Any, names: Mapping[str, str], defaults: Mapping[tuple[str, str], Any], sqlite: bool
-) -> list[Step]:
-    value = defaults.get((table.name, column.key))
+def _add_column(table: Any, column: Any, fk: Any, rules: Rules) -> list[Step]:
+    names = rules.names
+    value = rules.defaults.get((table.name, column.key))
+    if not column.nullable and value is None and rules.lenient and not rules.sqlite:
+        return [Step("add_column", table, column, fk=fk)]  # NOT NULL at once: fails on a table holding rows
     if not column.nullable and value is None:
         raise ModelChangeRefused(
             f"{_what(names, table.name, column.key)}: a new required column on a table that may hold rows needs a "
@@ -252,17 +264,16 @@ def _add_column(
             "add it with `required: false`, set it on every row, then make it required"
         )
     steps = [Step("add_column", table, column, value=value if not column.nullable else None, fk=fk)]
-    if steps[0].value is not None and not sqlite:
+    if steps[0].value is not None and not rules.sqlite:
         steps.append(Step("drop_default", table, column))  # the model's default is the application's, not the column's
     return steps
 
 
-def _alter_column(
-    table: Any, old: Any, new: Any, names: Mapping[str, str], defaults: Mapping[tuple[str, str], Any], dialects: list[Any], sqlite: bool
-) -> list[Step]:
+def _alter_column(table: Any, old: Any, new: Any, rules: Rules) -> list[Step]:
+    names = rules.names
     changes: dict[str, Any] = {}
-    if _type_sql(old, dialects) != _type_sql(new, dialects):
-        if not _widens(old.type, new.type):
+    if _type_sql(old, rules.dialects) != _type_sql(new, rules.dialects):
+        if not (_widens(old.type, new.type) or (rules.lenient and _widens(new.type, old.type))):
             raise ModelChangeRefused(
                 f"{_what(names, table.name, new.key)}: its column type changes ({old.type} to {new.type}), which "
                 "may not convert or may truncate existing values: add a new field, copy the values in your "
@@ -273,11 +284,11 @@ def _alter_column(
         changes["nullable"] = new.nullable
     if not changes:
         return []
-    if sqlite:
+    if rules.sqlite:
         what = "change a column's type" if "type_" in changes else "change a column's NOT NULL"
         _refuse_sqlite(True, names, table.name, new.key, what)
-    value = defaults.get((table.name, new.key))
-    if changes.get("nullable") is False and value is None:
+    value = rules.defaults.get((table.name, new.key))
+    if changes.get("nullable") is False and value is None and not rules.lenient:
         raise ModelChangeRefused(
             f"{_what(names, table.name, new.key)}: becomes required, but existing rows may hold NULL: give the "
             "field a `default:` (the migration fills those rows with it), or fill them yourself first"
@@ -406,6 +417,10 @@ PY_HELPERS = {
     "    # MySQL's TEXT holds 65,535 bytes, fewer than 65,535 characters of utf8mb4: MEDIUMTEXT there.\n"
     '    return sa.Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")\n',
     "row_id": 'def row_id() -> sa.types.TypeEngine:\n    return sa.BigInteger().with_variant(sa.Integer(), "sqlite")\n',
+    "copy_on_sqlite": "def copy_on_sqlite() -> str:\n"
+    "    # SQLite adds a NOT NULL column without a default only to a copy of the table (which fails if\n"
+    "    # the table holds rows: there is no value to give them).\n"
+    '    return "always" if op.get_context().dialect.name == "sqlite" else "auto"\n',
 }
 LINE = 100  # the generated project's ruff line-length
 
@@ -563,9 +578,12 @@ def python_body(steps: list[Step], py: _Py) -> None:
             batch = None
             _py_backfill(py, step)
         if on_kept_table:
-            if batch != step.table.name:
-                py.lines.append(f"    with op.batch_alter_table({json.dumps(step.table.name)}) as batch_op:")
-                batch = step.table.name
+            copy = step.kind == "add_column" and not step.item.nullable and step.value is None
+            if batch != step.table.name or copy:
+                py.helpers.update(["copy_on_sqlite"] if copy else [])
+                recreate = ", recreate=copy_on_sqlite()" if copy else ""
+                py.lines.append(f"    with op.batch_alter_table({json.dumps(step.table.name)}{recreate}) as batch_op:")
+                batch = None if copy else step.table.name
             _py_batch_step(py, step)
             continue
         batch = None
@@ -799,7 +817,7 @@ def _register(existing: Mapping[str, str], path: str, import_line: str, entry: s
 def _reverse(old_context: Mapping[str, Any], new_context: Mapping[str, Any], sqlite: bool) -> tuple[Diff | None, str]:
     """The steps back from the new schema to the old one, or None and why they cannot be taken."""
     try:
-        return diff(new_context, old_context, sqlite), ""
+        return diff(new_context, old_context, sqlite, lenient=True), ""
     except ModelChangeRefused as exc:
         return None, str(exc)
 

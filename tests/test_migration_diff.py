@@ -481,9 +481,14 @@ def test_alembic_revision_upgrades_to_the_new_schema_and_back(database: str, id_
         assert_same_catalogue(migrated, expected)
 
 
+@pytest.mark.parametrize("models", ["every-change", "sqlite-alterable"])
 @pytest.mark.parametrize("database", ["sqlite", "postgresql", "mysql"])
-def test_a_reversible_alembic_revision_downgrades_to_the_old_schema(database: str, tmp_path: Path) -> None:
-    old, new = context(SQLITE_OLD, database, "alembic"), context(SQLITE_NEW, database, "alembic")
+def test_alembic_revision_downgrades_to_the_old_schema(database: str, models: str, tmp_path: Path) -> None:
+    """On an empty database (as the starter's tests run `downgrade base`): shortening a string again, making a
+    column NOT NULL again or adding back a required column are left to the database, which refuses rows that
+    do not fit."""
+    old_model, new_model = (OLD, NEW) if models == "every-change" else (SQLITE_OLD, SQLITE_NEW)
+    old, new = context(old_model, database, "alembic"), context(new_model, database, "alembic")
     module = alembic_module(next_migration(old, new, INITIAL["alembic"]), tmp_path)
     with databases(database, "utf8mb4_general_ci") as (migrated, expected):
         load_sql(migrated, build_schema_sql(old))
@@ -559,30 +564,25 @@ def test_django_refuses_unsafe_changes(new: dict[str, Any], message: str) -> Non
         next_migration(context(OLD, "postgresql", "django-migrations"), context(new, "postgresql", "django-migrations"), DJANGO_INITIAL)
 
 
-def answers_file(tmp_path: Path, name: str, entities: dict[str, Any]) -> Path:
-    """The python-django sample's answers with another domain model."""
+def answers_file(tmp_path: Path, sample: str, name: str, entities: dict[str, Any]) -> Path:
+    """A sample's answers with another domain model."""
     import yaml
 
     from tests.conftest import SAMPLES
 
-    answers = yaml.safe_load((SAMPLES / "python" / "django-postgresql.yml").read_text())
+    answers = yaml.safe_load((SAMPLES / sample).read_text())
     answers["entities"] = entities
     path = tmp_path / f"{name}.yml"
     path.write_text(yaml.safe_dump(answers, sort_keys=False))
     return path
 
 
-@pytest.mark.e2e
-def test_django_update_migration_satisfies_makemigrations_check(tmp_path: Path) -> None:
-    """Generate the project with the old model and with the new one; the new project with the old project's
-    0001_initial.py and the next migration: Django applies it to a database of the old schema holding rows, finds
-    nothing left to migrate (`makemigrations --check`), its ruff passes, and the project's own tests pass."""
+def updated_project(tmp_path: Path, sample: str, initial_path: str) -> Path:
+    """The project generated with NEW, holding the first migration of the one generated with OLD and the next
+    migration (as `backend-expert update` leaves it)."""
     from tests.test_schema import stack_context
 
-    url = os.environ.get("E2E_DATABASE_URL")
-    if not url:
-        pytest.skip("E2E_DATABASE_URL is not set")
-    old_answers, new_answers = answers_file(tmp_path, "old", OLD), answers_file(tmp_path, "new", NEW)
+    old_answers, new_answers = answers_file(tmp_path, sample, "old", OLD), answers_file(tmp_path, sample, "new", NEW)
     for name, answers in (("old", old_answers), ("new", new_answers)):
         subprocess.run(
             [sys.executable, "-m", "expert", "new", str(tmp_path / name), "--answers", str(answers), "--no-input"],
@@ -591,12 +591,16 @@ def test_django_update_migration_satisfies_makemigrations_check(tmp_path: Path) 
             text=True,
         )
     project = tmp_path / "new"
-    initial_migration = (tmp_path / "old" / "app/migrations/0001_initial.py").read_text()
-    (project / "app/migrations/0001_initial.py").write_text(initial_migration)
-    files = next_migration(stack_context(old_answers), stack_context(new_answers), {"app/migrations/0001_initial.py": initial_migration})
+    first = (tmp_path / "old" / initial_path).read_text()
+    (project / initial_path).write_text(first)
+    files = next_migration(stack_context(old_answers), stack_context(new_answers), {initial_path: first})
     (path,) = files
     (project / path).write_text(files[path])
+    return project
 
+
+def project_runner(project: Path, tmp_path: Path) -> tuple[Any, dict[str, str]]:
+    """A venv with the project installed (its dev extras); a function running its python there, and its environment."""
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", "VIRTUAL_ENV": str(venv), "PATH": f"{venv / 'bin'}:{os.environ['PATH']}"}
@@ -609,32 +613,86 @@ def test_django_update_migration_satisfies_makemigrations_check(tmp_path: Path) 
         return done.stdout
 
     run("-m", "pip", "install", "--quiet", "-e", ".[dev]")
-    run("-m", "ruff", "check", "app/migrations")
-    run("-m", "ruff", "format", "--check", "app/migrations")
+    return run, env
+
+
+@contextmanager
+def postgresql_database() -> Iterator[str]:
+    url = os.environ.get("E2E_DATABASE_URL")
+    if not url:
+        pytest.skip("E2E_DATABASE_URL is not set")
     name = f"mdiff_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.exec_driver_sql(f"CREATE DATABASE {name}")
-    database_url = url.rsplit("/", 1)[0] + "/" + name
-    env.update(DATABASE_URL=database_url, SECRET_KEY=uuid.uuid4().hex + uuid.uuid4().hex)
     try:
-        run("manage.py", "migrate", "--no-input", "app", "0001")
-        engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
-        with engine.begin() as connection:  # a row the new required columns must be filled in
-            user = connection.exec_driver_sql(
-                "INSERT INTO users (email, password_hash, is_active, is_staff, is_superuser, created_at) "
-                "VALUES ('a@example.com', 'x', true, false, false, now()) RETURNING id"
-            ).scalar_one()
-            connection.exec_driver_sql(
-                "INSERT INTO customers (id, owner_id, email, phone, created_at, updated_at) "
-                f"VALUES ('{uuid.uuid4()}', {user}, 'c@example.com', '555', now(), now())"
-            )
-        engine.dispose()
-        run("manage.py", "migrate", "--no-input")
-        run("manage.py", "makemigrations", "--check", "--dry-run")
-        out = run("-m", "pytest", "-q", "-p", "no:cacheprovider")
-        assert " passed" in out and " failed" not in out, out
+        yield url.rsplit("/", 1)[0] + "/" + name
     finally:
         with admin.connect() as connection:
             connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.dispose()
+
+
+@contextmanager
+def sample_database(sample: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database of the sample's vendor (SQLite or PostgreSQL)."""
+    if "sqlite" in sample:
+        yield f"sqlite:///{tmp_path / 'app.db'}"
+        return
+    with postgresql_database() as url:
+        yield url
+
+
+def insert_customer(database_url: str, user_columns: str, user_values: str) -> None:
+    """A user and a customer of the old model: the new required columns must be filled in for it."""
+    engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    customer_id = uuid.uuid4().hex if engine.dialect.name == "sqlite" else str(uuid.uuid4())
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"INSERT INTO users ({user_columns}) VALUES ({user_values})")
+        user = connection.exec_driver_sql("SELECT id FROM users").scalar_one()
+        connection.exec_driver_sql(
+            "INSERT INTO customers (id, owner_id, email, phone, created_at, updated_at) "
+            f"VALUES ('{customer_id}', {user}, 'c@example.com', '555', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        )
+    engine.dispose()
+
+
+@pytest.mark.e2e
+def test_django_update_migration_satisfies_makemigrations_check(tmp_path: Path) -> None:
+    """Django applies the next migration to a database of the old schema holding rows, then finds nothing left
+    to migrate (`makemigrations --check`); the project's ruff and its own tests pass."""
+    with postgresql_database() as database_url:
+        project = updated_project(tmp_path, "python/django-postgresql.yml", "app/migrations/0001_initial.py")
+        run, env = project_runner(project, tmp_path)
+        run("-m", "ruff", "check", "app/migrations")
+        run("-m", "ruff", "format", "--check", "app/migrations")
+        env.update(DATABASE_URL=database_url, SECRET_KEY=uuid.uuid4().hex + uuid.uuid4().hex)
+        run("manage.py", "migrate", "--no-input", "app", "0001")
+        insert_customer(
+            database_url,
+            "email, password_hash, is_active, is_staff, is_superuser, created_at",
+            "'a@example.com', 'x', true, false, false, CURRENT_TIMESTAMP",
+        )
+        run("manage.py", "migrate", "--no-input")
+        run("manage.py", "makemigrations", "--check", "--dry-run")
+        out = run("-m", "pytest", "-q", "-p", "no:cacheprovider")
+        assert " passed" in out and " failed" not in out, out
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("sample", ["python/flask-sqlite.yml", "orders-api.yml"])
+def test_alembic_update_revision_matches_the_models(sample: str, tmp_path: Path) -> None:
+    """`alembic upgrade head` applies the next revision over rows of the old schema; the project's own tests
+    (tests/test_migrations.py compares the migrated database with its models) and its ruff pass."""
+    project = updated_project(tmp_path, sample, "alembic/versions/0001_initial.py")
+    run, env = project_runner(project, tmp_path)
+    run("-m", "ruff", "check", ".")
+    run("-m", "ruff", "format", "--check", ".")
+    with sample_database(sample, tmp_path) as url:
+        driver_url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+        env.update(DATABASE_URL=driver_url, SECRET_KEY=uuid.uuid4().hex + uuid.uuid4().hex)
+        run("-m", "alembic", "upgrade", "0001")
+        insert_customer(url, "email, password_hash", "'a@example.com', 'x'")
+        run("-m", "alembic", "upgrade", "head")
+        out = run("-m", "pytest", "-q", "-p", "no:cacheprovider")
+        assert " passed" in out and " failed" not in out, out
