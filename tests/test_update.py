@@ -95,7 +95,7 @@ def test_new_stores_the_pristine_tree_as_a_deterministic_archive(base_project: P
 
 def test_update_merges_each_case_and_reports_conflicts(project: Path, tmp_path: Path) -> None:
     health = project / "app/api/health.py"
-    health.write_text(health.read_text(encoding="utf-8") + "\n# our probe note\n", encoding="utf-8")  # only ours
+    health.write_text(health.read_text(encoding="utf-8") + "\n\n# our probe note\n", encoding="utf-8")  # only ours
     (project / "app/extra.py").write_text('"""Our own module."""\n', encoding="utf-8")  # added by us
     (project / "docs/checklists/testing.md").unlink()  # deleted by us, untouched by the update
     (project / "docs/checklists/performance.md").unlink()  # deleted by us, changed by the update
@@ -274,3 +274,69 @@ def test_the_archive_lists_its_files_sorted_with_their_modes() -> None:
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         assert [(m.name, m.mode) for m in tar.getmembers()] == [
             ("manifest.json", 0o644), ("files/a.txt", 0o644), ("files/b.sh", 0o755)]
+
+
+MODEL_V2 = """\
+version: 1
+entities:
+  Item:
+    fields:
+      name: {type: string, required: true, max_length: 100}
+      description: {type: text, required: false}
+      notes: {type: text, required: false}
+  Tag:
+    fields:
+      label: {type: string, required: true, max_length: 40}
+"""
+
+
+def test_a_changed_model_adds_a_migration_and_never_rewrites_the_applied_one(project: Path) -> None:
+    initial = (project / "alembic/versions/0001_initial.py").read_bytes()
+    (project.parent / "model.yml").write_text(MODEL_V2, encoding="utf-8")
+    code, out, err = invoke("update", str(project), "--answers", str(project.parent / "model.yml"))
+    assert code == 0, out + err
+    assert (project / "alembic/versions/0001_initial.py").read_bytes() == initial
+    added = (project / "alembic/versions/0002_model_update.py").read_text(encoding="utf-8")
+    assert 'down_revision: str | Sequence[str] | None = "0001"' in added  # chained after the applied one
+    assert "tags" in added and "notes" in added
+    assert "notes" in (project / "app/models.py").read_text(encoding="utf-8")
+    pristine = read_archive(project)
+    assert pristine is not None and pristine.files["alembic/versions/0001_initial.py"].data == initial
+    assert "alembic/versions/0002_model_update.py" in pristine.files  # the base of the next update
+
+
+def test_a_model_change_no_migration_can_apply_is_refused_and_nothing_written(project: Path) -> None:
+    (project.parent / "model.yml").write_text(MODEL_V2.replace("name: {type: string", "name: {type: integer")
+                                              .replace(", max_length: 100}", "}", 1), encoding="utf-8")
+    before = snapshot(project)
+    code, out, err = invoke("update", str(project), "--answers", str(project.parent / "model.yml"))
+    assert code == 1, out + err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and "entity Item, name: its column type changes" in lines[0], err
+    assert snapshot(project) == before
+
+
+@pytest.mark.e2e
+def test_the_updated_project_passes_its_own_checks_and_tests(project: Path, tmp_path: Path) -> None:
+    """Migrate the generated database, edit and update the project (an answer and the model), migrate again:
+    the project's own lint, format check, migrations and test suite pass."""
+    from tests.stack_commands import STEPS, project_stack, step_argv, toolchain_env
+    from tests.test_e2e import run
+
+    _, spec = project_stack(project)
+    env = toolchain_env(spec, tmp_path / "venv", dict(os.environ))
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'app.db'}"
+    env["SECRET_KEY"] = os.urandom(32).hex()
+    run(step_argv(spec, "install") or [], cwd=project, env=env, timeout=1200)
+    run(step_argv(spec, "migrate") or [], cwd=project, env=env)  # the first generation's schema is applied
+    health = project / "app/api/health.py"
+    health.write_text(health.read_text(encoding="utf-8") + "\n\n# our probe note\n", encoding="utf-8")
+    commit_all(project)
+    (tmp_path / "model.yml").write_text(MODEL_V2, encoding="utf-8")
+    code, out, err = invoke("update", str(project), "--answers", str(tmp_path / "model.yml"), "--set", "cache=redis")
+    assert code == 0, out + err
+    for step in STEPS:  # install again: the new answer brought a dependency (redis)
+        argv = step_argv(spec, step)
+        if argv:
+            run(argv, cwd=project, env=env, timeout=1200)
+    assert health.read_text(encoding="utf-8").endswith("# our probe note\n")
