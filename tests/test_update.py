@@ -179,6 +179,9 @@ def test_a_dirty_git_tree_is_refused_unless_allowed(project: Path) -> None:
         "reviewable change, or pass --allow-dirty"
     ]
     assert snapshot(project) == before
+    code, out, err = invoke("update", str(project), "--set", "cache=redis", "--dry-run")  # writes nothing: allowed
+    assert code == 0 and "  app/cache.py" in out, out + err
+    assert snapshot(project) == before
     code, out, err = invoke("update", str(project), "--set", "cache=redis", "--allow-dirty")
     assert code == 0, out + err
     assert (project / "app/cache.py").is_file() and (project / "app/extra.py").read_text(encoding="utf-8") == "x = 1\n"
