@@ -62,6 +62,9 @@ def toolchain_env(spec: dict[str, Any], where: Path, env: dict[str, str]) -> dic
     .venv; . .venv/bin/activate", as its README says), first on PATH; other toolchains run from PATH as they are."""
     if (spec.get("toolchain") or {}).get("name") != "python":
         offline = dict(env)
+        if (spec.get("toolchain") or {}).get("name") == "rust":
+            # one cargo build directory for every run, outside the clone (a cold build of a starter is minutes)
+            offline.setdefault("CARGO_TARGET_DIR", str(Path.home() / ".cache" / "backend-expert" / "cargo-target"))
         # the Prisma CLI downloads its schema engine even for `prisma generate`, which never runs it: offline,
         # any existing file stands in for it (data/node-prisma's README note)
         offline.setdefault("PRISMA_SCHEMA_ENGINE_BINARY", shutil.which("false") or "/bin/false")
