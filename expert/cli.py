@@ -327,7 +327,7 @@ def update(project_dir: Path, answers_file: Path | None, sets: tuple[str, ...], 
             if not dry_run and not allow_dirty:
                 upd.refuse_dirty(root, shown)
             kb = load_knowledge(rule_packs)
-            saved, wanted = upd.load_wanted(root, answers_file, list(sets), kb)
+            saved, wanted = upd.load_wanted(root, pristine, answers_file, list(sets), kb)
             result = Consultant(kb).run(dict(wanted.answers))
             _refuse_conflicts(result, lang)
             blueprint = build_blueprint(resolve_project(wanted.project, root.name), result, kb, lang, wanted.entities)

@@ -23,7 +23,7 @@ from pathlib import Path
 from expert.answers import AnswersError, AnswerSet, apply_sets, load_answers
 from expert.destination import Destination, OutputError, describe, is_ours, stale_work
 from expert.generators.blueprint import ANSWERS_FILE, Blueprint
-from expert.interrupts import SignalGuard
+from expert.interrupts import Interrupted, SignalGuard
 from expert.knowledge import KnowledgeBase
 from expert.merge import GROUPS, Outcome, decide
 from expert.model import to_answers_form
@@ -128,9 +128,13 @@ def update_project(root: Path, shown: str, pristine: Pristine, blueprint: Bluepr
         _commit(report, root, work, lang)
         target.committed = True
         report.written = True
-        return report
     finally:
         target.close()
+    if guard.pending is not None:  # a signal during the commit waited for it: say that the update landed
+        late = Interrupted(guard.pending)
+        raise Interrupted(late.signum, f"interrupted by {late.name} while {shown} was updated: the update was "
+                                       "finished first and is complete; review it with `git diff`")
+    return report
 
 
 def _sweep(target: Destination) -> list[str]:
@@ -285,11 +289,14 @@ def plan_text(report: UpdateReport) -> list[str]:
 
 
 
-def load_wanted(root: Path, answers_file: Path | None, sets: list[str], kb: KnowledgeBase) -> tuple[AnswerSet, AnswerSet]:
-    """(saved, wanted): the answers of the last generation, and those plus ``--answers`` (its answers, project
-    fields and model override the saved ones) and ``--set``."""
-    saved = load_answers(root / ANSWERS_FILE, kb)
-    wanted = AnswerSet(dict(saved.project), dict(saved.answers), saved.entities)
+def load_wanted(root: Path, pristine: Pristine, answers_file: Path | None, sets: list[str],
+                kb: KnowledgeBase) -> tuple[AnswerSet, AnswerSet]:
+    """(saved, wanted): the answers of the last generation (its copy in the pristine tree), and the project's
+    ``.backend-expert.yml`` as it is now (the model may have been edited there) plus ``--answers`` (its
+    answers, project fields and model override those) and ``--set``."""
+    saved = _pristine_answers(pristine, kb)
+    current = load_answers(root / ANSWERS_FILE, kb)
+    wanted = AnswerSet(dict(current.project), dict(current.answers), current.entities)
     if answers_file is not None:
         if not answers_file.is_file():
             raise AnswersError(f"{answers_file}: no such answers file")
@@ -300,6 +307,20 @@ def load_wanted(root: Path, answers_file: Path | None, sets: list[str], kb: Know
             wanted.entities = other.entities
     apply_sets(wanted, sets, kb)
     return saved, wanted
+
+
+def _pristine_answers(pristine: Pristine, kb: KnowledgeBase) -> AnswerSet:
+    """The answers the last generation was made from, read from the pristine tree's copy of the file."""
+    version = pristine.files.get(ANSWERS_FILE)
+    if version is None:
+        raise UpdateError(f"{ARCHIVE} holds no {ANSWERS_FILE}: restore it from your history (git checkout -- {ARCHIVE})")
+    with tempfile.TemporaryDirectory(prefix="backend-expert-answers-") as tmp:
+        copy = Path(tmp) / ANSWERS_FILE
+        copy.write_bytes(version.data)
+        try:
+            return load_answers(copy, kb)
+        except AnswersError as exc:
+            raise AnswersError(str(exc).replace(str(copy), f"{ARCHIVE}:{ANSWERS_FILE}")) from None
 
 
 def migration_step(old: Blueprint, new: Blueprint) -> MigrationStep | None:

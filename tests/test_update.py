@@ -343,3 +343,26 @@ def test_the_updated_project_passes_its_own_checks_and_tests(project: Path, tmp_
         if argv:
             run(argv, cwd=project, env=env, timeout=1200)
     assert health.read_text(encoding="utf-8").endswith("# our probe note\n")
+
+
+def test_a_model_edited_in_the_answers_file_is_migrated(project: Path) -> None:
+    answers = project / ".backend-expert.yml"
+    assert answers.read_text(encoding="utf-8").rstrip().endswith("max_length: 65535")  # the model is the last section
+    answers.write_text(answers.read_text(encoding="utf-8") + "      notes:\n        type: text\n        required: false\n",
+                       encoding="utf-8")
+    commit_all(project)
+    code, out, err = invoke("update", str(project))
+    assert code == 0, out + err
+    assert "  alembic/versions/0002_model_update.py" in out.split("\n")
+    assert "notes" in (project / "alembic/versions/0002_model_update.py").read_text(encoding="utf-8")
+
+
+def test_documents_stay_in_the_language_of_the_generation(tmp_path: Path) -> None:
+    root = tmp_path / "svc"
+    code, out, err = invoke("new", str(root), "--no-input", "--lang", "fr", "--set", "database=sqlite")
+    assert code == 0, out + err
+    before = snapshot(root)
+    code, out, err = invoke("update", str(root))  # no --lang, whatever $LANG says
+    assert code == 0, out + err
+    assert "nothing to change" in out
+    assert snapshot(root) == before
