@@ -19,7 +19,7 @@ from expert.engine import EngineError
 from expert.explain import how, report, show, tr
 from expert.generators.blueprint import ANSWERS_FILE, build_blueprint
 from expert.generators.openapi import OpenAPIContextError
-from expert.generators.stack import UnsupportedError, capability_matrix, generation_gaps, select_stack
+from expert.generators.stack import UnsupportedError, capability_matrix, generation_gaps
 from expert.interrupts import Interrupted, SignalGuard
 from expert.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from expert.model_prompt import ask_model
@@ -28,7 +28,7 @@ from expert.principles import principles_lines, principles_report
 from expert.prompter import InputEnded, ask_project, make_asker, read_line
 from expert.render import RenderError
 from expert.resume import Offer, Progress, offer, resume_command, revised_file, save, saved_line
-from expert.review import Step, review
+from expert.review import Step, refuse_gaps, review
 
 USER_ERRORS = (AnswersError, KnowledgeError, ConsultError, EngineError, UnsupportedError, OutputError, InputEnded,
                OpenAPIContextError, RenderError)
@@ -226,7 +226,7 @@ def _consult(kb: KnowledgeBase, answer_set: AnswerSet, progress: Progress, offer
         with guard.interruptible():
             result = _interview(consultant, answers, progress, offered.answers, lang)
     _refuse_conflicts(result, lang)
-    select_stack({key: fact.value for key, fact in result.decisions(kb).items()})  # every gap at once, before the model
+    refuse_gaps(result, kb, lang)  # every gap at once, before the model is asked
     if not no_input and (entities is None or offered.entities is not None):
         with guard.interruptible():
             entities = ask_model(lambda text: read_line(text, lang), click.echo, lang, keep=offered.entities)

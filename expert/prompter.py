@@ -233,7 +233,7 @@ def ask_text(prompt: str, default: str, lang: str) -> str:
         import questionary
 
         try:
-            answer = questionary.text(prompt, default=default, qmark="").unsafe_ask()
+            answer = questionary.text(f"{prompt} [{default}]", qmark="").unsafe_ask()  # typing replaces the default
         except KeyboardInterrupt:
             raise Interrupted(signal.SIGINT) from None
         except EOFError:

@@ -19,7 +19,7 @@ import click
 from expert.answers import did_you_mean
 from expert.consult import Consultant, Consultation
 from expert.explain import reason, report, show, tr
-from expert.generators.stack import Gap, generation_gaps
+from expert.generators.stack import Gap, UnsupportedError, generation_gaps
 from expert.knowledge import KnowledgeBase
 from expert.prompter import read_line
 
@@ -86,6 +86,18 @@ def cut(text: str, limit: int) -> str:
 
 def gaps_of(result: Consultation, kb: KnowledgeBase) -> list[Gap]:
     return generation_gaps({key: fact.value for key, fact in result.decisions(kb).items()})[1]
+
+
+def refuse_gaps(result: Consultation, kb: KnowledgeBase, lang: str) -> None:
+    """Every decision no starter generates, in one error (before the model is asked, nothing written)."""
+    gaps = gaps_of(result, kb)
+    if not gaps:
+        return
+    pins = " ".join(f"--set {g.key}={g.alternative}" for g in gaps)
+    if lang == "fr":
+        named = ", ".join(f"{g.key}={show(g.value)} (le plus proche : {show(g.alternative)})" for g in gaps)
+        raise UnsupportedError(f"aucun modèle de projet ne génère {named} ; imposez ce qu'un modèle génère, par ex. {pins}")
+    raise UnsupportedError(f"{'; '.join(g.reason for g in gaps)}; pin what a starter supports, e.g. {pins}")
 
 
 def summary(result: Consultation, kb: KnowledgeBase, lang: str) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from expert.answers import AnswersError, AnswerSet, apply_sets, load_answers, resolve_project, slugify
@@ -67,3 +69,33 @@ def test_project_defaults_and_slug():
     assert slugify("Éléphant's API 2") == "elephant-s-api-2"
     with pytest.raises(AnswersError, match="project.slug"):
         resolve_project({"name": "日本"}, "x")
+
+
+def test_the_selection_limits_name_real_multi_questions_and_values():
+    """rules/selections.yml is data about the questions: every id a multi question, every exclusive value a choice."""
+    from expert.knowledge import load_knowledge
+    from expert.selections import all_limits
+
+    kb = load_knowledge(())
+    assert all_limits(), "the file is read"
+    for qid, limits in all_limits().items():
+        assert kb.questions[qid].type == "multi", qid
+        assert set(limits.exclusive) <= set(kb.questions[qid].choice_values()), qid
+        assert limits.minimum >= 1
+
+
+@pytest.mark.parametrize("item,fragment", [
+    ("compliance=none,gdpr", "'none' excludes every other value (you also chose gdpr)"),
+    ("python_experience=none,django", "'none' excludes every other value (you also chose django)"),
+])
+def test_contradictory_selections_are_refused_in_files_and_set(tmp_path, item, fragment):
+    from expert.knowledge import load_knowledge
+
+    kb = load_knowledge(())
+    with pytest.raises(AnswersError, match=re.escape(fragment)):
+        apply_sets(AnswerSet(), [item], kb)
+    key, values = item.split("=")
+    path = write(tmp_path, f"version: 1\nanswers:\n  {key}: [{values}]\n")
+    with pytest.raises(AnswersError) as info:
+        load_answers(path, kb)
+    assert str(info.value).startswith(f"{path}:3: {key}: {fragment}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -133,7 +134,7 @@ def test_per_domain_counters_never_skip_and_blocks_never_interleave(consultant):
     for given in ({}, {"team_languages": ["typescript"], "clients": ["mobile", "browser-spa"]}, {"hosting": "serverless"}):
         seen = []
 
-        def ask(q, why, given=given):
+        def ask(q, why, given=given, seen=seen):
             seen.append((why.stage, q.agent.split("/")[0], why.position))
             return given.get(q.id, q.default)
 
@@ -388,3 +389,45 @@ def test_revise_offers_the_saved_answers_as_defaults(tmp_path, consultant):
     assert "> [mobile]" in result.output
     result = run([str(tmp_path / "third"), "--revise"], "")
     assert result.exit_code == 1 and "--revise needs saved answers" in result.output
+
+
+def english_fragments() -> set[str]:
+    """The fixed parts (12 characters or more) of every English text the interview prints itself."""
+    from expert import destination, model_prompt, prompter, resume, review, selections
+
+    texts = [t["en"] for t in prompter.WORDS.values()] + [t["en"] for t in prompter.PROJECT_TEXTS.values()]
+    texts += [t["en"] for t in review.TEXTS.values()] + [t["en"] for t in model_prompt.TEXTS.values()]
+    texts += [t["en"] for t in destination.TARGET_TEXTS.values()] + [resume.REVISE_TEXTS["en"]]
+    texts += [resume.saved_line(None, None, "en"), resume.saved_line(Path("x"), "y", "en"),
+              selections.problem("compliance", ["none", "gdpr"], "en"), selections.problem("clients", [], "en")]
+    fragments = set()
+    for text in texts:
+        for part in re.split(r"\{[^}]*\}", text):
+            part = part.strip()
+            if len(part) >= 12:
+                fragments.add(part)
+    return fragments
+
+
+def test_a_french_run_prints_no_english_of_its_own(tmp_path, consultant):
+    order = consultant.run({}).asked
+    answers = "".join("1,2\n2\n" if q == "compliance" else "?\n\n" if q == "clients" else "\n" for q in order)
+    stdin = (PROJECT + answers + "?\nall\ncache\nzzz\n2\nback\nback\napi_style\ngraphql\n" + "o\n")
+    dest = tmp_path / "p"
+    result = run([str(dest), "--lang", "fr"], stdin)
+    assert result.exit_code == 1  # graphql: no starter generates it
+    out = result.output
+    for seen in ("Nom du projet", "votre réponse sert à", "exclut toute autre valeur", "Entrée ou o : générer", "Ce qui a changé",
+                 "rien à annuler", "pas une des valeurs ci-dessus", "Pas encore générables (1)",
+                 "aucun modèle de projet ne génère cette valeur", "Erreur : aucun modèle de projet ne génère api_style=graphql",
+                 "vos réponses sont enregistrées dans"):
+        assert seen in out, seen
+    leftovers = sorted(f for f in english_fragments() if f in out)
+    assert not leftovers, leftovers
+    # the model questions, in French too
+    stdin = PROJECT + "\n" * len(order) + "o\n" + "clients\nClient\nnom:string:required:bogus\nnom:string\n\n"
+    result = run([str(tmp_path / "q"), "--lang", "fr"], stdin)
+    assert result.exit_code == 0, result.output
+    assert "modificateur inconnu 'bogus'" in result.output and "Relations de Client" in result.output
+    leftovers = sorted(f for f in english_fragments() if f in result.output)
+    assert not leftovers, leftovers
