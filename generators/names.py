@@ -369,13 +369,17 @@ def namespace(stack_name: str) -> Namespace:
         tables = tool_tables + [t for name in companion_layers(spec, context["decisions"]) for t in layer_spec(name).get("tables") or []]
         owners = _owners(relational(context))
         if reader is not None:
+            sources: dict[str, str] = {}
+            # the stack's own files and those of the layers rendered with it (its common and data layers)
+            layers = [stack_name, *companion_layers(spec, context["decisions"])]
             with tempfile.TemporaryDirectory(prefix="backend-expert-names-") as tmp:
-                root = render_layer(stack_name, context, Path(tmp))
-                sources = {
-                    str(p.relative_to(root)): p.read_text(encoding="utf-8")
-                    for p in sorted(root.rglob("*"))
-                    if p.is_file() and p.suffix in SOURCE_SUFFIXES[language]
-                }
+                for n, layer in enumerate(layers):
+                    root = render_layer(layer, context, Path(tmp) / str(n))
+                    sources |= {
+                        str(p.relative_to(root)): p.read_text(encoding="utf-8")
+                        for p in sorted(root.rglob("*"))
+                        if p.is_file() and p.suffix in SOURCE_SUFFIXES[language]
+                    }
             landings += reader(sources, owners, data.get("inherited") or {})
         landings += contract_landings(openapi.build_openapi(context), owners)
         landings += schema_landings(schema.schema_metadata(context), owners, tables)

@@ -28,9 +28,16 @@ STACK = "stack/python-fastapi"
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from expert.render import render_layer
+    """The stack's files and those of the layers rendered with it (its common and data layers)."""
+    from expert.generators.blueprint import companion_layers
+    from expert.generators.stack import layer_spec
+    from expert.render import render_layers
 
-    return render_layer(STACK, stack_context(SAMPLES / "shop-k8s.yml"), tmp_path_factory.mktemp("render"))
+    context = stack_context(SAMPLES / "shop-k8s.yml")
+    layers = [STACK, *companion_layers(layer_spec(STACK), context["decisions"])]
+    root = tmp_path_factory.mktemp("render") / "project"
+    render_layers([(layer, context) for layer in layers], root)
+    return root
 
 
 def module_names(path: Path) -> set[str]:

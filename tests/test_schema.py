@@ -1,6 +1,6 @@
 """db/schema.sql and the generated Alembic migration create the same schema.
 
-For each sample model, the migration (alembic/versions/0001_initial.py of the rendered starter) runs
+For each sample model, the migration (alembic/versions/0001_initial.py of the SQLAlchemy data layer) runs
 on one empty database and db/schema.sql is loaded into another; SQLAlchemy's inspector must then see the
 same tables, columns (type, nullability), primary keys, foreign keys (with ON DELETE), unique
 constraints and indexes. SQLite always runs in-process; PostgreSQL runs when E2E_DATABASE_URL is set
@@ -45,7 +45,7 @@ def stack_context(sample: Path) -> dict[str, Any]:
 def render_migration(context: dict[str, Any], tmp_path: Path) -> Any:
     from expert.render import render_layer
 
-    root = render_layer("stack/python-fastapi", context, tmp_path / "render")
+    root = render_layer("data/python-sqlalchemy", context, tmp_path / "render")
     path = root / "alembic" / "versions" / "0001_initial.py"
     name = f"migration_{uuid.uuid4().hex}"
     spec = importlib.util.spec_from_file_location(name, path)
