@@ -147,7 +147,11 @@ def test_compose_puts_the_edge_in_front_of_the_app_and_trusts_only_its_network(t
     assert edge["ports"] == ["${EDGE_BIND:-127.0.0.1}:80:8080", "${EDGE_BIND:-127.0.0.1}:443:8443"]  # loopback by default
     assert edge["user"] == "101:101" and edge["read_only"] is True and edge["cap_drop"] == ["ALL"]
     assert edge["depends_on"] == {"app": {"condition": "service_healthy"}}
-    assert "./docker/nginx/nginx.conf:/etc/nginx/nginx.conf:ro" in edge["volumes"]
+    assert edge["volumes"] == [
+        "./docker/nginx/nginx.conf:/etc/nginx/nginx.conf:ro",
+        "${TLS_CERT_DIR:-./docker/nginx/certs}:/etc/nginx/certs:ro",
+        "${ACME_WEBROOT:-./docker/nginx/acme}:/var/www/acme:ro",
+    ]
     assert re.fullmatch(r"nginx:[\w.-]+@sha256:[0-9a-f]{64}", edge["image"])
     [subnet] = [c["subnet"] for c in compose["networks"]["default"]["ipam"]["config"]]
     trusted = compose["x-app"]["environment"]["TRUSTED_PROXIES"]
@@ -213,7 +217,7 @@ def test_the_ingress_names_its_controller_and_its_limits(
         (
             "compose",
             "nginx",
-            ["docker compose run --rm --no-deps edge nginx -t", "bash docker/nginx/dev-cert.sh", "EDGE_BIND=0.0.0.0", "TLS_CERT_DIR"],
+            ["run --rm --no-deps --entrypoint nginx edge -t", "bash docker/nginx/dev-cert.sh", "EDGE_BIND=0.0.0.0", "ACME_WEBROOT"],
         ),
         ("kubernetes", "traefik", ["`ingressClassName` is `traefik`", "websecure", "respondingTimeouts", "forwardedHeaders.trustedIPs"]),
         ("kubernetes", "ingress-nginx", ["`ingressClassName` is `nginx`", "retired in March 2026", "proxy-body-size: 1048576"]),
@@ -282,7 +286,7 @@ def _request(port: int, method: str, path: str, body: bytes = b"", headers: dict
     try:
         conn.request(method, path, body=body, headers=headers or {})
         response = conn.getresponse()
-        response.read()
+        response.body = response.read()  # type: ignore[attr-defined]
         return response
     finally:
         conn.close()
@@ -291,7 +295,8 @@ def _request(port: int, method: str, path: str, body: bytes = b"", headers: dict
 def test_the_compose_edge_redirects_limits_and_forwards_as_documented(tmp_path: Path) -> None:
     """The generated nginx.conf served by a real NGINX in front of a stand-in application. Only what the compose
     network provides is replaced: the listening ports (free ones here), the app's address (127.0.0.1 instead of
-    the service name app) and the writable paths (this test's folder instead of the container's /tmp)."""
+    the service name app), the writable paths (a temporary folder instead of the container's /tmp) and the
+    mounted ACME webroot."""
     nginx = _nginx()
     dest, context = _render_context(tmp_path / "render", _edge_context("postgresql", "compose", "nginx"))
     stack = context["stack"]
@@ -305,12 +310,16 @@ def test_the_compose_edge_redirects_limits_and_forwards_as_documented(tmp_path: 
     runtime_dir = tempfile.TemporaryDirectory(prefix="edge-nginx-")
     runtime = Path(runtime_dir.name)
     runtime.chmod(0o1777)
+    (runtime / "acme/.well-known/acme-challenge").mkdir(parents=True)
+    (runtime / "acme/.well-known/acme-challenge/token-1").write_text("token-1.key", encoding="utf-8")
+    (runtime / "acme").chmod(0o755)
     conf = (conf_dir / "nginx.conf").read_text(encoding="utf-8")
     for old, new in (
         ("listen 8080 ", f"listen 127.0.0.1:{http_port} "),
         ("listen 8443 ", f"listen 127.0.0.1:{https_port} "),
         (f"http://app:{stack['port']}", f"http://127.0.0.1:{backend.server_address[1]}"),
         ("/tmp/", f"{runtime}/"),
+        ("root /var/www/acme;", f"root {runtime}/acme;"),
     ):
         assert old in conf, old
         conf = conf.replace(old, new)
@@ -325,6 +334,8 @@ def test_the_compose_edge_redirects_limits_and_forwards_as_documented(tmp_path: 
             assert server.poll() is None, server.stderr.read() if server.stderr else ""
             time.sleep(0.05)
         api = stack.get("api_prefix", "/api") + "/v1/items"
+        challenge = _request(http_port, "GET", "/.well-known/acme-challenge/token-1", tls=False)
+        assert challenge.status == 200 and challenge.body == b"token-1.key"  # certbot --webroot renews over HTTP
         redirect = _request(http_port, "GET", api, tls=False)
         assert redirect.status == 308 and redirect.getheader("Location") == f"https://127.0.0.1{api}"
         ok = _request(https_port, "GET", api, headers={"X-Forwarded-For": "203.0.113.9"})
