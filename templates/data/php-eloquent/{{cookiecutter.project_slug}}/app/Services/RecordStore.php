@@ -102,7 +102,7 @@ final class RecordStore
         return $this->write(function () use ($entity, $owner, $id, $body): string {
             $changes = $this->columns($entity, $body);
             $changes['updated_at'] = gmdate('Y-m-d H:i:s') . '.000000';
-            if ($this->owned($entity, $owner)->where('id', $this->idToDb($id))->lockForUpdate()->count() === 0) {
+            if ($this->owned($entity, $owner)->where('id', $this->idToDb($id))->lockForUpdate()->first(['id']) === null) {
                 throw Problem::notFound();
             }
             $this->checkParents($entity, $owner, $body);

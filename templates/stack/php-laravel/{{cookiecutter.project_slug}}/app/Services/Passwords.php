@@ -9,7 +9,7 @@ use Normalizer;
 /**
  * Passwords: the policy (12 to 128 characters after NFKC normalisation, not blank, no NUL, not one of the
  * 10,000 most common passwords of resources/common-passwords.txt, not even with digits or symbols appended) and argon2id hashes (PHP's password_hash).
- * Each worker process hashes one password at a time: the number of workers bounds concurrent hashes.
+ * At most PASSWORD_HASH_CONCURRENCY hashes run at once on an instance (App\Services\HashSlots).
  */
 final class Passwords
 {
@@ -67,12 +67,12 @@ final class Passwords
 
     public static function hash(string $password): string
     {
-        return password_hash(self::normalized($password), PASSWORD_ARGON2ID);
+        return HashSlots::run(static fn (): string => password_hash(self::normalized($password), PASSWORD_ARGON2ID));
     }
 
     public static function verify(string $password, string $hash): bool
     {
-        return password_verify(self::normalized($password), $hash);
+        return HashSlots::run(static fn (): bool => password_verify(self::normalized($password), $hash));
     }
 
     private static function normalized(string $password): string

@@ -30,6 +30,7 @@ final class Settings
         public readonly int $sessionMinutes,
         public readonly bool $cookieSecure,
         public readonly int $maxBodyBytes,
+        public readonly int $hashConcurrency,
     ) {
     }
 
@@ -71,6 +72,7 @@ final class Settings
             sessionMinutes: self::integer('SESSION_EXPIRE_MINUTES', 480, 1, 43200, $errors),
             cookieSecure: self::boolean('COOKIE_SECURE', true, $errors),
             maxBodyBytes: self::integer('MAX_REQUEST_BODY_BYTES', 1048576, 1024, 1048576, $errors),
+            hashConcurrency: self::integer('PASSWORD_HASH_CONCURRENCY', 2, 1, 64, $errors),
         );
         if (!in_array($settings->logLevel, ['debug', 'info', 'notice', 'warning', 'error', 'critical'], true)) {
             $errors[] = 'LOG_LEVEL must be one of debug, info, notice, warning, error, critical';

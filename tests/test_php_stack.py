@@ -1,0 +1,118 @@
+"""Fast checks of the php-laravel starter (stack/php-laravel over data/php-eloquent): for each database, the rendered
+project is valid PHP (`php -l` on every file) and PSR-12 clean (phpcs with its own phpcs.xml), its migration executes
+db/schema.sql's statements, and its composer.json requires current Laravel; the SQLite sample also passes its own
+PHPUnit suite (marked e2e: it takes about 90 s) on Debian's packaged Laravel 8.83 through a vendor/autoload.php shim made here, in the test harness
+only (no Packagist on the machines that run this; scripts/php.sh installs the packages)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from expert.generators.stack import layer_spec
+
+SAMPLES = Path(__file__).parent / "samples" / "php"
+BASE_SAMPLE = SAMPLES / "laravel-postgresql.yml"
+DATABASES = layer_spec("stack/php-laravel")["supports"]["database"]
+DEBIAN_LARAVEL = Path("/usr/share/php/Illuminate/autoload.php")
+#: the test-harness shim: Debian's packaged Laravel instead of Composer's vendor/ (never part of a generated project)
+AUTOLOAD_SHIM = """<?php
+require_once '/usr/share/php/Illuminate/autoload.php';
+spl_autoload_register(static function (string $class): void {
+    foreach (['App\\\\' => __DIR__ . '/../app/', 'Tests\\\\' => __DIR__ . '/../tests/'] as $prefix => $dir) {
+        if (str_starts_with($class, $prefix)) {
+            $file = $dir . str_replace('\\\\', '/', substr($class, strlen($prefix))) . '.php';
+            if (is_file($file)) {
+                require $file;
+            }
+        }
+    }
+});
+"""
+
+
+def _tool(name: str) -> str:
+    """A PHP tool on PATH: missing fails in CI (scripts/php.sh installs it) and skips elsewhere."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (scripts/php.sh: ensure_php)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def _generate(sample: Path, project: Path, database: str | None = None) -> Path:
+    answers = yaml.safe_load(sample.read_text())
+    if database:
+        answers["answers"]["database"] = database
+        answers["answers"]["id_type"] = "uuid-v7" if database == "mysql" else answers["answers"]["id_type"]
+    answers_file = project.parent / f"{sample.stem}-{database}.yml"
+    answers_file.write_text(yaml.safe_dump(answers))
+    done = subprocess.run(
+        [sys.executable, "-m", "expert", "new", str(project), "--answers", str(answers_file), "--no-input"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return project
+
+
+def _run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})})
+    assert done.returncode == 0, f"{' '.join(argv)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return done.stdout
+
+
+def _php_files(project: Path) -> list[Path]:
+    return sorted([*project.glob("app/**/*.php"), *project.glob("config/*.php"), *project.glob("database/**/*.php"),
+                   *project.glob("routes/*.php"), *project.glob("tests/**/*.php"), project / "bootstrap/app.php",
+                   project / "public/index.php", project / "artisan"])
+
+
+@pytest.mark.parametrize("database", DATABASES)
+def test_rendered_project_is_valid_psr12_php(database: str, tmp_path: Path) -> None:
+    php, phpcs = _tool("php"), _tool("phpcs")
+    project = _generate(BASE_SAMPLE, tmp_path / "p", database)
+    for path in _php_files(project):
+        _run([php, "-l", str(path)], project)
+    _run([phpcs, "--standard=phpcs.xml", "-n"], project)
+    for name in ("resources/model.json", "tests/model.json", "composer.json"):
+        json.loads((project / name).read_text())
+
+
+def test_migration_executes_the_schema_statements(tmp_path: Path) -> None:
+    from expert.generators.blueprint import schema_statements
+
+    project = _generate(BASE_SAMPLE, tmp_path / "p")
+    migration = next((project / "database/migrations").glob("*.php")).read_text()
+    executed = [m.group(1).strip() for m in re.finditer(r"<<<'SQL'\n(.*?)\n\s*SQL,", migration, re.S)]
+    expected = schema_statements((project / "db/schema.sql").read_text())
+    assert [" ".join(s.split()) for s in executed] == [" ".join(s.split()) for s in expected]
+
+
+def test_composer_json_requires_current_laravel(tmp_path: Path) -> None:
+    project = _generate(BASE_SAMPLE, tmp_path / "p")
+    composer = json.loads((project / "composer.json").read_text())
+    assert composer["require"]["laravel/framework"] == "^12.0"
+    assert not (project / "vendor").exists(), "the generated project ships no vendor/ (composer install makes it)"
+
+
+@pytest.mark.e2e  # about 90 s: run with -m e2e
+def test_sqlite_sample_passes_its_own_phpunit_on_debian_laravel(tmp_path: Path) -> None:
+    php, phpunit = _tool("php"), _tool("phpunit")
+    if not DEBIAN_LARAVEL.is_file():
+        pytest.skip("php-laravel-framework is not installed (scripts/php.sh: ensure_php)")
+    project = _generate(SAMPLES / "more" / "laravel-sqlite.yml", tmp_path / "p")
+    (project / "vendor").mkdir()
+    (project / "vendor" / "autoload.php").write_text(AUTOLOAD_SHIM)
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}", "SECRET_KEY": os.urandom(32).hex()}
+    _run([php, "artisan", "migrate", "--force"], project, env)
+    out = _run([phpunit], project, env)
+    assert re.search(r"OK \(\d+ tests", out), out[-2000:]
