@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pytest
+import yaml
 from click.testing import CliRunner
 
 from expert.cli import cli
@@ -56,3 +59,48 @@ def test_text_matching_nothing_gets_a_helpful_answer():
     assert "No agent recognised" in result.output
     for domain in ("api", "database", "auth-security", "architecture", "performance", "testing", "devops"):
         assert f"  {domain}:" in result.output
+
+
+# ------------------------------------------------------------------ paraphrases (tests/routing)
+
+ROUTING = Path(__file__).parent / "routing"
+
+
+def top_hits(name: str, kb) -> tuple[int, int]:
+    cases = yaml.safe_load((ROUTING / f"{name}.yml").read_text())["cases"]
+    return sum(1 for c in cases if ids(c["text"], kb)[:1] == [c["agent"]]), len(cases)
+
+
+def test_held_out_paraphrases_route_to_the_expected_agent_first(kb):
+    """Written before the router was tuned and never tuned on: 28 of 40 with whole-word keywords, 33 with
+    stems and the agents' own texts; this floor keeps what was reached."""
+    hits, total = top_hits("heldout", kb)
+    assert total == 40 and hits >= 33, f"{hits}/{total}"
+
+
+def test_tuning_paraphrases(kb):
+    hits, total = top_hits("tuning", kb)
+    assert hits >= 53, f"{hits}/{total}"
+
+
+def test_the_held_out_set_covers_every_domain_in_both_languages(kb):
+    cases = yaml.safe_load((ROUTING / "heldout.yml").read_text())["cases"]
+    domains = {kb.agents[c["agent"]].domain for c in cases}
+    assert domains == {a.domain for a in kb.agents.values()}
+    french = [c for c in cases if any(ch in c["text"] for ch in "éèàçù") or " les " in c["text"] or " des " in c["text"]]
+    assert 12 <= len(french) <= 28
+
+
+@pytest.mark.parametrize(("text", "agent"), [
+    ("throttled requests", "api/rate-limiting"),           # an inflection of the keyword "throttle"
+    ("Je veux déployer en production", "devops/deployment"),
+    ("N+1 queries everywhere", "performance/query-optimization"),  # a symbol, and a plural
+    ("les contextes délimités de notre domaine", "architecture/ddd"),  # French plural of a French keyword
+])
+def test_inflections_and_symbols(kb, text, agent):
+    assert ids(text, kb)[0] == agent
+
+
+def test_common_words_alone_route_nowhere(kb):
+    assert ids("the and of de la les", kb) == []
+    assert ids("a restaurant booking tool", kb) == []
