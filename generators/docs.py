@@ -9,6 +9,7 @@ import jinja2
 
 from expert.consult import Consultation
 from expert.explain import reason, show, tr
+from expert.generators.adr import later_advice
 from expert.knowledge import DOMAIN_TITLES, DOMAINS, KnowledgeBase
 from expert.render import TEMPLATES_DIR
 from expert.render_filters import FILTERS
@@ -19,9 +20,12 @@ TEXTS: dict[str, dict[str, str]] = {
                  "`backend-expert explain KEY --answers .backend-expert.yml` shows the full derivation.",
         "decision": "Decision", "value": "Value", "agent": "Agent", "why": "Why",
         "in_code": "Where the decisions are in the code",
-        "advice_only": "Decided, not generated",
-        "advice_only_intro": "These decisions are recorded but no template implements them yet: act on them "
-                             "when the need arrives (the domain checklists say how).",
+        "later": "Advice for later",
+        "later_intro": "Nothing below is in the generated code: each item is advice the rules give for later, "
+                       "with the trigger that makes it worth doing (the domain checklists say how).",
+        "later_decided": "decided, not in the code",
+        "later_rules": "instead of `{key} = {now}`",
+        "advice_mark": "advice for later",
         "warnings": "Points of attention", "answers": "The answers behind them",
 "checklists": "Checklists by domain:",
         "checklist_title": "Checklist", "decided": "Decided",
@@ -34,9 +38,13 @@ TEXTS: dict[str, dict[str, str]] = {
                  "de l'équipe ; `backend-expert explain CLÉ --answers .backend-expert.yml` en montre la déduction complète.",
         "decision": "Décision", "value": "Valeur", "agent": "Agent", "why": "Pourquoi",
         "in_code": "Où les décisions se trouvent dans le code",
-        "advice_only": "Décidé, non généré",
-        "advice_only_intro": "Ces décisions sont consignées mais aucun modèle ne les met encore en œuvre : "
-                             "appliquez-les le moment venu (les listes de contrôle par domaine disent comment).",
+        "later": "Conseils pour plus tard",
+        "later_intro": "Rien de ce qui suit n'est dans le code généré : chaque point est un conseil des règles "
+                       "pour plus tard, avec le déclencheur qui le rend utile (les listes de contrôle par domaine "
+                       "disent comment).",
+        "later_decided": "décidé, absent du code",
+        "later_rules": "au lieu de `{key} = {now}`",
+        "advice_mark": "conseil pour plus tard",
         "warnings": "Points d'attention", "answers": "Les réponses qui les fondent",
 "checklists": "Listes de contrôle par domaine :",
         "checklist_title": "Liste de contrôle", "decided": "Décidé",
@@ -58,6 +66,10 @@ def _env() -> jinja2.Environment:
     return env
 
 
+#: values that ask for nothing to be built (csrf_protection=not-needed under JWT): neither code nor advice
+NOTHING_TO_BUILD = ("none", "not-needed", "not-required")
+
+
 def implemented_by(layer_specs: list[dict[str, Any]], key: str, value: Any) -> str | None:
     """Where a selected layer implements ``key=value`` (its layer.yml ``implements``), if any does."""
     for spec in layer_specs:
@@ -70,23 +82,31 @@ def implemented_by(layer_specs: list[dict[str, Any]], key: str, value: Any) -> s
 def build_docs(
     project: dict[str, str], result: Consultation, kb: KnowledgeBase, lang: str, layer_specs: list[dict[str, Any]]
 ) -> dict[str, str]:
+    """``docs/architecture.md`` and the checklists. A decision is either where the code implements it (a
+    layer's ``implements``) or advice for later with its trigger, never both; so is every value a rule
+    concluded that lost to what the starter does (``k8s_packaging = helm`` beside the Kustomize it ships)."""
     t = TEXTS[lang]
     rules = {r.id: r for r in kb.rules}
-    decisions, generated, advice_only = [], [], []
+    decisions, generated, later = [], [], []
     for key, dk in kb.decisions.items():
         fact = result.facts.get(key)
         if fact is None:
             continue
         agent = rules[fact.rule].agent if fact.rule else t["pinned"]
-        value_label = tr(dk.values.get(str(fact.value)), lang) or show(fact.value)
-        row = {"key": key, "value": show(fact.value), "label": tr(dk.label, lang), "value_label": value_label,
+        row = {"key": key, "value": show(fact.value), "label": tr(dk.label, lang),
+               "value_label": tr(dk.values.get(str(fact.value)), lang) or show(fact.value),
                "agent": agent, "because": reason(fact, lang)}
-        decisions.append(row)
         where = implemented_by(layer_specs, key, fact.value)
         if where:
             generated.append({**row, "where": where})
-        elif show(fact.value) not in ("none", "not-needed"):
-            advice_only.append(row)
+        elif show(fact.value) not in NOTHING_TO_BUILD:
+            later.append({**row, "status": t["later_decided"]})
+            row = {**row, "value_label": f"{row['value_label']} ({t['advice_mark']})"}
+        decisions.append(row)
+        for rule, value in later_advice(fact, kb, layer_specs):
+            later.append({"key": key, "value": value, "label": tr(dk.label, lang), "agent": rule.agent,
+                          "value_label": tr(dk.values.get(value), lang) or value, "because": tr(rule.because, lang),
+                          "status": t["later_rules"].format(key=key, now=show(fact.value))})
     answers = [
         {"prompt": tr(q.prompt, lang), "value": show(result.facts[q.id].value)}
         for q in kb.questions.values()
@@ -119,7 +139,7 @@ def build_docs(
         project_description=project["description"],
         decisions=decisions,
         generated=generated,
-        advice_only=advice_only,
+        later=later,
         warnings=[tr(w.because, lang) for w in result.warnings],
         answers=answers,
         checklists=checklists,
