@@ -342,11 +342,12 @@ def test_a_go_or_jvm_interview_stays_short(consultant: Consultant) -> None:
 
 
 def test_the_new_questions_and_choices_speak_both_languages(kb: KnowledgeBase) -> None:
-    for qid in ("python_experience", "go_experience", "team_languages"):
+    for qid in ("python_experience", "go_experience", "php_experience", "team_languages", "principle_first"):
         question = kb.questions[qid]
         assert both_languages(question.prompt) and both_languages(question.help), qid
         assert all(choice.label.get("en") and choice.label.get("fr") for choice in question.choices), qid
-    assert {"kotlin", "java"} <= {c.value for c in kb.questions["team_languages"].choices}
+    assert {c.value for c in kb.questions["team_languages"].choices} == {
+        "python", "typescript", "javascript", "go", "java", "kotlin", "php", "rust"}
     assert kb.questions["python_experience"].default == ["none"] and kb.questions["go_experience"].default == ["none"]
 
 
@@ -416,3 +417,79 @@ def test_what_the_rules_tell_a_sample_is_what_its_stack_generates(kb: KnowledgeB
     for key, values in implements.items():
         if key in decisions and key not in LANGUAGE_NEUTRAL and decisions[key] not in NOTHING_TO_GENERATE:
             assert decisions[key] in values, f"{key}={decisions[key]}, but {stack.name} implements {', '.join(values)}"
+
+
+# ------------------------------------------------------------------ PHP, Rust and JavaScript teams
+
+# (persona, answers over TEAM, what an architect decides, the rule that chose the framework)
+NEW_LANGUAGES = [
+    ("php, small team, no framework known", {"team_languages": ["php"], "php_experience": ["none"]},
+     {"language": "php", "framework": "laravel", "orm": "eloquent", "migrations": "laravel-migrations",
+      "validation": "laravel-validation", "test_framework": "phpunit"}, "fw.laravel"),
+    ("php, large organisation, no framework known",
+     {"team_languages": ["php"], "php_experience": ["none"], "team_size": "large"},
+     {"framework": "symfony", "orm": "doctrine", "migrations": "sql-files", "validation": "symfony-validator"},
+     "fw.symfony-large"),
+    ("php, medium team that runs Symfony",
+     {"team_languages": ["php"], "php_experience": ["symfony", "laravel"], "team_size": "medium"},
+     {"framework": "symfony"}, "fw.php-known-symfony-several-teams"),
+    ("php, small team that knows both", {"team_languages": ["php"], "php_experience": ["symfony", "laravel"]},
+     {"framework": "laravel"}, "fw.php-known-laravel"),
+    ("php on MongoDB with Laravel", {"team_languages": ["php"], "php_experience": ["laravel"], "data_shape": "document"},
+     {"database": "mongodb", "orm": "laravel-mongodb", "migrations": "none"}, "fw.php-known-laravel"),
+    ("rust only", {"team_languages": ["rust"]},
+     {"language": "rust", "framework": "axum", "orm": "sqlx", "migrations": "sqlx-migrate",
+      "validation": "validator-rs", "test_framework": "cargo-test"}, "fw.axum"),
+    ("rust and python, security first", {"team_languages": ["rust", "python"], "load": "high"},
+     {"language": "python"}, None),
+    ("javascript team", {"team_languages": ["javascript"], "node_experience": ["none"]},
+     {"language": "typescript", "framework": "fastify", "orm": "prisma", "test_framework": "vitest"},
+     "fw.fastify-default"),
+    ("javascript and typescript", {"team_languages": ["javascript", "typescript"], "node_experience": ["none"]},
+     {"language": "typescript"}, "fw.fastify-default"),
+]
+
+
+@pytest.mark.parametrize(("persona", "answers", "expected", "rule"), NEW_LANGUAGES, ids=[p[0] for p in NEW_LANGUAGES])
+def test_php_rust_and_javascript_teams(consultant: Consultant, persona: str, answers: dict, expected: dict,
+                                       rule: str | None) -> None:
+    result = consultant.run({**TEAM, **answers})
+    assert {k: result.facts[k].value for k in expected} == expected, persona
+    if rule:
+        assert result.facts["framework"].rule == rule
+    assert not result.conflicts
+
+
+def test_a_javascript_team_is_told_why_typescript(consultant: Consultant) -> None:
+    result = consultant.run({**TEAM, "team_languages": ["javascript"], "node_experience": ["none"]})
+    fact = result.facts["language"]
+    assert fact.rule == "lang.javascript"
+    assert "allowJs" in fact.because["en"] and "allowJs" in fact.because["fr"]
+    pinned = consultant.run({**TEAM, "team_languages": ["javascript"], "language": "javascript"})
+    assert "warn.javascript-is-typescript" in [w.id for w in pinned.warnings]
+
+
+@pytest.mark.parametrize(("answers", "conflict"), [
+    ({"team_languages": ["python"], "framework": "laravel", "language": "python"}, "conflict.framework-php"),
+    ({"team_languages": ["go"], "framework": "axum", "language": "go"}, "conflict.framework-rust"),
+])
+def test_a_framework_of_another_language_is_refused(consultant: Consultant, answers: dict, conflict: str) -> None:
+    assert conflict in [c.id for c in consultant.run({**TEAM, **answers}).conflicts]
+
+
+@pytest.mark.parametrize(("answers", "warning"), [
+    ({"team_languages": ["php"], "api_style": "grpc"}, "warn.php-grpc"),
+    ({"team_languages": ["rust"], "team_size": "medium", "load": "medium"}, "warn.rust-several-teams-one-knows"),
+    ({"team_languages": ["rust"], "team_size": "solo", "load": "low", "hosting": "vm", "prototype": True},
+     "warn.rust-prototype"),
+])
+def test_combinations_a_senior_engineer_questions_are_named(consultant: Consultant, answers: dict, warning: str) -> None:
+    assert warning in [w.id for w in consultant.run({**TEAM, **answers}).warnings]
+
+
+def test_a_team_pinned_to_a_language_it_does_not_know_hears_both_reasons(consultant: Consultant) -> None:
+    result = consultant.run({**TEAM, "team_languages": ["python"], "language": "rust"})
+    assert result.facts["language"].value == "rust"
+    pin = next(c for c in result.conflicts if c.id == "pin:language")
+    lang_python = next(r for r in consultant.kb.rules if r.id == "lang.python")
+    assert pin.kind == "pin" and lang_python.because in pin.reasons  # the rule it overrides, with its reason
