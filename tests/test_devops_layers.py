@@ -37,6 +37,7 @@ COMBOS = [
 
 STACKS = ["python-fastapi", "node-express", "node-fastify", "node-nestjs", "python-django", "go-gin", "go-echo", "python-flask", "java-spring-boot", "kotlin-spring-boot"]
 STACKS += ["php-laravel"]
+STACKS += ["rust-axum"]
 
 
 def _stack(name: str = "python-fastapi") -> dict[str, Any]:
