@@ -9,7 +9,8 @@ import jinja2
 
 from expert.consult import Consultation
 from expert.explain import reason, show, tr
-from expert.generators.adr import later_advice
+from expert.generators.adr import TEXTS as ADR_TEXTS
+from expert.generators.adr import later_advice, rules_view
 from expert.knowledge import DOMAIN_TITLES, DOMAINS, KnowledgeBase
 from expert.render import TEMPLATES_DIR
 from expert.render_filters import FILTERS
@@ -70,6 +71,18 @@ def _env() -> jinja2.Environment:
 NOTHING_TO_BUILD = ("none", "not-needed", "not-required")
 
 
+def _with_rules_view(because: str, fact: Any, result: Consultation, kb: KnowledgeBase, lang: str) -> str:
+    """A pinned value's reason followed by what the rules would have chosen, and why."""
+    if fact.source != "pin":
+        return because
+    view = rules_view(result, kb, fact.key)
+    t = ADR_TEXTS[lang]
+    if view is None:
+        return f"{because}. {t['view_none'].format(key=fact.key)}"
+    template = t["view_same"] if view.then[fact.key] == fact.value else t["view_other"]
+    return f"{because}. " + template.format(key=fact.key, value=view.then[fact.key], rule=view.id, because=tr(view.because, lang))
+
+
 def implemented_by(layer_specs: list[dict[str, Any]], key: str, value: Any) -> str | None:
     """Where a selected layer implements ``key=value`` (its layer.yml ``implements``), if any does."""
     for spec in layer_specs:
@@ -100,7 +113,7 @@ def build_docs(
         if where:
             generated.append({**row, "where": where})
         elif show(fact.value) not in NOTHING_TO_BUILD:
-            later.append({**row, "status": t["later_decided"]})
+            later.append({**row, "status": t["later_decided"], "because": _with_rules_view(row["because"], fact, result, kb, lang)})
             row = {**row, "value_label": f"{row['value_label']} ({t['advice_mark']})"}
         decisions.append(row)
         for rule, value in later_advice(fact, kb, layer_specs):
@@ -133,6 +146,8 @@ def build_docs(
         checklists.append({"domain": domain, "title": title})
         documents[f"docs/checklists/{domain}.md"] = env.get_template("checklist.md.j2").render(
             t=t, domain_title=title, agents=agents)
+    if lang == "fr" and layer_specs and layer_specs[0].get("commands"):
+        documents["docs/demarrage.md"] = getting_started(env, project, layer_specs[0], result)
     documents["docs/architecture.md"] = env.get_template("architecture.md.j2").render(
         t=t,
         project_name=project["name"],
@@ -145,3 +160,26 @@ def build_docs(
         checklists=checklists,
     )
     return documents
+
+
+def _applies(when: dict[str, Any], facts: dict[str, Any]) -> bool:
+    """A layer.yml ``when`` (key: value or list of values) holds for these decisions."""
+    return all(facts.get(k) in (v if isinstance(v, list) else [v]) for k, v in when.items())
+
+
+def getting_started(env: jinja2.Environment, project: dict[str, str], stack: dict[str, Any], result: Consultation) -> str:
+    """``docs/demarrage.md``: the README's shared sections (install, configure, migrate, run, test, lint) in
+    French, from the stack's layer.yml; a stack README is a per-stack template, written in English."""
+    facts = {k: f.value for k, f in result.facts.items()}
+    database = str(facts.get("database", ""))
+    variables = []
+    for name, spec in sorted((stack.get("env") or {}).items()):
+        spec = spec or {}
+        if _applies(spec.get("when") or {}, facts):
+            example = spec.get(f"example_{database}", spec.get("example", ""))
+            variables.append({"name": name, "secret": bool(spec.get("secret")), "example": str(example)})
+    commands = {k: str(v) for k, v in (stack.get("commands") or {}).items()}
+    return env.get_template("demarrage.md.j2").render(
+        project_name=project["name"], stack_id=stack.get("id", ""), env=variables, port=stack.get("port", ""),
+        health=stack.get("health") or {"live": "/health/live", "ready": "/health/ready"},
+        commands={k: commands.get(k, "") for k in ("install", "build", "migrate", "run", "test", "lint", "format_check")})

@@ -32,7 +32,8 @@ from expert.render import render_layers
 
 TESTS = Path(__file__).parent
 SCENARIOS = sorted((TESTS / "scenarios").glob("*.yml"))
-SAMPLES = sorted((TESTS / "samples").rglob("*.yml"))
+#: the samples of the default e2e set (each family's `more/` repeats their stacks with other databases)
+SAMPLES = sorted(p for p in (TESTS / "samples").rglob("*.yml") if "more" not in p.parts)
 SEED = int(os.environ.get("DECISIONS_SEED", "20261201"))
 COUNT = int(os.environ.get("DECISIONS_COUNT", "40"))
 #: decision keys a random answer set may pin, to exercise pinned records (values drawn from the catalogue)
@@ -203,6 +204,25 @@ def test_a_pinned_record_is_the_teams_choice_and_gives_the_rules_view(kb: Knowle
     french = next(r for r in adr.build_adrs(result, kb, "fr") if r["title"].startswith("Modèle d'autorisation"))
     assert "choix de l'équipe" in french["decision"] and "L'avis des règles" in french["decision"]
     assert "## Décision" in adr.render_adr(french) and "## Decision" not in adr.render_adr(french)
+
+
+def test_french_projects_get_french_docs_and_records(kb: KnowledgeBase, consultant: Consultant) -> None:
+    answers = load_answers(TESTS / "samples" / "go" / "gin-postgresql.yml", kb)
+    result = consultant.run({**answers.answers, "authorization": "rbac"})
+    blueprint = build_blueprint(resolve_project(answers.project, "x"), result, kb, "fr", answers.entities)
+    architecture = blueprint.documents["docs/architecture.md"]
+    later = sections(architecture)["Conseils pour plus tard"]
+    assert "- `authorization = rbac`" in later and "L'avis des règles : elles auraient choisi authorization = owner-only" in later
+    assert "## Où les décisions se trouvent dans le code" in architecture
+    start = blueprint.documents["docs/demarrage.md"]  # the README's shared sections, from the stack's layer.yml
+    commands = layer_spec("stack/go-gin")["commands"]
+    for section, command in (("Installer", "install"), ("Migrer", "migrate"), ("Lancer", "run"), ("Tester", "test")):
+        assert f"```sh\n{commands[command]}\n" in start.split(f"## {section}\n", 1)[1].split("## ", 1)[0], section
+    assert "| `SECRET_KEY` | oui | (valeur secrète, jamais dans git) |" in start
+    record = adr.render_adr(next(r for r in adr.build_adrs(result, kb, "fr") if r["slug"] == "postgresql"))
+    assert "- Statut : " not in record and "- Statut: acceptée" in record and "## Contexte" in record
+    assert "docs/demarrage.md" not in build_blueprint(resolve_project(answers.project, "x"), result, kb, "en",
+                                                      answers.entities).documents
 
 
 # ----------------------------------------------------------------------------- implements entries name real files
