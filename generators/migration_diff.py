@@ -20,6 +20,11 @@ default on a table that may hold rows, and, on SQLite with a plain-SQL tool, wha
 A new required field with a ``default:`` is added with that value as a column default (filling the existing rows),
 which is then dropped (SQLite cannot drop it: the column keeps it); an optional field that becomes required is
 first backfilled with its default.
+
+Each migration is written with its way back where the tool has one (Alembic's downgrade(), goose's Down, the
+TypeScript runners' down()): the reverse diff, lenient, since a downgrade may shorten a string again, make a column
+NOT NULL again or add back a required column, which the database refuses for rows that do not fit; the starters'
+own tests run ``downgrade base``. Django's operations are computed by expert.generators.migration_django.
 """
 
 from __future__ import annotations
