@@ -334,7 +334,7 @@ def update(project_dir: Path, answers_file: Path | None, sets: tuple[str, ...], 
             before = build_blueprint(resolve_project(saved.project, root.name), Consultant(kb).run(dict(saved.answers)),
                                      kb, lang, saved.entities)  # the last generation's contexts, for its migrations
             step = upd.migration_step(before, blueprint)
-            report = upd.update_project(root, shown, pristine, blueprint, step, lang, dry_run, guard)
+            report = upd.update_project(root, shown, pristine, blueprint, step, dry_run, guard)
     except upd.UpdateError as exc:
         raise UserError(str(exc)) from None
     for pid in report.recovered:

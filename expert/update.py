@@ -44,11 +44,11 @@ from expert.transaction import STAGED, commit, plan, recover
 
 __all__ = ["UpdateError", "UpdateReport", "find_project", "load_wanted", "migration_step", "plan_text", "refuse_dirty", "update_project"]
 
+
 @dataclass
 class UpdateReport:
     outcomes: list[Outcome] = field(default_factory=list)
     diff: str = ""
-    written: bool = False
     recovered: list[str] = field(default_factory=list)
     #: the effective new tree (the render, with the project's migrations): the next pristine archive
     tree: dict[str, Version] = field(default_factory=dict, repr=False)
@@ -112,7 +112,7 @@ class MigrationStep:
 
 
 def update_project(root: Path, shown: str, pristine: Pristine, blueprint: Blueprint, migrations: MigrationStep | None,
-                   lang: str, dry_run: bool, guard: SignalGuard) -> UpdateReport:
+                   dry_run: bool, guard: SignalGuard) -> UpdateReport:
     """Render ``blueprint``, merge it into ``root`` and (unless ``dry_run``) commit it with the new pristine tree."""
     if dry_run:
         with tempfile.TemporaryDirectory(prefix="backend-expert-update-") as tmp:
@@ -125,9 +125,8 @@ def update_project(root: Path, shown: str, pristine: Pristine, blueprint: Bluepr
         report.recovered = recovered
         guard.checkpoint()
         target.verify()
-        _commit(report, root, work, lang)
+        _commit(report, root, work, blueprint.lang)
         target.committed = True
-        report.written = True
     finally:
         target.close()
     if guard.pending is not None:  # a signal during the commit waited for it: say that the update landed
@@ -201,7 +200,8 @@ def _keep_migrations(root: Path, base: dict[str, Version], theirs: dict[str, Ver
     kept = {rel: v for rel, v in theirs.items() if not is_migration(rel)}
     kept.update({rel: v for rel, v in base.items() if is_migration(rel)})
     if step.next_files is not None:
-        existing = {rel: (root / rel).read_text(encoding="utf-8") for rel in _project_files(root) if is_migration(rel)}
+        existing = {rel: (root / rel).read_text(encoding="utf-8", errors="replace")  # read to number and chain only
+                    for rel in _project_files(root) if is_migration(rel)}
         for rel, text in step.next_files(existing).items():
             kept[safe_path(rel)] = Version(text.encode("utf-8"))
     return kept
@@ -286,7 +286,6 @@ def plan_text(report: UpdateReport) -> list[str]:
             lines.append(f"{action} ({len(items)}):")
             lines.extend(f"  {o.path}" + (f"  ({o.note})" if o.note else "") for o in items)
     return lines or ["nothing to change: the project is up to date"]
-
 
 
 def load_wanted(root: Path, pristine: Pristine, answers_file: Path | None, sets: list[str],
