@@ -116,7 +116,8 @@ final class RecordValidator
             return preg_match('/^[1-9][0-9]{0,18}$/D', $value) === 1 && (int) $value <= self::MAX_ID && $value === (string) (int) $value;
         }
 
-        return is_int($value) && $value >= 1;
+        // JSON Schema's integers: 75299.0 is one
+        return self::isInteger($value) && $value >= 1;
     }
 
     public static function isUuid(string $value): bool
