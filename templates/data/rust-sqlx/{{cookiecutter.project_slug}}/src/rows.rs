@@ -104,10 +104,15 @@ impl Rows {
                 continue;
             };
             let value = match column.kind {
-                Kind::Integer | Kind::Id { uuid: false } => text
-                    .parse::<f64>()
-                    .ok()
-                    .map_or(Value::Null, |n| serde_json::json!(n)),
+                // the contract checked the text is an integer (5, 5.0 or 5e0)
+                Kind::Integer | Kind::Id { uuid: false } => text.parse::<i64>().map_or_else(
+                    |_| {
+                        text.parse::<f64>()
+                            .ok()
+                            .map_or(Value::Null, |n| serde_json::json!(n))
+                    },
+                    Value::from,
+                ),
                 Kind::Boolean => Value::Bool(text == "true"),
                 _ => Value::String(text.clone()),
             };

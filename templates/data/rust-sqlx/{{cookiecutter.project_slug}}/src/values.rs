@@ -217,7 +217,7 @@ impl Vendor {
 pub fn integer(value: &Value) -> Option<i64> {
     value.as_i64().or_else(|| {
         let number = value.as_f64()?;
-        (number.fract() == 0.0 && number.abs() < 9.0e15).then_some(number as i64)
+        (number.fract() == 0.0 && number.abs() < 9.2e18).then_some(number as i64)
     })
 }
 
