@@ -660,13 +660,17 @@ def sample_database(sample: str, tmp_path: Path) -> Iterator[str]:
 def insert_customer(database_url: str, user_columns: str, user_values: str) -> None:
     """A user and a customer of the old model: the new required columns must be filled in for it."""
     engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    customer_id = uuid.uuid4().hex if engine.dialect.name in ("sqlite", "mysql") else str(uuid.uuid4())  # CHAR(32) there
+    id_type = next(c["type"] for c in sa.inspect(engine).get_columns("customers") if c["name"] == "id")
+    if isinstance(id_type, sa.Integer):
+        ids, values = "", ""  # a sequence
+    else:  # a UUID, or CHAR(32) on SQLite and MySQL
+        ids, values = "id, ", f"'{uuid.uuid4().hex if engine.dialect.name in ('sqlite', 'mysql') else uuid.uuid4()}', "
     with engine.begin() as connection:
         connection.exec_driver_sql(f"INSERT INTO users ({user_columns}) VALUES ({user_values})")
         user = connection.exec_driver_sql("SELECT id FROM users").scalar_one()
         connection.exec_driver_sql(
-            "INSERT INTO customers (id, owner_id, email, phone, created_at, updated_at) "
-            f"VALUES ('{customer_id}', {user}, 'c@example.com', '555', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            f"INSERT INTO customers ({ids}owner_id, email, phone, created_at, updated_at) "
+            f"VALUES ({values}{user}, 'c@example.com', '555', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
         )
     engine.dispose()
 
@@ -741,8 +745,6 @@ def test_node_update_migration_applies_over_the_old_schema(sample: str, tmp_path
     the database then has the new db/schema.sql's catalogue."""
     import shutil
 
-    from tests.test_schema import stack_context
-
     npm = shutil.which("npm")
     if not npm:
         pytest.fail("npm is missing")
@@ -750,6 +752,8 @@ def test_node_update_migration_applies_over_the_old_schema(sample: str, tmp_path
     with server_database(vendor) as url:
         project = updated_project(tmp_path, sample)
         env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex}
+        # offline, `prisma generate` (which never runs the schema engine) still downloads it unless given one
+        env.setdefault("PRISMA_SCHEMA_ENGINE_BINARY", shutil.which("false") or "/bin/false")
 
         def npm_run(cwd: Path, *args: str) -> None:
             done = subprocess.run([npm, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False)
@@ -765,11 +769,47 @@ def test_node_update_migration_applies_over_the_old_schema(sample: str, tmp_path
         (project / "node_modules").symlink_to(old / "node_modules")
         for script in ("typecheck", "lint", "test"):
             npm_run(project, "run", script)
-        with databases(vendor) as (_, expected):
-            load_sql(expected, build_schema_sql(stack_context(answers_file(tmp_path, sample, "new", NEW))))
-            migrated = sa.create_engine(engine_url)
-            try:
-                left, right = catalogue(migrated), catalogue(expected)
-            finally:
-                migrated.dispose()
-            assert {t: left[t] for t in right} == right
+        assert_database_has_new_schema(engine_url, vendor, tmp_path, sample)
+
+
+def assert_database_has_new_schema(engine_url: str, vendor: str, tmp_path: Path, sample: str) -> None:
+    """The migrated database's tables of the schema (not the runner's own) equal the new db/schema.sql's."""
+    from tests.test_schema import stack_context
+
+    with databases(vendor) as (_, expected):
+        load_sql(expected, build_schema_sql(stack_context(answers_file(tmp_path, sample, "new", NEW))))
+        migrated = sa.create_engine(engine_url)
+        try:
+            left, right = catalogue(migrated), catalogue(expected)
+        finally:
+            migrated.dispose()
+        assert {t: left.get(t) for t in right} == right
+
+
+@pytest.mark.e2e
+def test_goose_update_migration_applies_over_the_old_schema(tmp_path: Path) -> None:
+    """The old Go project's `server migrate` creates the schema and the database gets a row; the updated project
+    (its embedded migrations: the old one and the next) vets, its own tests migrate that database further and
+    pass, and the database then has the new db/schema.sql's catalogue."""
+    import shutil
+
+    go = shutil.which("go")
+    if not go:
+        pytest.fail("go is missing")
+    sample = "go/gin-postgresql.yml"
+    with postgresql_database() as url:
+        project = updated_project(tmp_path, sample)
+        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex}
+
+        def run(cwd: Path, *args: str) -> None:
+            done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False)
+            assert done.returncode == 0, f"{' '.join(args)}\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+
+        old = tmp_path / "old"
+        run(old, go, "build", "-o", "bin/server", "./cmd/server")
+        run(old, "./bin/server", "migrate")
+        engine_url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        insert_customer(engine_url, "email, password_hash", "'a@example.com', 'x'")
+        run(project, go, "vet", "./...")
+        run(project, go, "test", "-p", "1", "./...")
+        assert_database_has_new_schema(engine_url, "postgresql", tmp_path, sample)
