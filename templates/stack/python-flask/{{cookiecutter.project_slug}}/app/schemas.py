@@ -141,12 +141,14 @@ class SessionInfo(Schema):
 
 class {{ e.name }}Create(Schema):
 {%- for f in e.fields %}
-{%- if f.required %}
-{%- set extra = ["required=True"] %}
-{%- elif f.has_default and f.type == "decimal" %}
-{%- set extra = ["allow_none=True", "load_default=Decimal(%s)" % f.default_literal] %}
+{#- a member with a default may be left out, whether required (never null) or not (null allowed) #}
+{%- set nullable = [] if f.required else ["allow_none=True"] %}
+{%- if f.has_default and f.type == "decimal" %}
+{%- set extra = nullable + ["load_default=Decimal(%s)" % f.default_literal] %}
 {%- elif f.has_default %}
-{%- set extra = ["allow_none=True", "load_default=%s" % f.default_literal] %}
+{%- set extra = nullable + ["load_default=%s" % f.default_literal] %}
+{%- elif f.required %}
+{%- set extra = ["required=True"] %}
 {%- else %}
 {%- set extra = ["load_default=None"] %}
 {%- endif %}
