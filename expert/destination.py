@@ -222,28 +222,28 @@ TARGET_TEXTS = {
         "fr": "{dest} n'est pas vide : utilisez --force pour y écrire (aucun de vos fichiers n'est supprimé ; un fichier "
               "que le projet remplace est gardé à côté sous le nom NOM.orig)",
     },
-    "unwritable": {
-        "en": "cannot write {dest}: {folder} is not writable (permissions or a read-only file system)",
-        "fr": "impossible d'écrire {dest} : {folder} n'est pas accessible en écriture (droits ou système de fichiers "
-              "en lecture seule)",
-    },
+    "create": {"en": "cannot create {path}: {reason}", "fr": "impossible de créer {path} : {reason}"},
+    "write_into": {"en": "cannot write into {path}: {reason}", "fr": "impossible d'écrire dans {path} : {reason}"},
     "not_folder": {"en": "{dest} exists and is not a directory", "fr": "{dest} existe et n'est pas un dossier"},
 }
 
 
-def _writable(folder: Path) -> bool:
-    """Whether this process may create entries in ``folder`` (root passes permission bits, not a read-only mount)."""
+def _probe(folder: Path, name: str) -> OSError | None:
+    """Create and remove an empty folder ``name`` in ``folder``: the one way to know it is writable (root passes
+    permission bits, not an immutable folder or a read-only mount); the error if it is not."""
     try:
-        read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
-    except OSError:
-        return False
-    return not read_only and os.access(folder, os.W_OK | os.X_OK)
+        os.mkdir(folder / name, 0o700)
+    except OSError as exc:
+        return exc
+    os.rmdir(folder / name)
+    return None
 
 
 def check_target(dest: Path, force: bool, lang: str) -> Path:
     """Everything about the destination that can be known before the interview, so that no answer is asked
     for nothing: a usable path (:func:`check_destination`), a folder, empty unless ``force`` (or holding only
-    what a killed run left, which the run undoes), and writable. Reads only; returns the absolute path."""
+    what a killed run left, which the run undoes), and writable: the first folder the run would create is
+    created and removed, or, in an existing destination, a work folder of this run. Returns the absolute path."""
     texts = {name: text.get(lang, text["en"]) for name, text in TARGET_TEXTS.items()}
     if "\x00" not in os.fspath(dest) and os.path.isfile(dest) and not os.path.islink(dest):
         raise OutputError(texts["not_folder"].format(dest=dest))
@@ -251,9 +251,11 @@ def check_target(dest: Path, force: bool, lang: str) -> Path:
     if os.path.lexists(path):
         if not force and not stale_work(path) and user_entries(path):
             raise OutputError(texts["non_empty"].format(dest=dest))
-        folder = path
+        error, shown, text = _probe(path, work_name(os.getpid())), path, texts["write_into"]
     else:
-        folder = next(parent for parent in path.parents if parent.exists())
-    if not _writable(folder):
-        raise OutputError(texts["unwritable"].format(dest=dest, folder=folder))
+        first = next(folder for folder in [path, *path.parents] if folder.parent.exists())
+        error, shown, text = _probe(first.parent, first.name), first, texts["create"]
+    if error is not None:
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        raise OutputError(text.format(path=shown, reason=reason))
     return path
