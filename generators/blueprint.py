@@ -8,7 +8,6 @@ from typing import Any
 from expert import __version__
 from expert.answers import FORMAT_VERSION
 from expert.consult import Consultation
-from expert.explain import show, tr
 from expert.generators import adr, openapi, schema
 from expert.generators.docs import build_docs
 from expert.generators.names import check_model
@@ -18,23 +17,6 @@ from expert.model import default_entities, to_answers_form
 from expert.yamlio import dump_yaml
 
 ANSWERS_FILE = ".backend-expert.yml"
-
-#: the decisions that get an architecture decision record, in order (a key with no value is skipped)
-ADR_TOPICS: list[tuple[str, ...]] = [
-    ("architecture",),
-    ("language", "framework"),
-    ("api_style",),
-    ("database",),
-    ("orm", "migrations"),
-    ("auth",),
-    ("authorization",),
-    ("cache",),
-    ("broker",),
-    ("observability",),
-    ("ci",),
-    ("container", "deploy"),
-    ("iac",),
-]
 
 @dataclass
 class Blueprint:
@@ -134,7 +116,7 @@ def build_blueprint(
             layers.append((name, shared))
         else:
             skipped.append(f"{key}={decisions[key]}" + (f" ({cloud})" if key == "iac" else ""))
-    adrs = build_adrs(result, kb, lang)
+    adrs = adr.build_adrs(result, kb, lang, [layer_spec(name) for name, _ in layers])
     layers.append(("docs/adr", {**base, "adrs": adrs}))
     documents = {
         "openapi.yaml": dump_yaml(openapi.build_openapi(context)),
@@ -181,52 +163,3 @@ def saved_answers(project: dict[str, str], result: Consultation, kb: KnowledgeBa
     }
     header = "# Written by backend-expert. Regenerate with: backend-expert new DIR --answers .backend-expert.yml --no-input\n"
     return header + dump_yaml(doc)
-
-
-def build_adrs(result: Consultation, kb: KnowledgeBase, lang: str) -> list[dict[str, Any]]:
-    """One record per major decision, written from the rule explanations."""
-    adrs = []
-    for keys in ADR_TOPICS:
-        facts = [result.facts[k] for k in keys if k in result.facts]
-        if not facts or all(show(f.value) == "none" for f in facts):
-            continue
-        title_values = " / ".join(_value_label(kb, f.key, f.value, lang) for f in facts)
-        topic = " / ".join(tr(kb.decisions[k].label, lang) for k in keys if k in kb.decisions)
-        context_lines, decision_lines, alternatives, rules, consequences = [], [], [], [], []
-        for f in facts:
-            premises = [p for p in f.premises if p in result.facts]
-            if premises:
-                context_lines.append(
-                    ", ".join(f"{p} = {show(result.facts[p].value)}" for p in premises)
-                )
-            if f.source == "rule":
-                decision_lines.append(f"{f.key} = {f.value}: {tr(f.because, lang)}")
-                rules.append(f.rule)
-                agent = next(r.agent for r in kb.rules if r.id == f.rule)
-                consequences += [tr(a, lang) for a in kb.agents[agent].advice]
-            else:
-                decision_lines.append(f"{f.key} = {f.value}: " + ("chosen by the team" if lang == "en" else "choisi par l'équipe"))
-            alternatives += [f"{value} ({rule})" for rule, value in f.overridden]
-        adrs.append(
-            {
-                "number": len(adrs) + 1,
-                "slug": "-".join(str(f.value) for f in facts).replace("_", "-"),
-                "title": f"{topic}: {title_values}",
-                "status": "accepted",
-                "date": "",
-                "context": "; ".join(context_lines) or ("project defaults" if lang == "en" else "valeurs par défaut du projet"),
-                "decision": "\n".join(decision_lines),
-                "consequences": list(dict.fromkeys(consequences)),
-                "alternatives": list(dict.fromkeys(alternatives)),
-                "rules": rules,
-            }
-        )
-    return adrs
-
-
-def _value_label(kb: KnowledgeBase, key: str, value: Any, lang: str) -> str:
-    dk = kb.decisions.get(key)
-    if dk and isinstance(value, str) and value in dk.values:
-        return tr(dk.values[value], lang)
-    return show(value)
-

@@ -12,6 +12,7 @@ from expert.explain import reason, show, tr
 from expert.generators.adr import TEXTS as ADR_TEXTS
 from expert.generators.adr import later_advice, rules_view
 from expert.knowledge import DOMAIN_TITLES, DOMAINS, KnowledgeBase
+from expert.principles import principles_context
 from expert.render import TEMPLATES_DIR
 from expert.render_filters import FILTERS
 
@@ -159,6 +160,7 @@ def build_docs(
         answers=answers,
         checklists=checklists,
     )
+    documents["docs/principles.md"] = env.get_template("principles.md.j2").render(**principles_context(result, kb, lang))
     return documents
 
 

@@ -94,7 +94,7 @@ def test_rate_limiting_at_the_gateway_removes_the_limiter(tmp_path: Path) -> Non
     # the per-account login backoff stays: a gateway cannot count failures per account
     assert "429" in login_responses(root)
     assert "RATE_LIMIT" not in read(root, "tests/conftest.py") + read(root, ".env.example")
-    assert "`rate_limiting = gateway`" in read(root, "docs/architecture.md").split("## Decided, not generated")[1]
+    assert "`rate_limiting = gateway`" in read(root, "docs/architecture.md").split("## Advice for later")[1]
 
 
 def test_redis_rate_limiting_shares_the_counters(tmp_path: Path) -> None:
