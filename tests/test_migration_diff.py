@@ -721,7 +721,7 @@ def test_alembic_update_revision_matches_the_models(sample: str, tmp_path: Path)
         assert " passed" in out and " failed" not in out, out
 
 
-NODE_SAMPLES = ["node/express-prisma-postgresql.yml", "node/fastify-sequelize-mysql.yml", "node/fastify-typeorm-postgresql.yml"]
+NODE_SAMPLES = ["node/express-prisma-postgresql.yml", "node/fastify-sequelize-mysql.yml", "node/more/fastify-typeorm-postgresql.yml"]
 
 
 def server_database(vendor: str) -> Any:

@@ -441,6 +441,7 @@ def _context(database: str, cache: str = "none", broker: str = "none") -> dict:
         "database": database,
         "cache": cache,
         "broker": broker,
+        "decisions": {},
         "stack": stack,
         "adrs": [
             {
