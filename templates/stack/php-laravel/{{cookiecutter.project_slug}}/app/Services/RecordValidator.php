@@ -16,7 +16,8 @@ use Illuminate\Contracts\Validation\Factory;
  */
 final class RecordValidator
 {
-    public const MAX_ID = 9223372036854775807;
+    /** The largest id openapi.yaml allows: 2**53 - 1, exact in JavaScript clients and JSON Schema tools. */
+    public const MAX_ID = 9007199254740991;
 
     /** Messages of Laravel's built-in rules: short, and without the submitted value. */
     private const MESSAGES = [
@@ -117,7 +118,7 @@ final class RecordValidator
         }
 
         // JSON Schema's integers: 75299.0 is one
-        return self::isInteger($value) && $value >= 1;
+        return self::isInteger($value) && $value >= 1 && $value <= self::MAX_ID;
     }
 
     public static function isUuid(string $value): bool
