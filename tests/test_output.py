@@ -506,12 +506,18 @@ def test_a_hangup_is_ignored_when_the_caller_ignores_it(tmp_path, generated):
 def test_a_signal_at_a_question_stops_at_once_with_one_line(tmp_path, sig):
     dest = tmp_path / "orders"
     proc = subprocess.Popen([str(BIN), "new", str(dest)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert "Who calls this API?" in "".join(proc.stdout.readline() for _ in range(3))  # it waits for an answer
+    proc.stdin.write("\n\n")  # the project's name and description: their defaults
+    proc.stdin.flush()
+    assert "Who calls this API?" in "".join(proc.stdout.readline() for _ in range(2))  # it waits for an answer
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 128 + sig
-    assert err.strip().splitlines() == [f"Error: interrupted by {signal.Signals(sig).name}"]
-    assert list(tmp_path.iterdir()) == []
+    saved = tmp_path / "orders.answers.yml"
+    assert err.strip().splitlines() == [
+        f"Error: interrupted by {signal.Signals(sig).name}",
+        f"your answers are saved in {saved}; to resume: backend-expert new {dest} --answers {saved}",
+    ]
+    assert list(tmp_path.iterdir()) == [saved]  # the answers given so far, never a half-written project
 
 
 def _at_call(monkeypatch, module, name: str, nth: int, action: Callable[[], None]) -> list[int]:
