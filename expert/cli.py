@@ -29,6 +29,7 @@ from expert.prompter import InputEnded, ask_project, make_asker, read_line
 from expert.render import RenderError
 from expert.resume import Offer, Progress, offer, resume_command, revised_file, save, saved_line
 from expert.review import Step, refuse_gaps, review
+from expert.router import check_free_text
 
 USER_ERRORS = (AnswersError, KnowledgeError, ConsultError, EngineError, UnsupportedError, OutputError, InputEnded,
                OpenAPIContextError, RenderError)
@@ -162,6 +163,9 @@ def _new(destination: Path, answers_file: Path | None, sets: tuple[str, ...], ru
             answers_file = revised_file(answers_file, destination, lang)
         kb, answer_set = _load(answers_file, sets, rule_packs)
         check_target(destination, force, lang)
+        # the project's fields given on the command line (--set project.*, --describe) are checkable now too
+        described = {"description": " ".join(check_free_text(description).split())} if description else {}
+        resolve_project({**answer_set.project, **described}, Path(os.path.abspath(destination)).name)
         offered = Offer()
         if revise and not no_input:
             answer_set, offered = offer(answer_set, kb, sets)

@@ -26,7 +26,7 @@ from expert.knowledge import Agent, KnowledgeBase
 MAX_FREE_TEXT_LENGTH = MAX_DESCRIPTION_LENGTH
 
 
-def _bounded(text: str) -> str:
+def check_free_text(text: str) -> str:
     """Refuse a text too long to be a description (matching cost grows with its length), or holding a
     control character once its whitespace is folded (``--describe`` text becomes the description)."""
     if len(text) > MAX_FREE_TEXT_LENGTH:
@@ -167,7 +167,7 @@ def route(text: str, kb: KnowledgeBase) -> list[Route]:
     the words of ``text`` found in an agent's own texts (its questions, rules and advice) add up to
     ``TEXT_WEIGHT``, weighted the same way, which ranks agents whose keywords tie and finds one for a text
     that names no keyword. A text matching no keyword and only common words routes nowhere."""
-    bounded = _bounded(text)
+    bounded = check_free_text(text)
     words = {lang: _stems(bounded, lang) for lang in _STEMMERS}
     index = _index(kb)
     routes = []
@@ -199,7 +199,7 @@ class Understood:
 
 def describe(text: str, kb: KnowledgeBase) -> list[Understood]:
     """Facts stated in free text: question choices and decision values whose keywords occur in it."""
-    norm = normalise(_bounded(text))
+    norm = normalise(check_free_text(text))
     found: list[Understood] = []
     for q in kb.questions.values():
         hits = [(c.value, [kw for kw in c.keywords if _found(kw, norm)]) for c in q.choices]
