@@ -187,7 +187,7 @@ def test_a_taken_name_in_an_answers_file_is_one_line_with_its_line_and_nothing_i
 def test_the_questionnaire_asks_again_for_a_taken_name(tmp_path: Path):
     from expert.model_prompt import ask_model
 
-    answers = iter(["decimals, orders", "orders", "total:decimal, date:date", "total:decimal, day:date"])
+    answers = iter(["decimals, orders", "orders", "total:decimal, date:date", "total:decimal, day:date", ""])  # no relations
     said: list[str] = []
     entities = ask_model(lambda _prompt: next(answers), said.append, "en")
     assert entities is not None and [e["name"] for e in entities] == ["Order"]
@@ -207,7 +207,7 @@ def test_the_questionnaire_asks_again_for_a_taken_name(tmp_path: Path):
         (["items", "price:money"], "unknown type 'money'"),
         (["items", "sku:string:uniq"], "unknown modifier 'uniq'"),
         (["items", "notes:text:unique"], "a text field cannot be unique"),
-        (["items", "sku:string, sku:text"], "field 'sku' is given twice"),
+        (["items", "sku:string, sku:text"], "'sku' is given twice"),
         (["items", "type:json:index"], "a json field cannot be indexed"),
         (["items", "owner_id:integer"], "'owner_id' is a name the generated code already uses"),
     ],
@@ -215,7 +215,7 @@ def test_the_questionnaire_asks_again_for_a_taken_name(tmp_path: Path):
 def test_every_error_of_the_questionnaire_asks_again(answers: list[str], first_error: str):
     from expert.model_prompt import ask_model
 
-    replies = iter([*answers, "items", "name:string:required"])
+    replies = iter([*answers, "name:string:required", ""])  # then valid fields, and no relations
     said: list[str] = []
     entities = ask_model(lambda _prompt: next(replies), said.append, "en")
     assert entities is not None and [e["name"] for e in entities] == ["Item"]

@@ -16,6 +16,7 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
+from expert import selections
 from expert.answers import MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, SLUG_RE, AnswersError, load_answers, resolve_project, slugify
 from expert.consult import Consultant
 from expert.generators.blueprint import ANSWERS_FILE, saved_answers
@@ -90,8 +91,9 @@ def choice_answers(draw: st.DrawFn, kb: KnowledgeBase) -> dict[str, Any]:
     for q in draw(st.lists(st.sampled_from(sorted(kb.questions)), unique=True, max_size=8)):
         question = kb.questions[q]
         values = question.choice_values()
-        if question.type == "multi":
-            answers[q] = draw(st.lists(st.sampled_from(values), min_size=1, unique=True))
+        if question.type == "multi":  # a valid selection: rules/selections.yml refuses contradictory ones
+            answers[q] = draw(st.lists(st.sampled_from(values), min_size=1, unique=True).filter(
+                lambda chosen, q=q: selections.problem(q, chosen, "en") is None))
         elif question.type == "text":
             answers[q] = draw(one_line.filter(lambda v: len(v) <= 1000))
         else:
