@@ -87,7 +87,7 @@ class Tmux:
             time.sleep(0.05)
 
     def screen(self) -> str:
-        return self._tmux("capture-pane", "-t", "t", "-p")
+        return self._tmux("capture-pane", "-t", "t", "-p", "-J")  # -J: a line the terminal wrapped reads as one
 
     def wait(self, text: str, timeout: float = 30) -> str:
         deadline = time.monotonic() + timeout
