@@ -21,6 +21,7 @@ import random
 import shutil
 import subprocess
 import sys
+import tarfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -412,6 +413,10 @@ def parse_problems(root: Path) -> list[str]:
             continue
         rel, text = path.relative_to(root), None
         try:
+            if path.name.endswith(".tar.gz"):  # the pristine tree `update` merges against: an archive that opens
+                with tarfile.open(path, "r:gz") as archive:
+                    archive.getmembers()
+                continue
             text = path.read_text(encoding="utf-8")
             if path.suffix == ".py":
                 ast.parse(text, str(rel))
@@ -421,7 +426,7 @@ def parse_problems(root: Path) -> list[str]:
                 json.loads(text)
             elif path.suffix == ".toml":
                 tomllib.loads(text)
-        except (SyntaxError, ValueError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        except (SyntaxError, ValueError, yaml.YAMLError, UnicodeDecodeError, tarfile.TarError, EOFError) as exc:
             problems.append(f"{rel} does not parse: {str(exc).splitlines()[0][:160]}")
     return problems
 
