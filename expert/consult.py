@@ -312,6 +312,11 @@ class Consultant:
                         Conflict(f"tie:{key}", "tie", [key], _tie_text(key, fact.value, rule.then[key]),
                                  [fact.because or {}, rule.because])
                     )
+        # firing order follows the order the facts arrived in (an interview, an answers file); the report
+        # follows the knowledge base's order, so the same answers always give the same documents
+        order = {rule_id: i for i, rule_id in enumerate(self._rules)}
+        for report in (conflicts, warnings):
+            report.sort(key=lambda c: (order.get(c.id, len(order)), c.id))
         return conflicts, warnings
 
     def _reason(self, key: str, facts: dict[str, Fact]) -> Text:

@@ -16,5 +16,9 @@ ensure_php        # PHP 8.2, Debian's Laravel 8.83, PHPUnit, PHP_CodeSniffer (th
 ensure_nginx      # nginx -t on the generated edge configuration
 export E2E_DATABASE_URL="${E2E_DATABASE_URL:-postgresql://expert:expert@127.0.0.1:5432/expert}"
 status=0
-.venv/bin/python -m pytest "$@" || status=$?
+# two workers (TEST_WORKERS=0 for one process): an end-to-end test mostly waits on its project's installs,
+# builds and servers, so two of them overlap well on two cores; worksteal balances the long e2e tests
+workers=(-n "${TEST_WORKERS:-2}" --dist worksteal)
+[ "${TEST_WORKERS:-2}" = 0 ] && workers=(-p no:xdist)
+.venv/bin/python -m pytest "${workers[@]}" "$@" || status=$?
 exit "$status"

@@ -169,7 +169,9 @@ def test_ctrl_c_while_starting_exits_quietly(delay):
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
-    assert proc.returncode in (0, 130), (proc.returncode, err)
+    # 130: our handler ran; -SIGINT: the signal came before Python's own start-up was done and ended the
+    # process silently, which a shell also reports as 130
+    assert proc.returncode in (0, 130, -signal.SIGINT), (proc.returncode, err)
 
 
 def test_stacks_prints_what_each_layer_generates():
