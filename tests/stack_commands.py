@@ -32,6 +32,20 @@ def project_stack(project: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     return decisions, select_stack(decisions).spec
 
 
+def generate_sample(sample: Path, project: Path, replace: dict[str, str] | None = None) -> Path:
+    """`backend-expert new project` from a sample answers file, some of its answers replaced first (the answers
+    file written beside the project); a refusal raises with the command's error output."""
+    answers = yaml.safe_load(sample.read_text())
+    answers["answers"].update(replace or {})
+    answers_file = project.parent / f"{'-'.join([sample.stem, *(replace or {}).values()])}.yml"
+    answers_file.write_text(yaml.safe_dump(answers))
+    argv = [sys.executable, "-m", "expert", "new", str(project), "--answers", str(answers_file), "--no-input"]
+    done = subprocess.run(argv, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"backend-expert new failed on {answers_file}:\n{done.stderr[-2000:]}")
+    return project
+
+
 def sample_stack(sample: Path) -> str | None:
     """The stack layer a sample answers file pins through its language and framework answers, if any."""
     answers = yaml.safe_load(sample.read_text())["answers"]

@@ -35,9 +35,10 @@ COMBOS = [
 ]
 
 
-STACKS = ["python-fastapi", "node-express", "node-fastify", "node-nestjs", "python-django", "go-gin", "go-echo", "python-flask", "java-spring-boot", "kotlin-spring-boot"]
-STACKS += ["php-laravel"]
-STACKS += ["rust-axum"]
+STACKS = [
+    "python-fastapi", "node-express", "node-fastify", "node-nestjs", "python-django", "go-gin", "go-echo", "python-flask",
+    "java-spring-boot", "kotlin-spring-boot", "php-laravel", "rust-axum",
+]
 
 
 def _stack(name: str = "python-fastapi") -> dict[str, Any]:

@@ -9,13 +9,12 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from expert.generators.stack import layer_spec, layers_of
+from tests.stack_commands import generate_sample
 
 GO_STACKS = [layer.name for layer in layers_of("stack") if (layer.spec.get("toolchain") or {}).get("name") == "go"]
 SAMPLES = Path(__file__).parent / "samples" / "go"
@@ -28,22 +27,6 @@ def _go() -> str:
     if go is None:
         pytest.fail("the Go toolchain (go 1.26) is not installed")
     return go
-
-
-def _generate(sample: Path, project: Path, database: str | None = None) -> Path:
-    """The project of a sample (its database answer replaced by `database`), as `backend-expert new` makes it."""
-    answers = yaml.safe_load(sample.read_text())
-    if database:
-        answers["answers"]["database"] = database
-    answers_file = project.parent / f"{sample.stem}-{database}.yml"
-    answers_file.write_text(yaml.safe_dump(answers))
-    done = subprocess.run(
-        [sys.executable, "-m", "expert", "new", str(project), "--answers", str(answers_file), "--no-input"],
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return project
 
 
 def _run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -59,7 +42,7 @@ def test_both_frameworks_are_go_stacks() -> None:
 @pytest.mark.parametrize(("stack", "database"), COMBINATIONS, ids=["-".join(c).removeprefix("stack/") for c in COMBINATIONS])
 def test_rendered_project_builds_gofmt_and_vet_clean(stack: str, database: str, tmp_path: Path) -> None:
     go = _go()
-    project = _generate(BASE_SAMPLE[stack], tmp_path / "p", database)
+    project = generate_sample(BASE_SAMPLE[stack], tmp_path / "p", {"database": database})
     _run([go, "build", "-o", str(tmp_path / "server"), "./cmd/server"], project)  # go.sum complete for this database
     assert _run(["gofmt", "-l", "."], project).strip() == "", "files are not gofmt-formatted"
     _run([go, "vet", "./..."], project)
@@ -72,7 +55,7 @@ def test_rendered_project_builds_gofmt_and_vet_clean(stack: str, database: str, 
 def test_migration_executes_the_schema_statements(stack: str, database: str, tmp_path: Path) -> None:
     from expert.generators.blueprint import schema_statements
 
-    project = _generate(BASE_SAMPLE[stack], tmp_path / "p", database)
+    project = generate_sample(BASE_SAMPLE[stack], tmp_path / "p", {"database": database})
     migration = (project / "internal/store/migrations/00001_initial.sql").read_text()
     up = migration.split("-- +goose Down", 1)[0]
     executed = re.findall(r"-- \+goose StatementBegin\n(.*?);\n-- \+goose StatementEnd", up, flags=re.S)
@@ -95,6 +78,6 @@ def test_shared_modules_are_pinned_alike() -> None:
 @pytest.mark.parametrize("sample", sorted(SAMPLES.glob("more/*sqlite*.yml")), ids=lambda p: p.stem)
 def test_sqlite_sample_passes_its_own_tests(sample: Path, tmp_path: Path) -> None:
     go = _go()
-    project = _generate(sample, tmp_path / "p")
+    project = generate_sample(sample, tmp_path / "p")
     out = _run([go, "test", "-count=1", "-v", "./internal/server/"], project, env={"DATABASE_URL": ""})
     assert "--- PASS: TestEveryEntity" in out and "FAIL" not in out, out[-2000:]

@@ -1,8 +1,8 @@
 """Fast checks of the php-laravel starter (stack/php-laravel over data/php-eloquent): for each database, the rendered
 project is valid PHP (`php -l` on every file) and PSR-12 clean (phpcs with its own phpcs.xml), its migration executes
 db/schema.sql's statements, and its composer.json requires current Laravel; the SQLite sample also passes its own
-PHPUnit suite (marked e2e: it takes about 90 s) on Debian's packaged Laravel 8.83 through a vendor/autoload.php shim made here, in the test harness
-only (no Packagist on the machines that run this; scripts/php.sh installs the packages)."""
+PHPUnit suite (marked e2e: it takes about 90 s) on Debian's packaged Laravel 8.83 through a vendor/autoload.php shim
+made here, in the test harness only (no Packagist on the machines that run this; scripts/php.sh installs the packages)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,12 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from expert.generators.stack import layer_spec
+from tests.stack_commands import generate_sample
 
 SAMPLES = Path(__file__).parent / "samples" / "php"
 BASE_SAMPLE = SAMPLES / "laravel-postgresql.yml"
@@ -51,17 +50,9 @@ def _tool(name: str) -> str:
 
 
 def _generate(sample: Path, project: Path, database: str | None = None) -> Path:
-    answers = yaml.safe_load(sample.read_text())
-    if database:
-        answers["answers"]["database"] = database
-        answers["answers"]["id_type"] = "uuid-v7" if database == "mysql" else answers["answers"]["id_type"]
-    answers_file = project.parent / f"{sample.stem}-{database}.yml"
-    answers_file.write_text(yaml.safe_dump(answers))
-    done = subprocess.run(
-        [sys.executable, "-m", "expert", "new", str(project), "--answers", str(answers_file), "--no-input"], capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return project
+    """The sample's project, its database replaced (MySQL with UUIDv7 ids: the sample's bigint ids are PostgreSQL's)."""
+    replace = {"database": database, **({"id_type": "uuid-v7"} if database == "mysql" else {})} if database else {}
+    return generate_sample(sample, project, replace)
 
 
 def _run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:

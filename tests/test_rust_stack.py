@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ import yaml
 
 from expert.generators.blueprint import schema_statements
 from expert.generators.stack import layer_spec
+from tests.stack_commands import generate_sample
 
 STACK = "stack/rust-axum"
 SAMPLES = Path(__file__).parent / "samples" / "rust"
@@ -31,23 +31,6 @@ def _cargo() -> str:
     return cargo
 
 
-def _generate(project: Path, database: str, auth: str | None = None) -> Path:
-    """The project of the base sample with its database (and auth) answers replaced."""
-    answers = yaml.safe_load(BASE_SAMPLE.read_text())
-    answers["answers"]["database"] = database
-    if auth:
-        answers["answers"]["auth"] = auth
-    answers_file = project.parent / f"rust-{database}.yml"
-    answers_file.write_text(yaml.safe_dump(answers))
-    done = subprocess.run(
-        [sys.executable, "-m", "expert", "new", str(project), "--answers", str(answers_file), "--no-input"],
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return project
-
-
 def _run(argv: list[str], cwd: Path) -> str:
     done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
     assert done.returncode == 0, f"{' '.join(argv)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
@@ -56,7 +39,8 @@ def _run(argv: list[str], cwd: Path) -> str:
 
 @pytest.mark.parametrize("database", DATABASES)
 def test_rendered_project_is_formatted_and_locked(database: str, tmp_path: Path) -> None:
-    project = _generate(tmp_path / "p", database, auth="session-cookie" if database == "sqlite" else None)
+    auth = {"auth": "session-cookie"} if database == "sqlite" else {}
+    project = generate_sample(BASE_SAMPLE, tmp_path / "p", {"database": database, **auth})
     cargo = _cargo()
     _run([cargo, "fmt", "--check"], project)
     metadata = json.loads(_run([cargo, "metadata", "--locked", "--format-version", "1"], project))
@@ -66,7 +50,7 @@ def test_rendered_project_is_formatted_and_locked(database: str, tmp_path: Path)
 
 
 def test_migration_is_the_schema(tmp_path: Path) -> None:
-    project = _generate(tmp_path / "p", "postgresql")
+    project = generate_sample(BASE_SAMPLE, tmp_path / "p", {"database": "postgresql"})
     statements = schema_statements((project / "db" / "schema.sql").read_text())
     migration = (project / "migrations" / "0001_initial.sql").read_text()
     assert statements
@@ -74,7 +58,7 @@ def test_migration_is_the_schema(tmp_path: Path) -> None:
 
 
 def test_model_files_are_the_generators(tmp_path: Path) -> None:
-    project = _generate(tmp_path / "p", "mysql")
+    project = generate_sample(BASE_SAMPLE, tmp_path / "p", {"database": "mysql"})
     model = json.loads((project / "src" / "model.json").read_text())
     test_model = json.loads((project / "tests" / "data" / "model.json").read_text())
     assert model["database"] == "mysql" and model["auth"] == "jwt" and model["id_kind"] == "uuid"
