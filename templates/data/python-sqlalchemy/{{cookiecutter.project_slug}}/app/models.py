@@ -167,20 +167,7 @@ class AuthSession(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 {%- set sa_types = {"string": "String(%d)", "text": "LONG_TEXT", "integer": "Integer", "boolean": "Boolean", "date": "Date", "datetime": "UTCDateTime", "uuid": "UUID_TYPE", "json": "JSON"} %}
 {%- set py_types = {"string": "str", "text": "str", "integer": "int", "decimal": "Decimal", "boolean": "bool", "date": "date", "datetime": "datetime", "uuid": "uuid.UUID", "enum": "str", "json": "Any"} %}
-{%- macro fit(indent, opener, items, closer) -%}
-{#- opener + items + closer on one line when it fits in 100 columns, else one item per line with a
-    trailing comma (ruff format keeps that layout) -#}
-{%- set flat = " " * indent ~ opener ~ items | join(", ") ~ closer -%}
-{%- if flat | length <= 100 -%}
-{{ flat }}
-{%- else -%}
-{{ " " * indent ~ opener }}
-{%- for item in items %}
-{{ " " * (indent + 4) ~ item }},
-{%- endfor %}
-{{ " " * indent ~ closer }}
-{%- endif -%}
-{%- endmacro %}
+{%- import "python-layout.jinja" as layout %}
 {%- macro column(indent, head, args) -%}
 {#- `head mapped_column(args)` whose first argument may be a ForeignKey(...) too wide for its line -#}
 {%- set flat = " " * indent ~ head ~ "mapped_column(" ~ args | join(", ") ~ ")" -%}
@@ -212,13 +199,13 @@ class AuthSession(Base):
     Column(
         "{{ r.left }}",
         ID_TYPE,
-{{ fit(8, "ForeignKey(", ['"%s.id"' % e.table, 'ondelete="CASCADE"'], "),") }}
+{{ layout.fit(8, "ForeignKey(", ['"%s.id"' % e.table, 'ondelete="CASCADE"'], "),") }}
         primary_key=True,
     ),
     Column(
         "{{ r.right }}",
         ID_TYPE,
-{{ fit(8, "ForeignKey(", ['"%s.id"' % r.target_table, 'ondelete="CASCADE"'], "),") }}
+{{ layout.fit(8, "ForeignKey(", ['"%s.id"' % r.target_table, 'ondelete="CASCADE"'], "),") }}
         primary_key=True,
         index=True,
     ),
@@ -296,7 +283,7 @@ class {{ e.name }}(Base):
         passive_deletes=True,
     )
 {%- else %}
-{{ fit(4, head, ["secondary=" ~ r.table_var, "passive_deletes=True"], ")") }}
+{{ layout.fit(4, head, ["secondary=" ~ r.table_var, "passive_deletes=True"], ")") }}
 {%- endif %}
 {%- endfor %}
 {%- for r in e.many_to_many %}

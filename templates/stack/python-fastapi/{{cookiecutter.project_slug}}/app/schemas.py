@@ -259,20 +259,7 @@ class SessionInfo(BaseModel):
 {%- endif %}
 {%- set read_types = {"string": "str", "text": "str", "integer": "int", "boolean": "bool", "date": "date", "datetime": "datetime", "uuid": "UUID", "enum": "str", "json": "Any"} %}
 {%- set id_read = "UUID" if uuid_ids else "int" %}
-{%- macro fit(indent, opener, items, closer) -%}
-{#- opener + items + closer on one line when it fits in 100 columns, else one item per line with a
-    trailing comma (ruff format keeps that layout) -#}
-{%- set flat = " " * indent ~ opener ~ items | join(", ") ~ closer -%}
-{%- if flat | length <= 100 -%}
-{{ flat }}
-{%- else -%}
-{{ " " * indent ~ opener }}
-{%- for item in items %}
-{{ " " * (indent + 4) ~ item }},
-{%- endfor %}
-{{ " " * indent ~ closer }}
-{%- endif -%}
-{%- endmacro %}
+{%- import "python-layout.jinja" as layout %}
 {%- for e in m.entities %}
 {%- set ns = namespace(reads={}) %}
 {%- for f in e.fields %}
@@ -287,7 +274,7 @@ class SessionInfo(BaseModel):
 {%- if constraint | length > 100 %}
 {%- set constraint = "    StringConstraints(\n%s\n    )," % m.py_keyword(8, "pattern", f.pattern) %}
 {%- endif %}
-{%- set t = "Annotated[\n    str,\n%s\n%s\n    AS_DECIMAL,\n]" % (constraint, fit(4, "decimal_range(", bounds, "),")) %}
+{%- set t = "Annotated[\n    str,\n%s\n%s\n    AS_DECIMAL,\n]" % (constraint, layout.fit(4, "decimal_range(", bounds, "),")) %}
 {%- set _ = ns.reads.update({f.name: "Annotated[Decimal, decimal_text(%d)]" % f.scale}) %}
 {%- elif f.type == "datetime" %}
 {%- set t = "Instant" %}
@@ -304,7 +291,7 @@ class SessionInfo(BaseModel):
 
 {% endif %}
 {%- if f.type == "enum" %}
-{{ fit(0, f.alias ~ " = Literal[", f["values"] | map("tojson") | list, "]") }}
+{{ layout.fit(0, f.alias ~ " = Literal[", f["values"] | map("tojson") | list, "]") }}
 {%- else %}
 {{ f.alias }} = {{ t }}
 {%- endif %}

@@ -6,20 +6,7 @@ contract's schema of the same name."""
 {%- set types = m.types %}
 {%- set uuid_ids = m.id_kind == "uuid" %}
 {%- set decimal_default = m.entities | map(attribute="fields") | sum(start=[]) | selectattr("type", "equalto", "decimal") | selectattr("has_default") | list | length > 0 %}
-{%- macro fit(indent, opener, items, closer) -%}
-{#- opener + items + closer on one line when it fits in 100 columns, else one item per line with a
-    trailing comma (ruff format keeps that layout) -#}
-{%- set flat = " " * indent ~ opener ~ items | join(", ") ~ closer -%}
-{%- if flat | length <= 100 -%}
-{{ flat }}
-{%- else -%}
-{{ " " * indent ~ opener }}
-{%- for item in items %}
-{{ " " * (indent + 4) ~ item }},
-{%- endfor %}
-{{ " " * indent ~ closer }}
-{%- endif -%}
-{%- endmacro %}
+{%- import "python-layout.jinja" as layout %}
 {#- the field class and its own arguments for a value of field `f` in a body (query: in a query string) -#}
 {%- macro kind(f, query=false) -%}
 {%- if f.type in ("string", "text") -%}
@@ -47,7 +34,7 @@ Json§
 {%- macro declare(name, spec, extra) -%}
 {%- set parts = spec.split("§") -%}
 {%- set args = (parts[1:] | reject("equalto", "") | list) + extra -%}
-{{ fit(4, "%s = %s(" % (name, parts[0]), args, ")") }}
+{{ layout.fit(4, "%s = %s(" % (name, parts[0]), args, ")") }}
 {%- endmacro %}
 {%- set id_spec = "UuidText§" if uuid_ids else "WholeNumber§validate=validate.Range(min=1, max=MAX_ID)" %}
 {%- set id_query = "UuidText§" if uuid_ids else "QueryInteger§validate=validate.Range(min=1, max=MAX_ID)" %}
@@ -158,7 +145,7 @@ class {{ e.name }}Create(Schema):
 {{ declare(r.column, id_spec, ["required=True"] if r.required else ["load_default=None"]) }}
 {%- endfor %}
 {%- for r in e.many_to_many %}
-{{ fit(4, r.field ~ " = fields.List(", ["%s(%s)" % (id_spec.split("§")[0], id_spec.split("§")[1]), "load_default=list"], ")") }}
+{{ layout.fit(4, r.field ~ " = fields.List(", ["%s(%s)" % (id_spec.split("§")[0], id_spec.split("§")[1]), "load_default=list"], ")") }}
 {%- endfor %}
 
 

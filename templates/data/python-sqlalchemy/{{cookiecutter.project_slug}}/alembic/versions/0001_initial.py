@@ -82,22 +82,9 @@ def upgrade() -> None:
         unique=False,
     )
 {%- set sa_types = {"text": "long_text()", "integer": "sa.Integer()", "boolean": "sa.Boolean()", "date": "sa.Date()", "datetime": "timestamp()", "uuid": "uuid_type()", "json": "sa.JSON()"} %}
-{%- macro fit(indent, opener, items, closer) -%}
-{#- opener + items + closer on one line when it fits in 100 columns, else one item per line with a
-    trailing comma (ruff format keeps that layout) -#}
-{%- set flat = " " * indent ~ opener ~ items | join(", ") ~ closer -%}
-{%- if flat | length <= 100 -%}
-{{ flat }}
-{%- else -%}
-{{ " " * indent ~ opener }}
-{%- for item in items %}
-{{ " " * (indent + 4) ~ item }},
-{%- endfor %}
-{{ " " * indent ~ closer }}
-{%- endif -%}
-{%- endmacro %}
+{%- import "python-layout.jinja" as layout %}
 {%- macro name(indent, prefix, value, closer) -%}
-{{ fit(indent, prefix ~ "op.f(", ['"%s"' % value], closer) }}
+{{ layout.fit(indent, prefix ~ "op.f(", ['"%s"' % value], closer) }}
 {%- endmacro %}
 {%- macro index(index_name, table, column) %}
     op.create_index(
@@ -122,10 +109,10 @@ def upgrade() -> None:
 {%- else %}
 {%- set col_type = sa_types[f.type] %}
 {%- endif %}
-{{ fit(8, "sa.Column(", ['"%s"' % f.name, col_type, "nullable=%s" % ("False" if f.required else "True")], "),") }}
+{{ layout.fit(8, "sa.Column(", ['"%s"' % f.name, col_type, "nullable=%s" % ("False" if f.required else "True")], "),") }}
 {%- endfor %}
 {%- for r in e.many_to_one %}
-{{ fit(8, "sa.Column(", ['"%s"' % r.column, "row_id()", "nullable=%s" % ("True" if r.nullable else "False")], "),") }}
+{{ layout.fit(8, "sa.Column(", ['"%s"' % r.column, "row_id()", "nullable=%s" % ("True" if r.nullable else "False")], "),") }}
 {%- endfor %}
         sa.Column("created_at", timestamp(), server_default=sa.func.now(), nullable=False),
         sa.Column("updated_at", timestamp(), server_default=sa.func.now(), nullable=False),
@@ -146,7 +133,7 @@ def upgrade() -> None:
 {%- endif %}
         ),
 {%- endfor %}
-{{ fit(8, "sa.PrimaryKeyConstraint(", ['"id"', 'name=op.f("%s")' % e.pk_name], "),") }}
+{{ layout.fit(8, "sa.PrimaryKeyConstraint(", ['"id"', 'name=op.f("%s")' % e.pk_name], "),") }}
 {%- for f in e.fields | selectattr("unique") %}
         sa.UniqueConstraint(
             "owner_id",
@@ -167,8 +154,8 @@ def upgrade() -> None:
 {%- for r in e.many_to_many %}
     op.create_table(
         "{{ r.table }}",
-{{ fit(8, "sa.Column(", ['"%s"' % r.left, "row_id()", "nullable=False"], "),") }}
-{{ fit(8, "sa.Column(", ['"%s"' % r.right, "row_id()", "nullable=False"], "),") }}
+{{ layout.fit(8, "sa.Column(", ['"%s"' % r.left, "row_id()", "nullable=False"], "),") }}
+{{ layout.fit(8, "sa.Column(", ['"%s"' % r.right, "row_id()", "nullable=False"], "),") }}
         sa.ForeignKeyConstraint(
             ["{{ r.left }}"],
             ["{{ e.table }}.id"],

@@ -9,20 +9,7 @@ a row that a `restrict` relation still references is a 409.
 {%- set uuid_ids = m.id_kind == "uuid" %}
 {%- set session = cookiecutter.auth == "session-cookie" %}
 {%- set any_conflict = m.any_unique or m.any_restricted %}
-{%- macro fit(indent, opener, items, closer) -%}
-{#- opener + items + closer on one line when it fits in 100 columns, else one item per line with a
-    trailing comma (ruff format keeps that layout) -#}
-{%- set flat = " " * indent ~ opener ~ items | join(", ") ~ closer -%}
-{%- if flat | length <= 100 -%}
-{{ flat }}
-{%- else -%}
-{{ " " * indent ~ opener }}
-{%- for item in items %}
-{{ " " * (indent + 4) ~ item }},
-{%- endfor %}
-{{ " " * indent ~ closer }}
-{%- endif -%}
-{%- endmacro %}
+{%- import "python-layout.jinja" as layout %}
 
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal, TypeVar
@@ -172,7 +159,7 @@ def commit(db: Session, conflict: str) -> None:
 
 # --- {{ e.name }} ---
 
-{{ fit(0, plural ~ "_router = APIRouter(", ['prefix="/api/v1/%s"' % e.plural, 'tags=["%s"]' % e.plural], ")") }}
+{{ layout.fit(0, plural ~ "_router = APIRouter(", ['prefix="/api/v1/%s"' % e.plural, 'tags=["%s"]' % e.plural], ")") }}
 routers.append({{ plural }}_router)
 {{ e.name }}Sort = Annotated[
     Literal[
@@ -220,14 +207,14 @@ def list_{{ plural }}(
 {%- for flt in e.filters %}
 {%- set _ = items.append('"%s": %s' % (flt.name, flt.name)) %}
 {%- endfor %}
-{{ fit(4, "filters = {", items, "}") }}
+{{ layout.fit(4, "filters = {", items, "}") }}
 {%- set filters = "filters" %}
 {%- else %}
 {%- set filters = "{}" %}
 {%- endif %}
-{{ fit(4, "rows, total = listing(", ["db", "user", e.name, "sort", "(limit, offset)", filters], ")") }}
+{{ layout.fit(4, "rows, total = listing(", ["db", "user", e.name, "sort", "(limit, offset)", filters], ")") }}
     items = [{{ e.name }}Read.model_validate(row) for row in rows]
-{{ fit(4, "return %sPage(" % e.name, ["items=items", "total=total", "limit=limit", "offset=offset"], ")") }}
+{{ layout.fit(4, "return %sPage(" % e.name, ["items=items", "total=total", "limit=limit", "offset=offset"], ")") }}
 {%- set create_extra = (", **NOT_FOUND" if e.has_refs else "") ~ (", **CONFLICT" if e.has_unique else "") %}
 
 
@@ -247,7 +234,7 @@ def create_{{ var }}(
     response: Response,
 ) -> {{ e.name }}:
     row = {{ e.name }}(owner_id=user.id)
-{{ fit(4, "assign(", ["db", "user", "row", "payload.model_dump()", links], ")") }}
+{{ layout.fit(4, "assign(", ["db", "user", "row", "payload.model_dump()", links], ")") }}
     db.add(row)
     commit(db, "{{ e.name }} already exists")
     return created(request, response, row)
@@ -265,7 +252,7 @@ def get_{{ var }}(
     db: DbSession,
     user: CurrentUser,
 ) -> {{ e.name }}:
-{{ fit(4, "return owned(", ["db", "user", e.name, var ~ "_id"], ")") }}
+{{ layout.fit(4, "return owned(", ["db", "user", e.name, var ~ "_id"], ")") }}
 
 
 @{{ plural }}_router.patch(
@@ -281,8 +268,8 @@ def update_{{ var }}(
     db: DbSession,
     user: CurrentUser,
 ) -> {{ e.name }}:
-{{ fit(4, "row = owned(", ["db", "user", e.name, var ~ "_id"], ")") }}
-{{ fit(4, "assign(", ["db", "user", "row", "payload.model_dump(exclude_unset=True)", links], ")") }}
+{{ layout.fit(4, "row = owned(", ["db", "user", e.name, var ~ "_id"], ")") }}
+{{ layout.fit(4, "assign(", ["db", "user", "row", "payload.model_dump(exclude_unset=True)", links], ")") }}
     commit(db, "{{ e.name }} already exists")
     return row
 
@@ -300,7 +287,7 @@ def delete_{{ var }}(
     db: DbSession,
     user: CurrentUser,
 ) -> Response:
-{{ fit(4, "row = owned(", ["db", "user", e.name, var ~ "_id"], ")") }}
+{{ layout.fit(4, "row = owned(", ["db", "user", e.name, var ~ "_id"], ")") }}
     db.delete(row)
     commit(db, "{{ e.name }} is still referenced")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
