@@ -90,14 +90,21 @@ def _label(q: Question, value: Any, lang: str) -> str:
 WHY = "__why__"
 
 
-def _why_key(question: Any) -> Any:
-    """``?`` ends the menu with the answer WHY: questionary's own bindings handle every other key."""
+def _why_key(question: Any, kept: dict[str, Any]) -> Any:
+    """``?`` ends the menu with the answer WHY, keeping in ``kept`` the entry under the cursor and the ticked
+    boxes, so that the menu asked again after the explanation is where the user left it; questionary's own
+    bindings handle every other key."""
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+    from questionary.prompts.common import InquirerControl
 
     bindings = KeyBindings()
 
     @bindings.add("?", eager=True)
     def _(event: Any) -> None:
+        for window in event.app.layout.find_all_windows():
+            if isinstance(window.content, InquirerControl):
+                kept["pointed"] = window.content.get_pointed_at().value
+                kept["ticked"] = list(window.content.selected_options)
         event.app.exit(result=WHY)
 
     app = question.application
@@ -106,29 +113,34 @@ def _why_key(question: Any) -> Any:
 
 
 def _ask_tty(q: Question, default: Any, lang: str, explain: Callable[[], None]) -> Any:
-    """One arrow-key menu (checkboxes for multi, a line for text); ``?`` explains and asks again."""
+    """One arrow-key menu (checkboxes for multi, a line for text); ``?`` explains and asks again, the cursor
+    and the ticks as the user left them."""
     import questionary
 
+    kept: dict[str, Any] = {}
     while True:
+        pointed = kept.get("pointed", default)
         if q.type == "choice":
             choices = [questionary.Choice(title=_label(q, c.value, lang), value=c.value) for c in q.choices]
-            question = questionary.select("", choices=choices, default=default, qmark="",
+            question = questionary.select("", choices=choices, default=pointed, qmark="",
                                           instruction=word("menu_hint", lang))
         elif q.type == "multi":
-            choices = [questionary.Choice(title=_label(q, c.value, lang), value=c.value, checked=c.value in default)
+            ticked = kept.get("ticked", default)
+            choices = [questionary.Choice(title=_label(q, c.value, lang), value=c.value, checked=c.value in ticked)
                        for c in q.choices]
             question = questionary.checkbox(
                 "", choices=choices, qmark="", instruction=word("checkbox_hint", lang),
+                initial_choice=kept.get("pointed"),
                 validate=lambda picked: selection_problem(q.id, picked, lang) or True)
         elif q.type == "bool":
             options = [questionary.Choice(title=word("yes", lang), value=True),
                        questionary.Choice(title=word("no", lang), value=False)]
-            question = questionary.select("", choices=options, default=default, qmark="",
+            question = questionary.select("", choices=options, default=pointed, qmark="",
                                           instruction=word("menu_hint", lang))
         else:
             question = questionary.text("?", default=str(default), qmark="")
         try:
-            answer = (_why_key(question) if q.type != "text" else question).unsafe_ask()
+            answer = (_why_key(question, kept) if q.type != "text" else question).unsafe_ask()
         except KeyboardInterrupt:  # Ctrl-C is a key in the menu's raw mode: the run ends as on SIGINT
             raise Interrupted(signal.SIGINT) from None
         except EOFError:

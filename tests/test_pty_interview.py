@@ -69,6 +69,36 @@ def test_question_mark_in_a_menu_explains_and_ctrl_c_saves_the_answers(tmp_path)
     assert yaml.safe_load(saved.read_text())["answers"] == {"clients": ["browser-spa", "mobile"]}
 
 
+def test_question_mark_keeps_the_cursor_and_the_ticks(tmp_path):
+    """After `?` a menu comes back where the user left it: the same entry under the cursor, the same boxes ticked."""
+    from expert.knowledge import load_knowledge
+
+    child = spawn(tmp_path, "p", "--lang", "en")
+    start(child)
+    child.expect(r"\[API 1/1\] Who calls this API\?")
+    child.expect("Space to tick")
+    child.send(DOWN + SPACE)  # mobile ticked (beside the default), the cursor on it
+    child.send("?")
+    child.expect("your answer is used by:")
+    child.expect("Space to tick")
+    child.send(DOWN + SPACE + ENTER)  # the entry below mobile
+    child.expect(r"\[Database 1/2\]")
+    child.expect("Enter to choose")
+    child.send(DOWN)
+    child.send("?")
+    child.expect("your answer is used by:")
+    child.expect("Enter to choose")
+    child.send(ENTER)  # still the second entry, not the default
+    child.expect(NEXT)
+    child.send(CTRL_C)
+    assert finish(child) == 130
+    answers = yaml.safe_load((tmp_path / "p.answers.yml").read_text())["answers"]
+    assert answers.pop("clients") == ["browser-spa", "mobile", "third-party"]
+    (key, value), = answers.items()
+    question = load_knowledge().questions[key]
+    assert value == question.choices[1].value != question.default
+
+
 class Tmux:
     """A 100x24 terminal (tmux, private server): what the user sees is ``screen()``, keys go in by name."""
 
