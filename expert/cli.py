@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from expert import __version__
+from expert.answers import TEXTS as ANSWERS_TEXTS
 from expert.answers import AnswersError, AnswerSet, apply_sets, did_you_mean, load_answers, resolve_project
 from expert.consult import Consultant, Consultation, ConsultError
 from expert.destination import check_target
@@ -22,6 +23,7 @@ from expert.generators.openapi import OpenAPIContextError
 from expert.generators.stack import UnsupportedError, capability_matrix, generation_gaps
 from expert.interrupts import Interrupted, SignalGuard
 from expert.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from expert.messages import in_lang, reason, text
 from expert.model_prompt import ask_model
 from expert.output import OutputError, write_project
 from expert.principles import principles_lines, principles_report
@@ -63,7 +65,7 @@ def _load(answers_file: Path | None, sets: tuple[str, ...], packs: tuple[Path, .
     kb = load_knowledge(packs)
     if answers_file is not None:
         if not answers_file.is_file():
-            raise AnswersError(f"{answers_file}: no such answers file")
+            raise AnswersError(text(ANSWERS_TEXTS, "no_file", path=answers_file))
         answer_set = load_answers(answers_file, kb)
     else:
         answer_set = AnswerSet()
@@ -72,8 +74,9 @@ def _load(answers_file: Path | None, sets: tuple[str, ...], packs: tuple[Path, .
 
 
 def _guard(func):  # type: ignore[no-untyped-def]
-    """Turn the pipeline's own errors, and any OSError, into one-line user errors; a signal that ended the run
-    into one line and the shell's exit status for it (130 for SIGINT, 143 for SIGTERM)."""
+    """Turn the pipeline's own errors, and any OSError, into one-line user errors in the command's --lang (else
+    $LANG's); a signal that ended the run into one line and the shell's exit status for it (130 for SIGINT, 143
+    for SIGTERM)."""
     import functools
 
     @functools.wraps(func)
@@ -81,11 +84,13 @@ def _guard(func):  # type: ignore[no-untyped-def]
         try:
             return func(*args, **kwargs)
         except USER_ERRORS as exc:
-            raise UserError(str(exc)) from None
+            lang = kwargs.get("lang") or default_lang()
+            raise LocalError(in_lang(exc, lang), lang) from None
         except OSError as exc:
             if exc.errno == errno.EPIPE:
                 raise  # output piped into a closed reader (| head): click exits quietly
-            raise UserError(_os_error_line(exc)) from None
+            lang = kwargs.get("lang") or default_lang()
+            raise LocalError(_os_error_line(exc, lang), lang) from None
         except Interrupted as exc:
             click.echo(f"Error: {exc}", err=True)
             raise SystemExit(exc.exit_code) from None
@@ -93,9 +98,10 @@ def _guard(func):  # type: ignore[no-untyped-def]
     return wrapper
 
 
-def _os_error_line(exc: OSError) -> str:
-    reason = os.strerror(exc.errno) if exc.errno else str(exc)
-    return f"{exc.filename}: {reason}" if exc.filename else reason
+def _os_error_line(exc: OSError, lang: str) -> str:
+    why = reason(exc)
+    line = why if isinstance(why, str) else why.render(lang)
+    return f"{exc.filename}: {line}" if exc.filename else line
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -123,7 +129,7 @@ def new(destination: Path, answers_file: Path | None, sets: tuple[str, ...], rul
         blueprint, result, written = _new(destination, answers_file, sets, rule_packs, chosen_lang, lang,
                                           no_input=no_input, force=force, description=description, revise=revise)
     except (*USER_ERRORS, UserError) as exc:
-        raise LocalError(exc.message if isinstance(exc, UserError) else str(exc), lang) from None
+        raise LocalError(exc.message if isinstance(exc, UserError) else in_lang(exc, lang), lang) from None
     except Interrupted as exc:  # the signal's line in the user's language, the shell's exit status for it
         click.echo(f"{_t(lang, 'Error: ', 'Erreur : ')}{_interrupted(exc, lang)}", err=True)
         raise SystemExit(exc.exit_code) from None
@@ -142,7 +148,7 @@ def new(destination: Path, answers_file: Path | None, sets: tuple[str, ...], rul
 
 
 class LocalError(UserError):
-    """A user error of ``new``, prefixed in the user's language (click's own prefix is English)."""
+    """A user error, prefixed in the user's language (click's own prefix is English)."""
 
     def __init__(self, message: str, lang: str) -> None:
         super().__init__(message)
@@ -339,8 +345,8 @@ def update(project_dir: Path, answers_file: Path | None, sets: tuple[str, ...], 
                                      kb, lang, saved.entities)  # the last generation's contexts, for its migrations
             step = upd.migration_step(before, blueprint)
             report = upd.update_project(root, shown, pristine, blueprint, step, dry_run, guard)
-    except upd.UpdateError as exc:
-        raise UserError(str(exc)) from None
+    except (upd.UpdateError, *USER_ERRORS) as exc:  # in the project's language once it is known
+        raise LocalError(in_lang(exc, lang or default_lang()), lang or default_lang()) from None
     for pid in report.recovered:
         click.echo(f"Undid the unfinished writing of an interrupted earlier run (pid {pid}).")
     if dry_run:

@@ -20,20 +20,60 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from expert.messages import LocalizedError, Text, reason, table, text
+
 LOCK_NAME = ".backend-expert-run.lock"
 WORK_RE = re.compile(r"\.backend-expert-(\d+)\.tmp")
 JOURNAL_NAME = "journal"
 _LOCK_ATTEMPTS = 5
 
 
-class OutputError(Exception):
+class OutputError(LocalizedError):
     """The project could not be written; the message is one line and says what happened to the destination."""
 
 
-def describe(exc: OSError, action: str, path: str | os.PathLike[str]) -> str:
-    """One line for an OSError: what could not be done, to which path, and the system's reason."""
-    reason = os.strerror(exc.errno) if exc.errno else str(exc)
-    return f"cannot {action} {path}: {reason}"
+#: what could not be done to a path, as the verb of "cannot <action> <path>" / "impossible <action> <path>"
+ACTIONS = table("destination_actions", {
+    "use": {"en": "use", "fr": "d'utiliser"},
+    "read": {"en": "read", "fr": "de lire"},
+    "create": {"en": "create", "fr": "de créer"},
+    "write into": {"en": "write into", "fr": "d'écrire dans"},
+    "write the project into": {"en": "write the project into", "fr": "d'écrire le projet dans"},
+    "clean up": {"en": "clean up", "fr": "de nettoyer"},
+    "render the new version in": {"en": "render the new version in", "fr": "de produire la nouvelle version dans"},
+})
+
+DEST_TEXTS = table("destination", {
+    "cannot": {"en": "cannot {action} {path}: {reason}", "fr": "impossible {action} {path} : {reason}"},
+    "nul": {"en": "the destination path contains a NUL character",
+            "fr": "le chemin de destination contient un caractère NUL"},
+    "root": {"en": "refusing to generate into {path}, the file system root",
+             "fr": "refus de générer dans {path}, la racine du système de fichiers"},
+    "inside_work": {"en": "{dest} is inside a backend-expert work folder ({inside}): choose another destination",
+                    "fr": "{dest} est dans un dossier de travail de backend-expert ({inside}) : choisissez une autre "
+                          "destination"},
+    "ancestor_file": {"en": "cannot create {dest}: {ancestor} is a file, not a folder",
+                      "fr": "impossible de créer {dest} : {ancestor} est un fichier, pas un dossier"},
+    "symlink": {"en": "{dest} is a symbolic link (to {target}): refusing to write through it; give the folder it points to",
+                "fr": "{dest} est un lien symbolique (vers {target}) : refus d'écrire à travers lui ; donnez le dossier "
+                      "vers lequel il pointe"},
+    "appeared_not_folder": {"en": "{folder} appeared and is not a folder", "fr": "{folder} est apparu et n'est pas un dossier"},
+    "moved": {"en": "{dest} was moved or replaced during generation; nothing was written",
+              "fr": "{dest} a été déplacé ou remplacé pendant la génération ; rien n'a été écrit"},
+    "locked": {"en": "another backend-expert is writing {dest} (pid {pid}); wait for it to finish",
+               "fr": "un autre backend-expert écrit dans {dest} (pid {pid}) ; attendez qu'il ait fini"},
+    "bad_lock": {"en": "{path} is not a plain lock file: remove it and retry",
+                 "fr": "{path} n'est pas un simple fichier de verrou : supprimez-le et réessayez"},
+})
+
+
+def describe(exc: OSError, action: str, path: str | os.PathLike[str] | Text) -> Text:
+    """One line for an OSError: what could not be done (a key of ACTIONS), to which path, and the system's reason."""
+    return text(DEST_TEXTS, "cannot", action=text(ACTIONS, action), path=path, reason=reason(exc))
+
+
+def _fail(key: str, /, **fields: object) -> OutputError:
+    return OutputError(text(DEST_TEXTS, key, **fields))
 
 
 def work_name(pid: int) -> str:
@@ -49,25 +89,25 @@ def check_destination(dest: Path) -> Path:
     """Refuse a destination that cannot be a project folder; return it absolute. Reads only, writes nothing."""
     text = os.fspath(dest)
     if "\x00" in text:
-        raise OutputError("the destination path contains a NUL character")
+        raise _fail("nul")
     path = Path(os.path.abspath(text))
     if path.parent == path:
-        raise OutputError(f"refusing to generate into {path}, the file system root")
+        raise _fail("root", path=path)
     inside = next((part for part in path.parts if is_ours(part)), None)
     if inside:
-        raise OutputError(f"{dest} is inside a backend-expert work folder ({inside}): choose another destination")
+        raise _fail("inside_work", dest=dest, inside=inside)
     try:
         st = os.lstat(path)
     except FileNotFoundError:
         return path
     except NotADirectoryError:
-        raise OutputError(f"cannot create {dest}: {_file_ancestor(path)} is a file, not a folder") from None
+        raise _fail("ancestor_file", dest=dest, ancestor=_file_ancestor(path)) from None
     except OSError as exc:
         raise OutputError(describe(exc, "use", dest)) from None
     if stat.S_ISLNK(st.st_mode):
-        raise OutputError(f"{dest} is a symbolic link (to {os.readlink(path)}): refusing to write through it; give the folder it points to")
+        raise _fail("symlink", dest=dest, target=os.readlink(path))
     if not stat.S_ISDIR(st.st_mode):
-        raise OutputError(f"{dest} exists and is not a directory")
+        raise OutputError(text(TARGET_TEXTS, "not_folder", dest=dest))
     return path
 
 
@@ -135,7 +175,7 @@ class Destination:
                 os.mkdir(folder)
             except FileExistsError:
                 if not folder.is_dir() or folder.is_symlink():
-                    raise OutputError(f"{folder} appeared and is not a folder") from None
+                    raise _fail("appeared_not_folder", folder=folder) from None
                 continue  # another process made it meanwhile: it is not ours to remove
             except OSError as exc:
                 raise OutputError(describe(exc, "create", folder)) from None
@@ -159,7 +199,7 @@ class Destination:
             now = None
         locked = os.fstat(self.dir_fd)
         if now is None or (now.st_dev, now.st_ino) != (locked.st_dev, locked.st_ino):
-            raise OutputError(f"{self.shown} was moved or replaced during generation; nothing was written")
+            raise _fail("moved", dest=self.shown)
 
     def close(self) -> None:
         """Remove the work folder (unless a journal must survive), the lock, and, if nothing was committed, the
@@ -198,7 +238,7 @@ def _lock(dir_fd: int, shown: str) -> int:
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
             os.close(fd)
-            raise OutputError(f"another backend-expert is writing {shown} (pid {holder}); wait for it to finish") from None
+            raise _fail("locked", dest=shown, pid=holder) from None
         held = os.fstat(fd)
         try:
             named = os.stat(LOCK_NAME, dir_fd=dir_fd, follow_symlinks=False)
@@ -207,7 +247,7 @@ def _lock(dir_fd: int, shown: str) -> int:
         if named is not None and (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino):
             if not stat.S_ISREG(held.st_mode) or held.st_nlink != 1:
                 os.close(fd)
-                raise OutputError(f"{shown}/{LOCK_NAME} is not a plain lock file: remove it and retry")
+                raise _fail("bad_lock", path=f"{shown}/{LOCK_NAME}")
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
             return fd
@@ -215,7 +255,7 @@ def _lock(dir_fd: int, shown: str) -> int:
     raise OSError(errno.EAGAIN, "the lock file kept being replaced", LOCK_NAME)
 
 
-TARGET_TEXTS = {
+TARGET_TEXTS = table("target", {
     "non_empty": {
         "en": "{dest} is not empty: use --force to write into it (no file of yours is deleted; a file the project "
               "replaces is kept beside it as NAME.orig)",
@@ -225,7 +265,7 @@ TARGET_TEXTS = {
     "create": {"en": "cannot create {path}: {reason}", "fr": "impossible de créer {path} : {reason}"},
     "write_into": {"en": "cannot write into {path}: {reason}", "fr": "impossible d'écrire dans {path} : {reason}"},
     "not_folder": {"en": "{dest} exists and is not a directory", "fr": "{dest} existe et n'est pas un dossier"},
-}
+})
 
 
 def _probe(folder: Path, name: str) -> OSError | None:
@@ -244,18 +284,17 @@ def check_target(dest: Path, force: bool, lang: str) -> Path:
     for nothing: a usable path (:func:`check_destination`), a folder, empty unless ``force`` (or holding only
     what a killed run left, which the run undoes), and writable: the first folder the run would create is
     created and removed, or, in an existing destination, a work folder of this run. Returns the absolute path."""
-    texts = {name: text.get(lang, text["en"]) for name, text in TARGET_TEXTS.items()}
+    del lang  # the error is rendered in the user's language by the error printer
     if "\x00" not in os.fspath(dest) and os.path.isfile(dest) and not os.path.islink(dest):
-        raise OutputError(texts["not_folder"].format(dest=dest))
+        raise OutputError(text(TARGET_TEXTS, "not_folder", dest=dest))
     path = check_destination(dest)
     if os.path.lexists(path):
         if not force and not stale_work(path) and user_entries(path):
-            raise OutputError(texts["non_empty"].format(dest=dest))
-        error, shown, text = _probe(path, work_name(os.getpid())), path, texts["write_into"]
+            raise OutputError(text(TARGET_TEXTS, "non_empty", dest=dest))
+        error, shown, key = _probe(path, work_name(os.getpid())), path, "write_into"
     else:
         first = next(folder for folder in [path, *path.parents] if folder.parent.exists())
-        error, shown, text = _probe(first.parent, first.name), first, texts["create"]
+        error, shown, key = _probe(first.parent, first.name), first, "create"
     if error is not None:
-        reason = os.strerror(error.errno) if error.errno else str(error)
-        raise OutputError(text.format(path=shown, reason=reason))
+        raise OutputError(text(TARGET_TEXTS, key, path=shown, reason=reason(error)))
     return path

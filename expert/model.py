@@ -32,7 +32,9 @@ import re
 from decimal import Context, Decimal, InvalidOperation, localcontext
 from typing import Any
 
-from expert.answers import AnswersError, did_you_mean
+from expert.answers import AnswersError, suggest
+from expert.messages import Text, table, text
+from expert.messages import located as at
 from expert.yamlio import line_of, plain
 
 FIELD_TYPES = ("string", "text", "integer", "decimal", "boolean", "date", "datetime", "uuid", "enum", "json")
@@ -125,8 +127,151 @@ def shown(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else f"{text[: limit - 4]}...{text[-1]}"
 
 
-def _err(where: str, message: str) -> AnswersError:
-    return AnswersError(f"{where}: {message}")
+TEXTS = table("model", {
+    "entity": {"en": "entity {name!r}", "fr": "entité {name!r}"},
+    "field": {"en": "field {entity}.{name}", "fr": "champ {entity}.{name}"},
+    "relation": {"en": "relation {entity}.{name}", "fr": "relation {entity}.{name}"},
+    "prefixed": {"en": "{what}: {message}", "fr": "{what} : {message}"},
+    "entities_mapping": {"en": "'entities' must be a mapping of entity names to their fields",
+                         "fr": "« entities » doit être un dictionnaire des noms d'entités vers leurs champs"},
+    "too_many_entities": {"en": "{count} entities: the limit is {limit}", "fr": "{count} entités : la limite est de {limit}"},
+    "table_clash": {"en": "entity {name!r} clashes with {other!r} after case conversion (both become table {table!r})",
+                    "fr": "l'entité {name!r} entre en conflit avec {other!r} après conversion de casse (les deux "
+                          "deviennent la table {table!r})"},
+    "table_reserved": {"en": "entity name {name!r} gives table {table!r}, a reserved word in SQL",
+                       "fr": "le nom d'entité {name!r} donne la table {table!r}, un mot réservé en SQL"},
+    "table_long": {"en": "entity name {name!r} gives table {table!r}, longer than {limit} characters",
+                   "fr": "le nom d'entité {name!r} donne la table {table!r}, plus longue que {limit} caractères"},
+    "entity_mapping": {"en": "entity {name!r} must be a mapping with 'fields' (and optional 'relations')",
+                       "fr": "l'entité {name!r} doit être un dictionnaire avec « fields » (et, en option, « relations »)"},
+    "unknown_section": {"en": "entity {name!r}: unknown section {key}{hint}",
+                        "fr": "entité {name!r} : section inconnue {key}{hint}"},
+    "pascal": {"en": "entity name {name} must be PascalCase (e.g. OrderItem)",
+               "fr": "le nom d'entité {name} doit être en PascalCase (par ex. OrderItem)"},
+    "entity_name_long": {"en": "entity name {name} is {length} characters long; the limit is {limit}",
+                         "fr": "le nom d'entité {name} fait {length} caractères ; la limite est de {limit}"},
+    "entity_reserved": {"en": "entity name {name!r} is reserved: the starter defines users for authentication",
+                        "fr": "le nom d'entité {name!r} est réservé : le projet définit les utilisateurs pour "
+                              "l'authentification"},
+    "description_text": {"en": "'description' must be a text", "fr": "« description » doit être un texte"},
+    "description_long": {"en": "'description' is {length:,} characters long; the limit is {limit:,}",
+                         "fr": "« description » fait {length} caractères ; la limite est de {limit}"},
+    "needs_fields": {"en": "entity {name!r} needs 'fields': a mapping of field names to their type and options",
+                     "fr": "l'entité {name!r} a besoin de « fields » : un dictionnaire des noms de champs vers leur type "
+                           "et leurs options"},
+    "too_many_fields": {"en": "entity {name!r} has {count} fields: the limit is {limit}",
+                        "fr": "l'entité {name!r} a {count} champs : la limite est de {limit}"},
+    "field_twice": {"en": "field {entity}.{name} is defined twice", "fr": "le champ {entity}.{name} est défini deux fois"},
+    "field_shape": {"en": "field {entity}.{name} must be a type name or a mapping with 'type'",
+                    "fr": "le champ {entity}.{name} doit être un nom de type ou un dictionnaire avec « type »"},
+    "unknown_option": {"en": "unknown option {option}{hint}", "fr": "option inconnue {option}{hint}"},
+    "unknown_type": {"en": "unknown type {ftype}{hint} (types: {types})", "fr": "type inconnu {ftype}{hint} (types : {types})"},
+    "snake_name": {"en": "{kind} {owner}.{name}: names are snake_case (lower-case letters, digits, '_')",
+                   "fr": "{kind} {owner}.{name} : les noms sont en snake_case (minuscules, chiffres, « _ »)"},
+    "name_long": {"en": "{kind} {owner}.{name}: the name is {length} characters long; the limit is {limit}",
+                  "fr": "{kind} {owner}.{name} : le nom fait {length} caractères ; la limite est de {limit}"},
+    "kind_field": {"en": "field", "fr": "champ"},
+    "kind_relation": {"en": "relation", "fr": "relation"},
+    "implicit": {"en": "{name!r} is created for every entity; choose another name",
+                 "fr": "{name!r} est créé pour chaque entité ; choisissez un autre nom"},
+    "sql_reserved": {"en": "{name!r} is a reserved word in SQL", "fr": "{name!r} est un mot réservé en SQL"},
+    "flag_bool": {"en": "'{flag}' must be true or false", "fr": "« {flag} » doit valoir true ou false"},
+    "unkeyable_unique": {"en": "a {ftype} field cannot be unique (use a string with max_length <= {limit})",
+                         "fr": "un champ {ftype} ne peut pas être unique (utilisez un string avec max_length <= {limit})"},
+    "unkeyable_index": {"en": "a {ftype} field cannot be indexed (use a string with max_length <= {limit})",
+                        "fr": "un champ {ftype} ne peut pas être indexé (utilisez un string avec max_length <= {limit})"},
+    "bool_unique": {"en": "a boolean field cannot be unique", "fr": "un champ boolean ne peut pas être unique"},
+    "max_length_where": {"en": "'max_length' applies to string and text fields only",
+                         "fr": "« max_length » ne s'applique qu'aux champs string et text"},
+    "values_where": {"en": "'values' applies to enum fields only", "fr": "« values » ne s'applique qu'aux champs enum"},
+    "min_above_max": {"en": "'min' ({low}) is greater than 'max' ({high})", "fr": "« min » ({low}) est supérieur à « max » ({high})"},
+    "min_above_length": {"en": "'min' is above the field's maximum length",
+                         "fr": "« min » dépasse la longueur maximale du champ"},
+    "max_length_range": {"en": "'max_length' must be a whole number from 1 to {limit:,} (not {value})",
+                         "fr": "« max_length » doit être un nombre entier de 1 à {limit} (pas {value})"},
+    "key_length": {"en": "a unique or indexed string holds at most {limit} characters (database index entries are "
+                         "limited); lower max_length or drop unique/index",
+                   "fr": "un string unique ou indexé contient au plus {limit} caractères (les entrées d'index de la base "
+                         "sont limitées) ; réduisez max_length ou retirez unique/index"},
+    "precision": {"en": "'precision' must be a whole number from 1 to {limit} (not {value})",
+                  "fr": "« precision » doit être un nombre entier de 1 à {limit} (pas {value})"},
+    "scale": {"en": "'scale' must be a whole number from 0 to the precision {precision} (not {value})",
+              "fr": "« scale » doit être un nombre entier de 0 à la précision {precision} (pas {value})"},
+    "enum_values": {"en": "enum needs 'values': a list of simple words (letters, digits, '_', '-', '.')",
+                    "fr": "un enum a besoin de « values » : une liste de mots simples (lettres, chiffres, « _ », « - », « . »)"},
+    "enum_limits": {"en": "an enum has at most {count} values of at most {length} characters",
+                    "fr": "un enum a au plus {count} valeurs d'au plus {length} caractères"},
+    "enum_distinct": {"en": "enum values must be distinct", "fr": "les valeurs d'un enum doivent être distinctes"},
+    "string_bound": {"en": "'{bound}' of a {ftype} is a whole number of characters from {low} to max_length {high:,} (not {value})",
+                     "fr": "« {bound} » d'un {ftype} est un nombre entier de caractères de {low} à max_length {high} "
+                           "(pas {value})"},
+    "int_bound": {"en": "'{bound}' of an integer (a 32-bit column) is a whole number from {low:,} to {high:,} (not {value})",
+                  "fr": "« {bound} » d'un integer (une colonne de 32 bits) est un nombre entier de {low} à {high} "
+                        "(pas {value})"},
+    "bound_where": {"en": "'{bound}' applies to integer, decimal (value) and string/text (length) fields",
+                    "fr": "« {bound} » s'applique aux champs integer, decimal (valeur) et string/text (longueur)"},
+    "decimal_value": {"en": "'{option}' of a decimal is a finite number or a decimal text like \"12.50\" (not {value})",
+                      "fr": "« {option} » d'un decimal est un nombre fini ou un texte décimal comme « 12.50 » (pas {value})"},
+    "decimal_fit": {"en": "'{option}' {value} does not fit decimal({precision}, {scale})",
+                    "fr": "« {option} » {value} ne tient pas dans decimal({precision}, {scale})"},
+    "decimal_places": {"en": "'{option}' {value} has more than the {scale} decimals of decimal({precision}, {scale})",
+                       "fr": "« {option} » {value} a plus que les {scale} décimales de decimal({precision}, {scale})"},
+    "decimal_largest": {"en": "'{option}' {value} does not fit decimal({precision}, {scale}) (largest magnitude {largest})",
+                        "fr": "« {option} » {value} ne tient pas dans decimal({precision}, {scale}) (valeur absolue "
+                              "maximale {largest})"},
+    "no_default": {"en": "a {ftype} field cannot have a default (defaults: {types})",
+                   "fr": "un champ {ftype} ne peut pas avoir de valeur par défaut (valeurs par défaut : {types})"},
+    "default_text": {"en": "default {value} is not a text", "fr": "la valeur par défaut {value} n'est pas un texte"},
+    "default_control": {"en": "default contains the control character U+{code}",
+                        "fr": "la valeur par défaut contient le caractère de contrôle U+{code}"},
+    "default_length": {"en": "default is {length:,} characters long; the field takes {low} to {high:,}",
+                       "fr": "la valeur par défaut fait {length} caractères ; le champ en accepte de {low} à {high}"},
+    "default_int": {"en": "default {value} is not a whole number from {low:,} to {high:,}",
+                    "fr": "la valeur par défaut {value} n'est pas un nombre entier de {low} à {high}"},
+    "default_outside": {"en": "default {value} is outside {bound} {limit}",
+                        "fr": "la valeur par défaut {value} est hors de {bound} {limit}"},
+    "default_bool": {"en": "default {value} is not true or false", "fr": "la valeur par défaut {value} n'est ni true ni false"},
+    "default_enum": {"en": "default {value} is not one of the values {values}",
+                     "fr": "la valeur par défaut {value} n'est pas l'une des valeurs {values}"},
+    "relations_mapping": {"en": "entity {name!r}: 'relations' must be a mapping",
+                          "fr": "entité {name!r} : « relations » doit être un dictionnaire"},
+    "too_many_relations": {"en": "entity {name!r} has {count} relations: the limit is {limit}",
+                           "fr": "l'entité {name!r} a {count} relations : la limite est de {limit}"},
+    "relation_clash": {"en": "{what} clashes with a field of the same name",
+                       "fr": "{what} entre en conflit avec un champ du même nom"},
+    "relation_shape": {"en": "{what} must be a mapping with 'kind' and 'target'",
+                       "fr": "{what} doit être un dictionnaire avec « kind » et « target »"},
+    "relation_kind": {"en": "kind must be one of {kinds}{hint}", "fr": "kind doit être l'une des valeurs {kinds}{hint}"},
+    "relation_target": {"en": "target {target} is not an entity{hint}", "fr": "la cible {target} n'est pas une entité{hint}"},
+    "relation_required": {"en": "'required' must be true or false", "fr": "« required » doit valoir true ou false"},
+    "on_delete": {"en": "on_delete must be one of {values}{hint}", "fr": "on_delete doit être l'une des valeurs {values}{hint}"},
+    "required_set_null": {"en": "a required relation cannot use set-null",
+                          "fr": "une relation obligatoire ne peut pas utiliser set-null"},
+    "column_long": {"en": "column {column} is longer than {limit} characters",
+                    "fr": "la colonne {column} est plus longue que {limit} caractères"},
+    "column_is_field": {"en": "{what} needs column {column}, which is already a field",
+                        "fr": "{what} a besoin de la colonne {column}, qui est déjà un champ"},
+    "join_clash": {"en": "{what} needs join table {join!r}, which clashes with {other!r}",
+                   "fr": "{what} a besoin de la table de jointure {join!r}, qui entre en conflit avec {other!r}"},
+    "join_long": {"en": "{what} needs the join table {join!r} with the column {column!r}: {identifier!r} is longer than "
+                        "{limit} characters; use shorter names",
+                  "fr": "{what} a besoin de la table de jointure {join!r} avec la colonne {column!r} : {identifier!r} "
+                        "dépasse {limit} caractères ; utilisez des noms plus courts"},
+    "cycle": {"en": "the required relations {chain} form a cycle: no first row could ever be inserted; make one of them "
+                    "optional (e.g. {entity}.{relation}: required: false)",
+              "fr": "les relations obligatoires {chain} forment un cycle : aucune première ligne ne pourrait jamais être "
+                    "insérée ; rendez l'une d'elles facultative (par ex. {entity}.{relation}: required: false)"},
+})
+
+
+def _err(where: str, key: str, /, **fields: Any) -> AnswersError:
+    """The error ``file:line: <message key>``."""
+    return AnswersError(at(where, text(TEXTS, key, **fields)))
+
+
+def _about(where: str, what: Text, key: str, /, **fields: Any) -> AnswersError:
+    """The error ``file:line: <what>: <message key>`` (``what`` names the entity, field or relation)."""
+    return AnswersError(at(where, text(TEXTS, "prefixed", what=what, message=text(TEXTS, key, **fields))))
 
 
 def _where(file: str, node: Any, key: Any = None) -> str:
@@ -136,9 +281,9 @@ def _where(file: str, node: Any, key: Any = None) -> str:
 def parse_entities(node: Any, file: str) -> list[Located]:
     """Validate the ``entities:`` mapping (ruamel nodes, for line numbers) and normalise it."""
     if not isinstance(node, dict) or not node:
-        raise _err(_where(file, node), "'entities' must be a mapping of entity names to their fields")
+        raise _err(_where(file, node), "entities_mapping")
     if len(node) > MAX_ENTITIES:
-        raise _err(_where(file, node), f"{len(node)} entities: the limit is {MAX_ENTITIES}")
+        raise _err(_where(file, node), "too_many_entities", count=len(node), limit=MAX_ENTITIES)
     entities: list[Located] = []
     seen_tables: dict[str, str] = {}
     specs: dict[str, Any] = {}
@@ -147,25 +292,25 @@ def parse_entities(node: Any, file: str) -> list[Located]:
         name = _entity_name(raw_name, where)
         table = pluralise(snake(name))
         if table in seen_tables:
-            raise _err(where, f"entity {name!r} clashes with {seen_tables[table]!r} after case conversion (both become table {table!r})")
+            raise _err(where, "table_clash", name=name, other=seen_tables[table], table=table)
         if table in SQL_RESERVED:
-            raise _err(where, f"entity name {name!r} gives table {table!r}, a reserved word in SQL")
+            raise _err(where, "table_reserved", name=name, table=table)
         if len(table) > MAX_IDENTIFIER:
-            raise _err(where, f"entity name {name!r} gives table {table!r}, longer than {MAX_IDENTIFIER} characters")
+            raise _err(where, "table_long", name=name, table=table, limit=MAX_IDENTIFIER)
         seen_tables[table] = name
         if not isinstance(spec, dict):
-            raise _err(where, f"entity {name!r} must be a mapping with 'fields' (and optional 'relations')")
+            raise _err(where, "entity_mapping", name=name)
         for key in spec:
             if key not in ("fields", "relations", "description"):
-                hint = did_you_mean(key, ["fields", "relations", "description"])
-                raise _err(_where(file, spec, key), f"entity {name!r}: unknown section {shown(key)}{hint}")
+                hint = suggest(key, ["fields", "relations", "description"])
+                raise _err(_where(file, spec, key), "unknown_section", name=name, key=shown(key), hint=hint)
         entity = located(
             {
                 "name": name,
                 "snake": snake(name),
                 "plural": table.replace("_", "-"),  # the URL segment: /api/v1/product-categories
                 "table": table,
-                "description": _description(spec, f"entity {name!r}", file),
+                "description": _description(spec, text(TEXTS, "entity", name=name), file),
                 "fields": _fields(spec.get("fields"), spec, name, file),
                 "relations": [],
             },
@@ -186,55 +331,56 @@ def parse_entities(node: Any, file: str) -> list[Located]:
 def _entity_name(raw: Any, where: str) -> str:
     name = str(raw)
     if not isinstance(raw, str) or not ENTITY_RE.match(name):
-        raise _err(where, f"entity name {shown(raw)} must be PascalCase (e.g. OrderItem)")
+        raise _err(where, "pascal", name=shown(raw))
     if len(name) > MAX_NAME_LENGTH:
-        raise _err(where, f"entity name {shown(name)} is {len(name)} characters long; the limit is {MAX_NAME_LENGTH}")
+        raise _err(where, "entity_name_long", name=shown(name), length=len(name), limit=MAX_NAME_LENGTH)
     if name in RESERVED_ENTITIES:
-        raise _err(where, f"entity name {name!r} is reserved: the starter defines users for authentication")
+        raise _err(where, "entity_reserved", name=name)
     return name
 
 
-def _description(spec: Any, what: str, file: str) -> str:
+def _description(spec: Any, what: Text, file: str) -> str:
     value = spec.get("description") if isinstance(spec, dict) else None
     if value is None:
         return ""
     where = _where(file, spec, "description")
     if not isinstance(value, str):
-        raise _err(where, f"{what}: 'description' must be a text")
+        raise _about(where, what, "description_text")
     if len(value) > MAX_DESCRIPTION:
-        raise _err(where, f"{what}: 'description' is {len(value):,} characters long; the limit is {MAX_DESCRIPTION:,}")
+        raise _about(where, what, "description_long", length=len(value), limit=MAX_DESCRIPTION)
     return str(value)
 
 
 def _fields(node: Any, parent: Any, entity: str, file: str) -> list[Located]:
     where = _where(file, parent, "fields")
     if not isinstance(node, dict) or not node:
-        raise _err(where, f"entity {entity!r} needs 'fields': a mapping of field names to their type and options")
+        raise _err(where, "needs_fields", name=entity)
     if len(node) > MAX_FIELDS:
-        raise _err(where, f"entity {entity!r} has {len(node)} fields: the limit is {MAX_FIELDS}")
+        raise _err(where, "too_many_fields", name=entity, count=len(node), limit=MAX_FIELDS)
     fields = []
     seen: set[str] = set()
     for raw, spec in node.items():
         fwhere = _where(file, node, raw)
         fname = _check_name(raw, fwhere, "field", entity)
         if fname.lower() in seen:
-            raise _err(fwhere, f"field {entity}.{fname} is defined twice")
+            raise _err(fwhere, "field_twice", entity=entity, name=fname)
         seen.add(fname.lower())
         if isinstance(spec, str):
             spec_dict: dict[str, Any] = {"type": spec}
         elif isinstance(spec, dict):
             spec_dict = plain(spec)
         else:
-            raise _err(fwhere, f"field {entity}.{fname} must be a type name or a mapping with 'type'")
+            raise _err(fwhere, "field_shape", entity=entity, name=fname)
         for option in spec_dict:
             if option not in FIELD_OPTIONS:
                 owhere = _where(file, spec, option) if isinstance(spec, dict) else fwhere
-                raise _err(owhere, f"field {entity}.{fname}: unknown option {shown(option)}{did_you_mean(option, sorted(FIELD_OPTIONS))}")
+                raise _about(owhere, text(TEXTS, "field", entity=entity, name=fname), "unknown_option", option=shown(option),
+                             hint=suggest(option, sorted(FIELD_OPTIONS)))
         ftype = spec_dict.get("type")
         if ftype not in FIELD_TYPES:
             twhere = _where(file, spec, "type") if isinstance(spec, dict) else fwhere
-            raise _err(twhere, f"field {entity}.{fname}: unknown type {shown(ftype)}{did_you_mean(str(ftype), list(FIELD_TYPES))} "
-                       f"(types: {', '.join(FIELD_TYPES)})")
+            raise _about(twhere, text(TEXTS, "field", entity=entity, name=fname), "unknown_type", ftype=shown(ftype),
+                         hint=suggest(str(ftype), list(FIELD_TYPES)), types=", ".join(FIELD_TYPES))
         fields.append(located(_field(fname, ftype, spec_dict, spec, entity, file, fwhere), fwhere))
     return fields
 
@@ -243,14 +389,15 @@ def _check_name(raw: Any, where: str, kind: str, owner: str) -> str:
     """A field or relation name (``kind`` says which, ``owner`` is its entity)."""
     name = str(raw)
     if not isinstance(raw, str) or not FIELD_RE.match(name):
-        raise _err(where, f"{kind} {owner}.{shown(raw)}: names are snake_case (lower-case letters, digits, '_')")
+        raise _err(where, "snake_name", kind=text(TEXTS, f"kind_{kind}"), owner=owner, name=shown(raw))
     if len(name) > MAX_NAME_LENGTH:
-        raise _err(where, f"{kind} {owner}.{shown(name)}: the name is {len(name)} characters long; the limit is {MAX_NAME_LENGTH}")
-    what = f"{kind} {owner}.{name}"
+        raise _err(where, "name_long", kind=text(TEXTS, f"kind_{kind}"), owner=owner, name=shown(name), length=len(name),
+                   limit=MAX_NAME_LENGTH)
+    what = text(TEXTS, kind, entity=owner, name=name)
     if name in IMPLICIT_COLUMNS:
-        raise _err(where, f"{what}: {name!r} is created for every entity; choose another name")
+        raise _about(where, what, "implicit", name=name)
     if name in SQL_RESERVED:
-        raise _err(where, f"{what}: {name!r} is a reserved word in SQL")
+        raise _about(where, what, "sql_reserved", name=name)
     return name
 
 
@@ -261,47 +408,48 @@ class _FieldParser:
         self.name, self.ftype, self.spec, self.node = name, ftype, spec, node
         self.entity, self.file, self.where = entity, file, where
 
-    def bad(self, option: str, message: str) -> AnswersError:
+    def bad(self, option: str, key: str, /, **fields: Any) -> AnswersError:
+        """The error at ``option``'s line: ``file:line: field Entity.name: <message key>``."""
         owhere = _where(self.file, self.node, option) if isinstance(self.node, dict) and option in self.node else self.where
-        return _err(owhere, f"field {self.entity}.{self.name}: {message}")
+        return _about(owhere, text(TEXTS, "field", entity=self.entity, name=self.name), key, **fields)
 
     def parse(self) -> dict[str, Any]:
         spec, ftype = self.spec, self.ftype
         for flag in ("required", "unique", "index"):
             if flag in spec and not isinstance(spec[flag], bool):
-                raise self.bad(flag, f"'{flag}' must be true or false")
+                raise self.bad(flag, "flag_bool", flag=flag)
         out: dict[str, Any] = {
             "name": self.name,
             "type": ftype,
             "required": bool(spec.get("required", False)),
             "unique": bool(spec.get("unique", False)),
             "index": bool(spec.get("index", False)),
-            "description": _description(self.node, f"field {self.entity}.{self.name}", self.file),
+            "description": _description(self.node, text(TEXTS, "field", entity=self.entity, name=self.name), self.file),
         }
         keyed = out["unique"] or out["index"]
         if keyed and ftype in UNKEYABLE_TYPES:
             flag = "unique" if out["unique"] else "index"
-            raise self.bad(flag, f"a {ftype} field cannot be {'unique' if flag == 'unique' else 'indexed'} "
-                                 f"(use a string with max_length <= {KEY_MAX_LENGTH})")
+            raise self.bad(flag, "unkeyable_unique" if flag == "unique" else "unkeyable_index", ftype=ftype,
+                           limit=KEY_MAX_LENGTH)
         if ftype == "boolean" and out["unique"]:
-            raise self.bad("unique", "a boolean field cannot be unique")
+            raise self.bad("unique", "bool_unique")
         if ftype in ("string", "text"):
             out["max_length"] = self._max_length(keyed)
         elif "max_length" in spec:
-            raise self.bad("max_length", "'max_length' applies to string and text fields only")
+            raise self.bad("max_length", "max_length_where")
         if ftype == "decimal":
             out["precision"], out["scale"] = self._precision_scale()
         if ftype == "enum":
             out["values"] = self._enum_values(keyed)
         elif "values" in spec:
-            raise self.bad("values", "'values' applies to enum fields only")
+            raise self.bad("values", "values_where")
         for bound in ("min", "max"):
             if bound in spec:
                 out[bound] = self._bound(bound, out)
         if "min" in out and "max" in out and _as_number(out["min"]) > _as_number(out["max"]):
-            raise self.bad("min", f"'min' ({shown(out['min'])}) is greater than 'max' ({shown(out['max'])})")
+            raise self.bad("min", "min_above_max", low=shown(out["min"]), high=shown(out["max"]))
         if ftype in ("string", "text") and string_bounds(out)[0] > (string_bounds(out)[1] or 0):
-            raise self.bad("min", "'min' is above the field's maximum length")
+            raise self.bad("min", "min_above_length")
         if "default" in spec:
             out["default"] = self._default(spec["default"], out)
         return out
@@ -310,28 +458,27 @@ class _FieldParser:
         limit, default = (STRING_MAX_LENGTH, STRING_DEFAULT_LENGTH) if self.ftype == "string" else (TEXT_MAX_LENGTH, TEXT_DEFAULT_LENGTH)
         length = self.spec.get("max_length", default)
         if _whole(length) is None or not 1 <= length <= limit:
-            raise self.bad("max_length", f"'max_length' must be a whole number from 1 to {limit:,} (not {shown(length)})")
+            raise self.bad("max_length", "max_length_range", limit=limit, value=shown(length))
         if keyed and length > KEY_MAX_LENGTH:
-            raise self.bad("max_length", f"a unique or indexed string holds at most {KEY_MAX_LENGTH} characters "
-                                         "(database index entries are limited); lower max_length or drop unique/index")
+            raise self.bad("max_length", "key_length", limit=KEY_MAX_LENGTH)
         return int(length)
 
     def _precision_scale(self) -> tuple[int, int]:
         precision, scale = self.spec.get("precision", 12), self.spec.get("scale", 2)
         if _whole(precision) is None or not 1 <= precision <= MAX_PRECISION:
-            raise self.bad("precision", f"'precision' must be a whole number from 1 to {MAX_PRECISION} (not {shown(precision)})")
+            raise self.bad("precision", "precision", limit=MAX_PRECISION, value=shown(precision))
         if _whole(scale) is None or not 0 <= scale <= precision:
-            raise self.bad("scale", f"'scale' must be a whole number from 0 to the precision {int(precision)} (not {shown(scale)})")
+            raise self.bad("scale", "scale", precision=int(precision), value=shown(scale))
         return int(precision), int(scale)
 
     def _enum_values(self, keyed: bool) -> list[str]:
         values = self.spec.get("values")
         if not isinstance(values, list) or not values or not all(isinstance(v, str) and ENUM_VALUE_RE.match(v) for v in values):
-            raise self.bad("values", "enum needs 'values': a list of simple words (letters, digits, '_', '-', '.')")
+            raise self.bad("values", "enum_values")
         if len(values) > MAX_ENUM_VALUES or any(len(v) > MAX_ENUM_VALUE_LENGTH for v in values):
-            raise self.bad("values", f"an enum has at most {MAX_ENUM_VALUES} values of at most {MAX_ENUM_VALUE_LENGTH} characters")
+            raise self.bad("values", "enum_limits", count=MAX_ENUM_VALUES, length=MAX_ENUM_VALUE_LENGTH)
         if len(set(values)) != len(values):
-            raise self.bad("values", "enum values must be distinct")
+            raise self.bad("values", "enum_distinct")
         return list(values)
 
     def _bound(self, bound: str, field: dict[str, Any]) -> Any:
@@ -339,68 +486,67 @@ class _FieldParser:
         if ftype in ("string", "text"):
             length = _whole(value)
             if length is None or not (0 if bound == "min" else 1) <= length <= field["max_length"]:
-                raise self.bad(bound, f"'{bound}' of a {ftype} is a whole number of characters from "
-                                      f"{0 if bound == 'min' else 1} to max_length {field['max_length']:,} (not {shown(value)})")
+                raise self.bad(bound, "string_bound", bound=bound, ftype=ftype, low=0 if bound == "min" else 1,
+                               high=field["max_length"], value=shown(value))
             return length
         if ftype == "integer":
             number = _whole(value)
             if number is None or not INT32_MIN <= number <= INT32_MAX:
-                raise self.bad(bound, f"'{bound}' of an integer (a 32-bit column) is a whole number from {INT32_MIN:,} "
-                                      f"to {INT32_MAX:,} (not {shown(value)})")
+                raise self.bad(bound, "int_bound", bound=bound, low=INT32_MIN, high=INT32_MAX, value=shown(value))
             return number
         if ftype == "decimal":
             self._fitting_decimal(bound, value, field)
             return value
-        raise self.bad(bound, f"'{bound}' applies to integer, decimal (value) and string/text (length) fields")
+        raise self.bad(bound, "bound_where", bound=bound)
 
     def _fitting_decimal(self, option: str, value: Any, field: dict[str, Any]) -> Decimal:
         """``value`` as a Decimal that NUMERIC(precision, scale) holds exactly, else an error."""
         precision, scale = field["precision"], field["scale"]
         number = _decimal(value)
         if number is None:
-            raise self.bad(option, f"'{option}' of a decimal is a finite number or a decimal text like \"12.50\" (not {shown(value)})")
+            raise self.bad(option, "decimal_value", option=option, value=shown(value))
         if number.adjusted() > MAX_PRECISION:  # far beyond any column: no need to compute with it
-            raise self.bad(option, f"'{option}' {shown(value)} does not fit decimal({precision}, {scale})")
+            raise self.bad(option, "decimal_fit", option=option, value=shown(value), precision=precision, scale=scale)
         with localcontext(DECIMAL_CONTEXT):
             largest = Decimal(10) ** (precision - scale) - Decimal(1).scaleb(-scale)
             exact = number == number.quantize(Decimal(1).scaleb(-scale))
         if not exact:
-            raise self.bad(option, f"'{option}' {shown(value)} has more than the {scale} decimals of decimal({precision}, {scale})")
+            raise self.bad(option, "decimal_places", option=option, value=shown(value), precision=precision, scale=scale)
         if number.copy_abs() > largest:  # copy_abs is exact; abs() rounds to the context's precision
-            raise self.bad(option, f"'{option}' {shown(value)} does not fit decimal({precision}, {scale}) "
-                                   f"(largest magnitude {largest})")
+            raise self.bad(option, "decimal_largest", option=option, value=shown(value), precision=precision, scale=scale,
+                           largest=largest)
         return number
 
     def _default(self, value: Any, field: dict[str, Any]) -> Any:
         ftype = field["type"]
         if ftype not in DEFAULT_TYPES:
-            raise self.bad("default", f"a {ftype} field cannot have a default (defaults: {', '.join(DEFAULT_TYPES)})")
+            raise self.bad("default", "no_default", ftype=ftype, types=", ".join(DEFAULT_TYPES))
         if ftype in ("string", "text"):
             if not isinstance(value, str):
-                raise self.bad("default", f"default {shown(value)} is not a text")
+                raise self.bad("default", "default_text", value=shown(value))
             bad = BAD_DEFAULT_CHARS.search(value)
             if bad:
-                raise self.bad("default", f"default contains the control character U+{ord(bad.group()):04X}")
+                raise self.bad("default", "default_control", code=f"{ord(bad.group()):04X}")
             low, high = string_bounds(field)
             if not low <= len(value) <= (high if high is not None else len(value)):
-                raise self.bad("default", f"default is {len(value):,} characters long; the field takes {low} to {high:,}")
+                raise self.bad("default", "default_length", length=len(value), low=low, high=high)
             return value
         if ftype == "integer":
             number = _whole(value)
             low, high = int_bounds(field)
             if number is None or not low <= number <= high:
-                raise self.bad("default", f"default {shown(value)} is not a whole number from {low:,} to {high:,}")
+                raise self.bad("default", "default_int", value=shown(value), low=low, high=high)
             return number
         if ftype == "decimal":
             number = self._fitting_decimal("default", value, field)
             for bound, fails in (("min", number.__lt__), ("max", number.__gt__)):
                 if bound in field and fails(_as_number(field[bound])):
-                    raise self.bad("default", f"default {shown(value)} is outside {bound} {shown(field[bound])}")
+                    raise self.bad("default", "default_outside", value=shown(value), bound=bound, limit=shown(field[bound]))
             return value
         if ftype == "boolean" and not isinstance(value, bool):
-            raise self.bad("default", f"default {shown(value)} is not true or false")
+            raise self.bad("default", "default_bool", value=shown(value))
         if ftype == "enum" and (not isinstance(value, str) or value not in field["values"]):
-            raise self.bad("default", f"default {shown(value)} is not one of the values {', '.join(field['values'])}")
+            raise self.bad("default", "default_enum", value=shown(value), values=", ".join(field["values"]))
         return value
 
 
@@ -463,41 +609,42 @@ def int_bounds(field: dict[str, Any]) -> tuple[int, int]:
 
 def _relations(node: Any, entity: dict[str, Any], names: list[str], file: str) -> list[Located]:
     if not isinstance(node, dict):
-        raise _err(_where(file, node), f"entity {entity['name']!r}: 'relations' must be a mapping")
+        raise _err(_where(file, node), "relations_mapping", name=entity["name"])
     if len(node) > MAX_RELATIONS:
-        raise _err(_where(file, node), f"entity {entity['name']!r} has {len(node)} relations: the limit is {MAX_RELATIONS}")
+        raise _err(_where(file, node), "too_many_relations", name=entity["name"], count=len(node), limit=MAX_RELATIONS)
     out = []
     field_names = {f["name"] for f in entity["fields"]}
     for raw, spec in node.items():
         where = _where(file, node, raw)
         rname = _check_name(raw, where, "relation", entity["name"])
-        what = f"relation {entity['name']}.{rname}"
+        what = text(TEXTS, "relation", entity=entity["name"], name=rname)
         if rname in field_names or f"{rname}_id" in field_names or f"{rname}_ids" in field_names:
-            raise _err(where, f"{what} clashes with a field of the same name")
+            raise _err(where, "relation_clash", what=what)
         if not isinstance(spec, dict):
-            raise _err(where, f"{what} must be a mapping with 'kind' and 'target'")
+            raise _err(where, "relation_shape", what=what)
         for option in spec:
             if option not in RELATION_OPTIONS:
-                raise _err(_where(file, spec, option), f"{what}: unknown option {shown(option)}"
-                           f"{did_you_mean(option, sorted(RELATION_OPTIONS))}")
+                raise _about(_where(file, spec, option), what, "unknown_option", option=shown(option),
+                             hint=suggest(option, sorted(RELATION_OPTIONS)))
         kind = spec.get("kind")
         if kind not in RELATION_KINDS:
-            raise _err(_where(file, spec, "kind"), f"{what}: kind must be one of {', '.join(RELATION_KINDS)}"
-                       f"{did_you_mean(str(kind), list(RELATION_KINDS))}")
+            raise _about(_where(file, spec, "kind"), what, "relation_kind", kinds=", ".join(RELATION_KINDS),
+                         hint=suggest(str(kind), list(RELATION_KINDS)))
         target = spec.get("target")
         if target not in names:
-            raise _err(_where(file, spec, "target"), f"{what}: target {shown(target)} is not an entity{did_you_mean(str(target), names)}")
+            raise _about(_where(file, spec, "target"), what, "relation_target", target=shown(target),
+                         hint=suggest(str(target), names))
         required = spec.get("required", False)
         if not isinstance(required, bool):
-            raise _err(_where(file, spec, "required"), f"{what}: 'required' must be true or false")
+            raise _about(_where(file, spec, "required"), what, "relation_required")
         on_delete = spec.get("on_delete", "restrict" if required else "set-null")
         if on_delete not in ON_DELETE:
-            raise _err(_where(file, spec, "on_delete"), f"{what}: on_delete must be one of {', '.join(ON_DELETE)}"
-                       f"{did_you_mean(str(on_delete), list(ON_DELETE))}")
+            raise _about(_where(file, spec, "on_delete"), what, "on_delete", values=", ".join(ON_DELETE),
+                         hint=suggest(str(on_delete), list(ON_DELETE)))
         if required and on_delete == "set-null":
-            raise _err(_where(file, spec, "on_delete"), f"{what}: a required relation cannot use set-null")
+            raise _about(_where(file, spec, "on_delete"), what, "required_set_null")
         if kind == "many-to-one" and len(f"{rname}_id") > MAX_IDENTIFIER:  # pragma: no cover - names are at most 40
-            raise _err(where, f"{what}: column {rname}_id is longer than {MAX_IDENTIFIER} characters")
+            raise _about(where, what, "column_long", column=f"{rname}_id", limit=MAX_IDENTIFIER)
         relation = {"name": rname, "kind": kind, "target": target, "required": required, "on_delete": on_delete}
         out.append(located(relation, where))
     return out
@@ -511,20 +658,20 @@ def _check_column_clashes(entities: list[Located]) -> None:
     for e in entities:
         columns = {f["name"] for f in e["fields"]}
         for r in e["relations"]:
-            what = f"relation {e['name']}.{r['name']}"
+            what = text(TEXTS, "relation", entity=e["name"], name=r["name"])
             if r["kind"] == "many-to-one" and f"{r['name']}_id" in columns:
-                raise _err(r.where, f"{what} needs column {r['name']}_id, which is already a field")
+                raise _err(r.where, "column_is_field", what=what, column=f"{r['name']}_id")
             if r["kind"] != "many-to-many":
                 continue
             join = f"{e['snake']}_{r['name']}"
             if join in tables:
-                raise _err(r.where, f"{what} needs join table {join!r}, which clashes with {tables[join]!r}")
+                raise _err(r.where, "join_clash", what=what, join=join, other=tables[join])
             target = by_name[r["target"]]["snake"]
             right = f"related_{target}_id" if target == e["snake"] else f"{target}_id"
             for identifier in (join, right):
                 if len(identifier) > MAX_IDENTIFIER:
-                    raise _err(r.where, f"{what} needs the join table {join!r} with the column {right!r}: {identifier!r} is "
-                               f"longer than {MAX_IDENTIFIER} characters; use shorter names")
+                    raise _err(r.where, "join_long", what=what, join=join, column=right, identifier=identifier,
+                               limit=MAX_IDENTIFIER)
             tables[join] = f"{e['name']}.{r['name']}"
 
 
@@ -543,8 +690,7 @@ def _check_required_cycles(entities: list[Located]) -> None:
                 cycle = [*path[start:], (name, r)]
                 chain = ", ".join(f"{entity}.{rel['name']} -> {rel['target']}" for entity, rel in cycle)
                 first = cycle[0]
-                raise _err(first[1].where, f"the required relations {chain} form a cycle: no first row could ever be inserted; "
-                           f"make one of them optional (e.g. {first[0]}.{first[1]['name']}: required: false)")
+                raise _err(first[1].where, "cycle", chain=chain, entity=first[0], relation=first[1]["name"])
             if r["target"] not in state:
                 path.append((name, r))
                 visit(r["target"])

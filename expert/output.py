@@ -26,11 +26,38 @@ from expert.destination import (
 )
 from expert.generators.blueprint import Blueprint
 from expert.interrupts import Interrupted, SignalGuard
+from expert.messages import COMMON, Text, table, text
 from expert.pristine import write_state
 from expert.render import RenderError, render_layers
 from expert.transaction import STAGED, commit, plan, recover
 
 __all__ = ["OutputError", "WriteReport", "build_tree", "check_tree", "write_project"]
+
+TEXTS = table("output", {
+    "render_failed": {"en": "rendering failed: {error}", "fr": "échec du rendu : {error}"},
+    "collides": {"en": "a computed document collides with a template file: {path}",
+                 "fr": "un document calculé entre en conflit avec un fichier de modèle : {path}"},
+    "fails_check": {"en": "the generated project fails its own check: {artifact}: {validator}: {detail}",
+                    "fr": "le projet généré échoue à sa propre vérification : {artifact} : {validator} : {detail}"},
+    "left_as_it_was": {"en": "{dest} was left as it was", "fr": "{dest} a été laissé tel quel"},
+    "nothing_written": {"en": "nothing was written", "fr": "rien n'a été écrit"},
+    "appeared": {"en": "{path} appeared in {dest} during generation", "fr": "{path} est apparu dans {dest} pendant la génération"},
+    "not_empty": {"en": "{dest} is not empty: use --force to write into it (no file of yours is deleted; a file the "
+                        "project replaces is kept beside it as NAME.orig)",
+                  "fr": "{dest} n'est pas vide : utilisez --force pour y écrire (aucun de vos fichiers n'est supprimé ; un "
+                        "fichier que le projet remplace est gardé à côté sous le nom NOM.orig)"},
+    "no_longer_empty": {"en": "{dest} is no longer empty ({entry} appeared during generation): use --force to write into "
+                              "it (no file of yours is deleted; a file the project replaces is kept beside it as NAME.orig)",
+                        "fr": "{dest} n'est plus vide ({entry} est apparu pendant la génération) : utilisez --force pour y "
+                              "écrire (aucun de vos fichiers n'est supprimé ; un fichier que le projet remplace est gardé "
+                              "à côté sous le nom NOM.orig)"},
+    "left_by_run": {"en": "{path} (left by an interrupted run)", "fr": "{path} (laissé par une exécution interrompue)"},
+})
+
+
+def _then(first: Text, second: Text) -> OutputError:
+    """``what failed; what became of the destination``."""
+    return OutputError(text(COMMON, "joined", first=first, second=second))
 
 
 @dataclass
@@ -48,13 +75,13 @@ def build_tree(blueprint: Blueprint, root: Path, scratch: Path) -> list[str]:
     try:
         render_layers(blueprint.layers, root, scratch)
     except RenderError as exc:
-        raise OutputError(f"rendering failed: {exc}") from None
-    for rel, text in blueprint.documents.items():
+        raise OutputError(text(TEXTS, "render_failed", error=exc)) from None
+    for rel, content in blueprint.documents.items():
         target = root / rel
         if target.exists():
-            raise OutputError(f"a computed document collides with a template file: {rel}")
+            raise OutputError(text(TEXTS, "collides", path=rel))
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        target.write_text(content, encoding="utf-8")
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
 
@@ -65,7 +92,8 @@ def check_tree(root: Path) -> None:
     failures = [r for r in fast_checks(root) if r.status == "fail"]
     if failures:
         first = failures[0]
-        raise OutputError(f"the generated project fails its own check: {first.artifact}: {first.validator}: {first.detail}")
+        raise OutputError(text(TEXTS, "fails_check", artifact=first.artifact, validator=first.validator,
+                                detail=first.detail))
 
 
 def write_project(blueprint: Blueprint, dest: Path, force: bool = False, guard: SignalGuard | None = None) -> WriteReport:
@@ -76,7 +104,7 @@ def write_project(blueprint: Blueprint, dest: Path, force: bool = False, guard: 
     """
     path = check_destination(dest)
     shown = str(dest)
-    untouched = f"{shown} was left as it was" if os.path.lexists(path) else "nothing was written"
+    untouched = text(TEXTS, "left_as_it_was", dest=shown) if os.path.lexists(path) else text(TEXTS, "nothing_written")
     if not force and not stale_work(path):
         _refuse_non_empty(path, shown)  # before writing anything, even the lock
     with ExitStack() as stack:
@@ -96,7 +124,7 @@ def write_project(blueprint: Blueprint, dest: Path, force: bool = False, guard: 
     return report
 
 
-def _write(blueprint: Blueprint, path: Path, shown: str, force: bool, guard: SignalGuard, untouched: str) -> WriteReport:
+def _write(blueprint: Blueprint, path: Path, shown: str, force: bool, guard: SignalGuard, untouched: Text) -> WriteReport:
     """The run under the destination's lock. Signals are deferred except while rendering and checking."""
     target = Destination.open(path, shown)
     try:
@@ -110,7 +138,7 @@ def _write(blueprint: Blueprint, path: Path, shown: str, force: bool, guard: Sig
                 report.files = build_tree(blueprint, project, work / "layers")
                 report.files += write_state(project, report.files, blueprint.lang)  # the base of a later `update`
             except OSError as exc:
-                raise OutputError(f"{describe(exc, 'write the project into', shown)}; {untouched}") from None
+                raise _then(describe(exc, "write the project into", shown), untouched) from None
             check_tree(project)
         guard.checkpoint()
         target.verify()
@@ -120,7 +148,7 @@ def _write(blueprint: Blueprint, path: Path, shown: str, force: bool, guard: Sig
         try:
             commit(ops, project, path, work)
         except OSError as exc:
-            raise OutputError(f"{_commit_failure(exc, shown)}; {untouched}") from None
+            raise _then(_commit_failure(exc, shown), untouched) from None
         target.committed = True
         report.backups = {op.path: str(op.backup) for op in ops if op.kind == "replace"}
         return report
@@ -128,20 +156,17 @@ def _write(blueprint: Blueprint, path: Path, shown: str, force: bool, guard: Sig
         target.close()
 
 
-def _commit_failure(exc: OSError, shown: str) -> str:
+def _commit_failure(exc: OSError, shown: str) -> Text:
     if isinstance(exc, FileExistsError):
-        return f"{exc.filename2 or exc.filename} appeared in {shown} during generation"
+        return text(TEXTS, "appeared", path=exc.filename2 or exc.filename, dest=shown)
     return describe(exc, "write into", shown)
 
 
 def _refuse_non_empty(path: Path, shown: str, again: bool = False) -> None:
     entries = user_entries(path)
     if entries:
-        what = f"is no longer empty ({entries[0]} appeared during generation)" if again else "is not empty"
-        raise OutputError(
-            f"{shown} {what}: use --force to write into it (no file of yours is deleted; a file the "
-            "project replaces is kept beside it as NAME.orig)"
-        )
+        message = text(TEXTS, "no_longer_empty", dest=shown, entry=entries[0]) if again else text(TEXTS, "not_empty", dest=shown)
+        raise OutputError(message)
 
 
 def _sweep(target: Destination) -> list[str]:
@@ -153,5 +178,5 @@ def _sweep(target: Destination) -> list[str]:
                 recovered.append(pid)
             shutil.rmtree(work)
         except OSError as exc:
-            raise OutputError(describe(exc, "clean up", f"{work} (left by an interrupted run)")) from None
+            raise OutputError(describe(exc, "clean up", text(TEXTS, "left_by_run", path=work))) from None
     return recovered

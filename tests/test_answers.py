@@ -99,3 +99,80 @@ def test_contradictory_selections_are_refused_in_files_and_set(tmp_path, item, f
     with pytest.raises(AnswersError) as info:
         load_answers(path, kb)
     assert str(info.value).startswith(f"{path}:3: {key}: {fragment}")
+
+
+# --- the same errors in French (issue 10): the real command with --lang fr --------------------------------------
+
+import string  # noqa: E402
+
+from click.testing import CliRunner  # noqa: E402
+
+import expert.destination  # noqa: E402,F401  (registers its tables)
+import expert.model  # noqa: E402,F401
+import expert.output  # noqa: E402,F401
+from expert.cli import cli  # noqa: E402
+from expert.messages import TABLES  # noqa: E402
+
+
+def _decide_fr(tmp_path, body: str) -> tuple[int, str]:
+    path = tmp_path / "answers.yml"
+    path.write_text(body, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["decide", "--answers", str(path), "--lang", "fr"])
+    return result.exit_code, result.output
+
+
+def test_a_bad_answers_line_is_one_french_line_with_file_and_line(tmp_path):
+    code, out = _decide_fr(tmp_path, "version: 1\nanswers:\n  client: [mobile]\n")
+    assert code == 1
+    assert out.count("\n") == 1 and "Traceback" not in out
+    assert out.startswith(f"Erreur : {tmp_path / 'answers.yml'}:3: clé de réponse inconnue 'client'")
+    assert "(vouliez-vous dire 'clients' ?)" in out
+    message = out.split(":3: ", 1)[1]
+    assert "unknown" not in message and "did you mean" not in message and "Error:" not in out
+
+
+def test_a_bad_answers_value_is_french_and_keeps_the_choices(tmp_path):
+    code, out = _decide_fr(tmp_path, "version: 1\nanswers:\n  api_style: soap\n")
+    assert code == 1 and out.count("\n") == 1
+    assert ":3: api_style : 'soap' n'est pas une valeur connue (rest, graphql, grpc)" in out
+    assert "is not a known value" not in out
+
+
+def test_a_bad_model_field_is_one_french_line_with_file_and_line(tmp_path):
+    body = "version: 1\nentities:\n  Order:\n    fields:\n      total: {type: decimal, scale: 9, precision: 4}\n"
+    code, out = _decide_fr(tmp_path, body)
+    assert code == 1 and out.count("\n") == 1 and "Traceback" not in out
+    assert f"{tmp_path / 'answers.yml'}:5: champ Order.total : « scale » doit être un nombre entier de 0 à la " \
+           "précision 4 (pas 9)" in out
+    message = out.split(":5: ", 1)[1]
+    assert "field" not in message and "must be" not in message
+
+
+def test_a_bad_model_relation_is_french(tmp_path):
+    body = ("version: 1\nentities:\n  Order:\n    fields: {note: string}\n    relations:\n"
+            "      customer: {kind: many-to-one, target: Custmer}\n")
+    code, out = _decide_fr(tmp_path, body)
+    assert code == 1 and out.count("\n") == 1
+    assert ":6: relation Order.customer : la cible 'Custmer' n'est pas une entité" in out
+    assert "is not an entity" not in out
+
+
+def test_the_english_line_is_unchanged_without_lang(tmp_path):
+    path = tmp_path / "answers.yml"
+    path.write_text("version: 1\nanswers:\n  client: [mobile]\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["decide", "--answers", str(path), "--lang", "en"])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {path}:3: unknown answer key 'client' (did you mean 'clients'?)")
+
+
+def _names(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_message_template_has_both_languages_with_the_same_fields():
+    assert {"answers", "model", "destination", "output", "target", "common"} <= set(TABLES)
+    for table_name, table in TABLES.items():
+        for key, pair in table.items():
+            assert set(pair) == {"en", "fr"}, (table_name, key)
+            assert _names(pair["en"]) == _names(pair["fr"]), (table_name, key, pair)
+            assert bool(pair["en"]) == bool(pair["fr"]), (table_name, key)

@@ -833,3 +833,46 @@ def test_a_template_bug_is_one_line_and_writes_nothing(tmp_path: Path, monkeypat
     assert result.exit_code == 1
     assert "bug of backend-expert" in result.output and len(result.output.strip().splitlines()) == 1, result.output
     assert not dest.exists()
+
+
+# ---------------------------------------------------------------- the destination's errors in French (issue 10)
+
+
+def test_an_existing_non_empty_destination_is_refused_in_french(tmp_path):
+    dest = tmp_path / "orders"
+    dest.mkdir()
+    (dest / "notes.txt").write_text("mine\n", encoding="utf-8")
+    result = invoke(dest, "--lang", "fr")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    lines = result.output.strip().splitlines()
+    assert lines == [f"Erreur : {dest} n'est pas vide : utilisez --force pour y écrire (aucun de vos fichiers n'est "
+                     "supprimé ; un fichier que le projet remplace est gardé à côté sous le nom NOM.orig)"]
+    assert "is not empty" not in result.output and "Error:" not in result.output
+    assert sorted(p.name for p in dest.iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.parametrize("where", ["mkdir", "render", "commit"])
+def test_a_full_disk_is_one_french_line_and_nothing_is_written(tmp_path, monkeypatch, where):
+    import expert.destination
+    import expert.render
+    import expert.transaction
+
+    dest = tmp_path / "orders"
+    failure = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dest))
+
+    def fail(*args, **kwargs):
+        raise failure
+
+    if where == "mkdir":
+        monkeypatch.setattr(expert.destination.os, "mkdir", fail)
+    elif where == "render":
+        monkeypatch.setattr(expert.render.shutil, "copy2", fail)
+    else:
+        monkeypatch.setattr(expert.transaction.os, "link", fail)
+    result = invoke(dest, "--lang", "fr")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Erreur : impossible "), result.output
+    assert "plus d'espace disponible sur le périphérique" in lines[0]
+    assert os.strerror(errno.ENOSPC) not in lines[0] and "cannot" not in lines[0] and "nothing was written" not in lines[0]
+    assert list(tmp_path.iterdir()) == []
