@@ -103,3 +103,24 @@ def test_the_java_sources_have_no_template_left(project: Path) -> None:
         text = source.read_text(encoding="utf-8")
         assert "{{" not in text and "{%" not in text, source
         assert text.startswith("package com.example.app"), source
+
+
+def test_the_lint_step_runs_checkstyle_in_the_readme_and_ci(project: Path) -> None:
+    """layer.yml's lint command compiles and runs Checkstyle with the shipped rules; README and CI run it."""
+    lint = layer_spec("stack/java-spring-boot")["commands"]["lint"]
+    assert lint.endswith("compile checkstyle:check")
+    assert lint in (project / "README.md").read_text(encoding="utf-8")
+    ci = [project / ".github/workflows/ci.yml", project / ".gitlab-ci.yml"]
+    assert any(path.is_file() and lint in path.read_text(encoding="utf-8") for path in ci)
+    plugin = re.search(
+        r"<artifactId>maven-checkstyle-plugin</artifactId>(.*?)</plugin>",
+        (project / "pom.xml").read_text(encoding="utf-8"),
+        re.S,
+    ).group(1)
+    assert "<configLocation>config/checkstyle.xml</configLocation>" in plugin
+    assert "<failOnViolation>true</failOnViolation>" in plugin
+    assert "<includeTestSourceDirectory>true</includeTestSourceDirectory>" in plugin
+    rules = (project / "config/checkstyle.xml").read_text(encoding="utf-8")
+    modules = set(re.findall(r'<module name="(\w+)"', rules))
+    assert {"Checker", "TreeWalker", "UnusedImports", "AvoidStarImport", "NeedBraces", "EqualsHashCode"} <= modules
+    assert '<property name="severity" value="error"/>' in rules

@@ -15,7 +15,9 @@ import jakarta.validation.constraints.Size;
 import java.time.Duration;
 {%- endif %}
 import java.util.Map;
+{%- if cookies %}
 import org.springframework.http.HttpHeaders;
+{%- endif %}
 import org.springframework.http.HttpStatus;
 {%- if cookies %}
 import org.springframework.http.ResponseCookie;
