@@ -45,6 +45,18 @@ def test_the_question_is_asked_once_of_everyone_with_security_as_default(kb: Kno
      "language", "python", "lang.python"),
     ({"team_languages": ["python", "go", "rust"], "load": "high", "principle_first": "performance"},
      "language", "rust", "lang.rust-performance"),
+    ({"team_languages": ["python"], "python_experience": ["django"], "load": "high", "principle_first": "performance"},
+     "framework", "fastapi", "principle.fastapi-performance-first"),
+    ({"team_languages": ["python"], "python_experience": ["django"], "load": "high", "principle_first": "security"},
+     "framework", "django", "fw.python-known-django"),
+    ({"team_languages": ["python"], "python_experience": ["fastapi"], "load": "high", "principle_first": "performance"},
+     "framework", "fastapi", "fw.python-known-fastapi-high-load"),
+    ({"team_languages": ["typescript"], "node_experience": ["express"], "load": "high", "principle_first": "performance"},
+     "framework", "fastify", "principle.fastify-performance-first"),
+    ({"team_languages": ["typescript"], "node_experience": ["express"], "load": "high", "principle_first": "maintainability"},
+     "framework", "express", "fw.node-known-express"),
+    ({"team_languages": ["typescript"], "node_experience": ["express"], "load": "medium", "principle_first": "performance"},
+     "framework", "express", "fw.node-known-express"),
     ({"team_languages": ["python"], "load": "medium", "principle_first": "performance"},
      "cache", "redis", "principle.cache-performance-first"),
     ({"team_languages": ["python"], "load": "medium", "principle_first": "security"},
@@ -128,3 +140,69 @@ def test_a_pack_rule_may_declare_principles(tmp_path: Path) -> None:
     kb = load_knowledge([pack(tmp_path, "    serves: [performance]\n    trades: [maintainability]\n")])
     rule = next(r for r in kb.rules if r.id == "acme.cache")
     assert (rule.serves, rule.trades) == (("performance",), ("maintainability",))
+
+
+#: decision rules that restate what an answer already fixes, so that no principle is at stake in them
+RESTATE_AN_ANSWER = {
+    "iac.none-managed": "no cloud account: there is nothing to provision",
+    "iac.default-none": "no cloud provider named: there is nothing to provision",
+    "k8s.none": "not deployed on Kubernetes: no manifests",
+    "db.id-object-id": "MongoDB's own key type, which the database indexes itself",
+}
+
+
+def test_every_decision_rule_names_a_principle_or_restates_an_answer(kb: KnowledgeBase) -> None:
+    silent = [r.id for r in kb.rules if r.kind == "decision" and not (r.serves or r.trades)]
+    assert sorted(silent) == sorted(RESTATE_AN_ANSWER)
+    ids = {r.id for r in kb.rules}
+    assert set(RESTATE_AN_ANSWER) <= ids  # the allow-list names rules that exist
+
+
+@pytest.mark.parametrize("key", ["language", "framework", "database", "orm", "auth", "cache", "broker", "ci",
+                                 "container", "deploy", "edge_proxy", "test_framework", "coverage_threshold",
+                                 "db_pooling", "authorization", "architecture"])
+def test_the_main_decisions_always_come_with_their_principles(kb: KnowledgeBase, key: str) -> None:
+    rules = kb.rules_concluding(key)
+    assert rules and all(r.serves or r.trades for r in rules), [r.id for r in rules if not (r.serves or r.trades)]
+
+
+ANSWER_SETS = {
+    "kubernetes-large": {**BASE, "team_size": "large", "load": "high", "hosting": "kubernetes",
+                         "team_languages": ["java"]},
+    "prototype-vm": {"clients": ["browser-spa"], "data_shape": "relational", "team_size": "solo", "load": "low",
+                     "hosting": "vm", "prototype": True, "team_languages": ["python"]},
+    "serverless-performance": {**BASE, "hosting": "serverless", "load": "medium", "team_languages": ["typescript"],
+                               "principle_first": "performance"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(ANSWER_SETS))
+def test_each_principle_is_served_and_the_trade_offs_are_named(kb, consultant, name: str) -> None:
+    result = consultant.run(ANSWER_SETS[name])
+    views = principle_views(result, kb, "en")
+    assert {v.principle for v in views if v.serves} == set(PRINCIPLES)
+    traded = {(x.key, x.value) for v in views for x in v.trades}
+    assert traded, "these answers make at least one trade-off"
+    for v in views:  # a decision is never both for and against the same principle
+        assert not {(x.key, x.value) for x in v.serves} & {(x.key, x.value) for x in v.trades}
+
+
+@pytest.mark.parametrize(("name", "principle", "decision"), [
+    ("kubernetes-large", "maintainability", ("architecture", "microservices")),
+    ("kubernetes-large", "maintainability", ("deploy", "kubernetes")),
+    ("prototype-vm", "scalability", ("database", "sqlite")),
+    ("prototype-vm", "scalability", ("deploy", "compose")),
+    ("serverless-performance", "performance", ("deploy", "serverless")),
+])
+def test_the_trade_off_an_architect_would_name_is_listed(kb, consultant, name: str, principle: str,
+                                                         decision: tuple[str, str]) -> None:
+    views = {v.principle: v for v in principle_views(consultant.run(ANSWER_SETS[name]), kb, "en")}
+    assert decision in [(x.key, x.value) for x in views[principle].trades]
+
+
+def test_decide_names_every_principle_and_its_trade_offs() -> None:
+    args = ["decide", "--set", "team_languages=python", "--set", "prototype=true", "--set", "hosting=vm",
+            "--set", "team_size=solo", "--set", "load=low", "--format", "json"]
+    data = json.loads(CliRunner().invoke(cli, args).output)["principles"]["principles"]
+    assert all(data[p]["served_by"] for p in PRINCIPLES)
+    assert {"key": "database", "value": "sqlite", "rule": "db.sqlite-prototype"} in data["scalability"]["traded_by"]
