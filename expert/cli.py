@@ -330,6 +330,7 @@ def update(project_dir: Path, answers_file: Path | None, sets: tuple[str, ...], 
     from expert import update as upd
 
     shown = os.fspath(project_dir)
+    talk = lang or default_lang()  # the user's language for messages; the documents keep the project's
     try:
         with SignalGuard() as guard:
             root, pristine = upd.find_project(project_dir)
@@ -345,21 +346,20 @@ def update(project_dir: Path, answers_file: Path | None, sets: tuple[str, ...], 
                                      kb, lang, saved.entities)  # the last generation's contexts, for its migrations
             step = upd.migration_step(before, blueprint)
             report = upd.update_project(root, shown, pristine, blueprint, step, dry_run, guard)
-    except (upd.UpdateError, *USER_ERRORS) as exc:  # in the project's language once it is known
-        raise LocalError(in_lang(exc, lang or default_lang()), lang or default_lang()) from None
+    except (upd.UpdateError, *USER_ERRORS) as exc:
+        raise LocalError(in_lang(exc, talk), talk) from None
     for pid in report.recovered:
-        click.echo(f"Undid the unfinished writing of an interrupted earlier run (pid {pid}).")
+        click.echo(upd.say("recovered", talk, pid=pid))
     if dry_run:
-        click.echo(f"Dry run: nothing was written. The update of {shown} would do:")
-    click.echo("\n".join(upd.plan_text(report)))
+        click.echo(upd.say("dry_run", talk, path=shown))
+    click.echo("\n".join(upd.plan_text(report, talk)))
     if dry_run:
         click.echo(report.diff, nl=False)
         return
     if report.conflicted:
-        click.echo(f"Conflicts to resolve (the <<<<<<< yours / >>>>>>> backend-expert blocks), then commit: "
-                   f"{', '.join(report.conflicted)}", err=True)
+        click.echo(upd.say("resolve", talk, paths=", ".join(report.conflicted)), err=True)
         raise SystemExit(UPDATE_CONFLICTS_EXIT)
-    click.echo(f"Updated {shown}; review with `git diff` and commit.")
+    click.echo(upd.say("done", talk, path=shown))
 
 
 @cli.command()

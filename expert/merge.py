@@ -14,12 +14,33 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from expert.messages import Text, table, text
 from expert.pristine import UpdateError, Version
 
 #: the plan's groups, in the order they are printed
 GROUPS = ("added", "updated", "merged", "conflicted", "removed", "kept")
 #: labels of the conflict markers: the user's side, the common ancestor, the tool's side
 OURS_LABEL, BASE_LABEL, THEIRS_LABEL = "yours", "pristine", "backend-expert"
+
+#: why a file is kept or conflicted (the plan's notes), and the merge's refusals
+TEXTS = table("merge", {
+    "not_regular": {"en": "not a regular file in your tree: left alone",
+                    "fr": "pas un fichier ordinaire dans votre arborescence : laissé tel quel"},
+    "deleted_by_you": {"en": "deleted by you: stays deleted", "fr": "supprimé par vous : reste supprimé"},
+    "changed_by_you": {"en": "changed only by you", "fr": "modifié par vous seul"},
+    "removed_edited": {"en": "removed from the template, but you edited it: kept",
+                       "fr": "retiré du modèle, mais vous l'avez modifié : gardé"},
+    "binary": {"en": "binary file changed by you and by the template: yours kept, not merged",
+               "fr": "fichier binaire modifié par vous et par le modèle : le vôtre est gardé, non fusionné"},
+    "added_both": {"en": "added by you and by the template: {count} conflict(s) marked in the file",
+                   "fr": "ajouté par vous et par le modèle : {count} conflit(s) marqué(s) dans le fichier"},
+    "changed_both": {"en": "changed by you and by the template: {count} conflict(s) marked in the file",
+                     "fr": "modifié par vous et par le modèle : {count} conflit(s) marqué(s) dans le fichier"},
+    "needs_git": {"en": "merging a file you and the template both changed needs git (git merge-file): install git",
+                  "fr": "fusionner un fichier que vous et le modèle avez modifié demande git (git merge-file) : "
+                        "installez git"},
+    "merge_failed": {"en": "git merge-file failed: {reason}", "fr": "échec de git merge-file : {reason}"},
+})
 
 
 @dataclass(frozen=True)
@@ -30,7 +51,7 @@ class Outcome:
     path: str
     action: str  # one of GROUPS, or "unchanged"
     result: Version | None = None
-    note: str = ""
+    note: str | Text = ""
 
 
 def is_binary(data: bytes) -> bool:
@@ -42,19 +63,19 @@ def decide(path: str, base: Version | None, ours: Version | None, theirs: Versio
     """The outcome for ``path`` given its three versions (None: absent); ``scratch`` holds merge inputs.
     ``ours_is_file`` is False when the working tree has something else there (a folder, a symbolic link)."""
     if not ours_is_file:
-        return Outcome(path, "kept", note="not a regular file in your tree: left alone")
+        return Outcome(path, "kept", note=text(TEXTS, "not_regular"))
     if theirs is None:
         return _removed_from_template(path, base, ours)
     if ours is None:
         if base is None:
             return Outcome(path, "added", theirs)
-        return Outcome(path, "kept", note="deleted by you: stays deleted")
+        return Outcome(path, "kept", note=text(TEXTS, "deleted_by_you"))
     if ours == theirs:
         return Outcome(path, "unchanged")
     if base is not None and ours == base:
         return Outcome(path, "updated", theirs)
     if base is not None and theirs == base:
-        return Outcome(path, "kept", note="changed only by you")
+        return Outcome(path, "kept", note=text(TEXTS, "changed_by_you"))
     return _both_changed(path, base, ours, theirs, scratch)
 
 
@@ -63,18 +84,18 @@ def _removed_from_template(path: str, base: Version | None, ours: Version | None
         return Outcome(path, "unchanged")  # gone already, or a file of the user's the templates never had
     if ours == base:
         return Outcome(path, "removed")
-    return Outcome(path, "kept", note="removed from the template, but you edited it: kept")
+    return Outcome(path, "kept", note=text(TEXTS, "removed_edited"))
 
 
 def _both_changed(path: str, base: Version | None, ours: Version, theirs: Version, scratch: Path) -> Outcome:
     if any(is_binary(v.data) for v in (base, ours, theirs) if v is not None):
-        return Outcome(path, "kept", note="binary file changed by you and by the template: yours kept, not merged")
+        return Outcome(path, "kept", note=text(TEXTS, "binary"))
     executable = ours.executable if base is not None and ours.executable != base.executable else theirs.executable
     merged, conflicts = merge_text(base.data if base is not None else b"", ours.data, theirs.data, scratch)
     result = Version(merged, executable)
     if conflicts:
-        what = "added by you and by the template" if base is None else "changed by you and by the template"
-        return Outcome(path, "conflicted", result, f"{what}: {conflicts} conflict(s) marked in the file")
+        note = text(TEXTS, "added_both" if base is None else "changed_both", count=conflicts)
+        return Outcome(path, "conflicted", result, note)
     if merged == ours.data and executable == ours.executable:
         return Outcome(path, "unchanged")
     return Outcome(path, "merged", result)
@@ -93,8 +114,8 @@ def merge_text(base: bytes, ours: bytes, theirs: bytes, scratch: Path) -> tuple[
         try:
             proc = subprocess.run(cmd, capture_output=True, check=False, timeout=120)
         except FileNotFoundError:
-            raise UpdateError("merging a file you and the template both changed needs git (git merge-file): install git") from None
+            raise UpdateError(text(TEXTS, "needs_git")) from None
     if proc.returncode < 0 or proc.returncode >= 127:
         reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise UpdateError(f"git merge-file failed: {reason[0] if reason else proc.returncode}")
+        raise UpdateError(text(TEXTS, "merge_failed", reason=reason[0] if reason else proc.returncode))
     return proc.stdout, proc.returncode

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from expert import __version__
+from expert.messages import LocalizedError, table, text
 
 ARCHIVE = ".backend-expert/pristine.tar.gz"
 #: what the archive is and how to update, beside it (written by the tool, never merged)
@@ -30,7 +31,14 @@ _FILES = "files/"
 MAX_TOTAL_BYTES = 256 * 1024 * 1024
 
 
-class UpdateError(Exception):
+TEXTS = table("pristine", {
+    "damaged": {"en": "{path}: damaged pristine archive ({error}); restore it from your history (git checkout -- {archive})",
+                "fr": "{path} : archive d'origine endommagée ({error}) ; restaurez-la depuis votre historique "
+                      "(git checkout -- {archive})"},
+})
+
+
+class UpdateError(LocalizedError):
     """A project cannot be updated as asked; the message is one line and nothing was written."""
 
 
@@ -128,7 +136,7 @@ def read_archive(project: Path) -> Pristine | None:
         with tarfile.open(path, mode="r:gz") as tar:
             return _read_members(tar, path)
     except (tarfile.TarError, OSError, EOFError, ValueError, UnicodeDecodeError) as exc:
-        raise UpdateError(f"{path}: damaged pristine archive ({exc}); restore it from your history (git checkout -- {ARCHIVE})") from None
+        raise UpdateError(text(TEXTS, "damaged", path=path, error=exc, archive=ARCHIVE)) from None
 
 
 def _read_members(tar: tarfile.TarFile, path: Path) -> Pristine:

@@ -110,6 +110,7 @@ from click.testing import CliRunner  # noqa: E402
 import expert.destination  # noqa: E402,F401  (registers its tables)
 import expert.model  # noqa: E402,F401
 import expert.output  # noqa: E402,F401
+import expert.update  # noqa: E402,F401
 from expert.cli import cli  # noqa: E402
 from expert.messages import TABLES  # noqa: E402
 
@@ -170,7 +171,8 @@ def _names(template: str) -> set[str]:
 
 
 def test_every_message_template_has_both_languages_with_the_same_fields():
-    assert {"answers", "model", "destination", "output", "target", "common"} <= set(TABLES)
+    assert {"answers", "model", "destination", "destination_actions", "output", "target", "common", "os", "update",
+            "merge", "pristine"} <= set(TABLES)
     for table_name, table in TABLES.items():
         for key, pair in table.items():
             assert set(pair) == {"en", "fr"}, (table_name, key)

@@ -366,3 +366,44 @@ def test_documents_stay_in_the_language_of_the_generation(tmp_path: Path) -> Non
     assert code == 0, out + err
     assert "nothing to change" in out
     assert snapshot(root) == before
+
+
+# --- update speaks the user's language (issue 10) ----------------------------------------------------------------
+
+
+def test_a_dirty_tree_is_refused_in_french(project: Path) -> None:
+    (project / "app/extra.py").write_text("x = 1\n", encoding="utf-8")
+    (project / "app/more.py").write_text("y = 2\n", encoding="utf-8")
+    before = snapshot(project)
+    code, out, err = invoke("update", str(project), "--set", "cache=redis", "--lang", "fr")
+    assert code == 1 and out == ""
+    assert err.strip().splitlines() == [
+        f"Erreur : {project} a des modifications non commitées (app/extra.py et 1 autre(s)) : commitez-les d'abord, "
+        "pour que la mise à jour soit une seule modification relisible, ou passez --allow-dirty"
+    ]
+    assert "uncommitted" not in err and "Error:" not in err
+    assert snapshot(project) == before
+
+
+def test_a_folder_that_is_not_a_project_is_refused_in_french(tmp_path: Path) -> None:
+    code, out, err = invoke("update", str(tmp_path), "--lang", "fr")
+    assert code == 1
+    assert err.strip().splitlines() == [
+        f"Erreur : {tmp_path} n'est pas un projet généré par backend-expert (il n'a pas de .backend-expert.yml)"]
+
+
+def test_a_conflicted_update_reports_its_plan_and_conflicts_in_french(project: Path) -> None:
+    env = project / ".env.example"  # both append at the end: a conflict
+    env.write_text(env.read_text(encoding="utf-8") + "OUR_SETTING=1\n", encoding="utf-8")
+    health = project / "app/api/health.py"
+    health.write_text(health.read_text(encoding="utf-8") + "\n# our note\n", encoding="utf-8")  # changed only by us
+    commit_all(project)
+    code, out, err = invoke("update", str(project), "--set", "cache=redis", "--lang", "fr")
+    assert code == UPDATE_CONFLICTS_EXIT, out + err
+    assert "ajoutés (" in out and "en conflit (1) :" in out and "gardés (" in out
+    assert "  .env.example  (modifié par vous et par le modèle : 1 conflit(s) marqué(s) dans le fichier)" in out
+    assert "  app/api/health.py  (modifié par vous seul)" in out
+    for english in ("added (", "conflicted (", "kept (", "changed by you", "conflict(s) marked"):
+        assert english not in out
+    assert err.strip().splitlines() == [
+        "Conflits à résoudre (les blocs <<<<<<< yours / >>>>>>> backend-expert), puis commitez : .env.example"]
