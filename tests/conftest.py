@@ -31,3 +31,9 @@ def kb() -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def consultant(kb: KnowledgeBase) -> Consultant:
     return Consultant(kb)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The end-to-end tests first, in their order: on two workers (scripts/test.sh) a test of many minutes
+    collected last would run alone at the end while the other worker idles; first, the fast tests fill the gaps."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)

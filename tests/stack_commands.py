@@ -26,6 +26,11 @@ STEPS = ("install", "build", "lint", "format_check", "typecheck", "migrate", "te
 SERVER_ENV = {"postgresql": "E2E_DATABASE_URL", "mysql": "E2E_MYSQL_URL"}
 
 
+#: how long schemathesis fuzzes each live app in the end-to-end tests (seconds; it stops sooner when it has run
+#: every example): 30 in CI keeps the suite in its budget, E2E_SCHEMATHESIS_SECONDS=300 for a deeper run
+SCHEMATHESIS_SECONDS = os.environ.get("E2E_SCHEMATHESIS_SECONDS", "30")
+
+
 def project_stack(project: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """The decisions a generated project was made from (its .backend-expert.yml), and its stack's layer.yml."""
     decisions = yaml.safe_load((project / ".backend-expert.yml").read_text())["decisions"]

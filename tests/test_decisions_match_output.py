@@ -33,7 +33,7 @@ from expert.render import render_layers
 TESTS = Path(__file__).parent
 SCENARIOS = sorted((TESTS / "scenarios").glob("*.yml"))
 #: the samples of the default e2e set (each family's `more/` repeats their stacks with other databases)
-SAMPLES = sorted(p for p in (TESTS / "samples").rglob("*.yml") if "more" not in p.parts)
+SAMPLES = sorted(p for p in (TESTS / "samples").rglob("*.yml") if "more" not in p.parts or p.parent.parent.name == "samples")
 SEED = int(os.environ.get("DECISIONS_SEED", "20261201"))
 COUNT = int(os.environ.get("DECISIONS_COUNT", "40"))
 #: decision keys a random answer set may pin, to exercise pinned records (values drawn from the catalogue)

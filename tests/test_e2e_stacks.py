@@ -22,6 +22,7 @@ import pytest
 
 from tests.conftest import SAMPLES
 from tests.stack_commands import (
+    SCHEMATHESIS_SECONDS,
     STEPS,
     create_database,
     drop_database,
@@ -145,7 +146,7 @@ def test_stack_sample_passes_its_own_checks_and_the_contract(sample: Path, tmp_p
             try:
                 conformance_against_live_app(project, base, live_env)
                 out = run(
-                    [*schemathesis_command(), "run", "openapi.yaml", "--url", base, "--checks", "all", "--max-time", "60"],
+                    [*schemathesis_command(), "run", "openapi.yaml", "--url", base, "--checks", "all", "--max-time", SCHEMATHESIS_SECONDS],
                     cwd=project,
                     env={**live_env, **login(base)},
                     timeout=600,

@@ -40,7 +40,7 @@ tomllib = pytest.importorskip("tomllib", reason="the TOML check uses Python 3.11
 
 DEFAULT_SEED = 20261201
 SEED = int(os.environ.get("FUZZ_SEED", DEFAULT_SEED))
-COUNT = int(os.environ.get("FUZZ_COUNT", 300))
+COUNT = int(os.environ.get("FUZZ_COUNT", 200))
 SUBPROCESS = int(os.environ.get("FUZZ_SUBPROCESS", 30))
 ANSWERS_FILE = ".backend-expert.yml"
 USER_FILE = "NOTES.md"

@@ -212,9 +212,12 @@ def new(dest: Path, answers: Path, *extra: str) -> None:
     assert result.exit_code == 0, result.output
 
 
+FASTAPI_SAMPLES = sorted([*SAMPLES.glob("*.yml"), *SAMPLES.glob("more/*.yml")])
+
+
 @settings(max_examples=20, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],  # each case runs `new` twice
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(project=project_fields(), model=entity_models(), sample=st.sampled_from(sorted(SAMPLES.glob("*.yml"))))
+@given(project=project_fields(), model=entity_models(), sample=st.sampled_from(FASTAPI_SAMPLES))
 def test_the_saved_file_regenerates_the_same_tree(tmp_path_factory, project, model, sample):
     """`new` on a sample's answers with drawn project fields and model, then `new` again from the
     project's saved file: the same tree, byte for byte."""

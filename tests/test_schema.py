@@ -26,7 +26,8 @@ from tests.conftest import SAMPLES
 sa = pytest.importorskip("sqlalchemy")
 pytest.importorskip("alembic")
 
-SAMPLE_FILES = sorted(SAMPLES.glob("*.yml"))
+#: the python-fastapi samples, those only tests/test_e2e.py runs with E2E_ALL=1 (more/) included
+SAMPLE_FILES = sorted([*SAMPLES.glob("*.yml"), *SAMPLES.glob("more/*.yml")])
 
 
 def stack_context(sample: Path) -> dict[str, Any]:
