@@ -168,7 +168,7 @@ def _new(destination: Path, answers_file: Path | None, sets: tuple[str, ...], ru
         if revise:
             answers_file = revised_file(answers_file, destination, lang)
         kb, answer_set = _load(answers_file, sets, rule_packs)
-        check_target(destination, force, lang)
+        check_target(destination, force)
         # the project's fields given on the command line (--set project.*, --describe) are checkable now too
         described = {"description": " ".join(check_free_text(description).split())} if description else {}
         resolve_project({**answer_set.project, **described}, Path(os.path.abspath(destination)).name)

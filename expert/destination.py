@@ -279,12 +279,12 @@ def _probe(folder: Path, name: str) -> OSError | None:
     return None
 
 
-def check_target(dest: Path, force: bool, lang: str) -> Path:
+def check_target(dest: Path, force: bool) -> Path:
     """Everything about the destination that can be known before the interview, so that no answer is asked
     for nothing: a usable path (:func:`check_destination`), a folder, empty unless ``force`` (or holding only
     what a killed run left, which the run undoes), and writable: the first folder the run would create is
-    created and removed, or, in an existing destination, a work folder of this run. Returns the absolute path."""
-    del lang  # the error is rendered in the user's language by the error printer
+    created and removed, or, in an existing destination, a work folder of this run. Returns the absolute path;
+    an error is rendered in the user's language by the error printer."""
     if "\x00" not in os.fspath(dest) and os.path.isfile(dest) and not os.path.islink(dest):
         raise OutputError(text(TARGET_TEXTS, "not_folder", dest=dest))
     path = check_destination(dest)
