@@ -302,7 +302,7 @@ def test_an_unwritable_destination_is_refused_before_the_first_question(tmp_path
     proc = subprocess.run(command, input="\n" * 50, capture_output=True, text=True, timeout=60,
                           env={**os.environ, "HOME": str(tmp_path)})
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert proc.stderr.strip().splitlines() == [f"Erreur : impossible de créer {locked / 'p'} : Permission denied"]
+    assert proc.stderr.strip().splitlines() == [f"Erreur : impossible de créer {locked / 'p'} : permission refusée"]
     assert "Nom du projet" not in proc.stdout
 
 
