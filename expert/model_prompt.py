@@ -24,9 +24,10 @@ from typing import Any
 
 from expert.answers import AnswersError
 from expert.generators.names import check_model
+from expert.messages import table
 from expert.model import FIELD_TYPES, ON_DELETE, RELATION_KINDS, RESERVED_ENTITIES, parse_entities
 
-TEXTS = {
+TEXTS = table("model_prompt", {
     "resources": {
         "en": "What are your main resources? (comma-separated, e.g. orders, products; Enter for one example resource)",
         "fr": "Quelles sont vos ressources principales ? (séparées par des virgules, ex. commandes, produits ; "
@@ -62,7 +63,7 @@ TEXTS = {
                        "fr": "{item} : modificateur inconnu {flag!r} (utilisez {options})"},
     "twice": {"en": "{item}: {name!r} is given twice", "fr": "{item} : {name!r} est donné deux fois"},
     "relation_form": {"en": "{item}: a relation is name:kind:Target", "fr": "{item} : une relation s'écrit nom:type:Cible"},
-}
+})
 FLAGS = ("required", "unique", "index")
 #: options that take a value, and how the typed text becomes it (the file format's types)
 NUMBER_OPTIONS = ("max_length", "precision", "scale")

@@ -18,6 +18,7 @@ from expert.consult import Why
 from expert.explain import show, tr, why_lines
 from expert.interrupts import Interrupted
 from expert.knowledge import DOMAIN_TITLES, KnowledgeBase, Question
+from expert.messages import table
 from expert.selections import problem as selection_problem
 
 WORDS = {
@@ -233,10 +234,10 @@ def parse_plain(q: Question, text: str) -> Any:
     return picked[0]
 
 
-PROJECT_TEXTS = {
+PROJECT_TEXTS = table("project_prompt", {
     "name": {"en": "Project name", "fr": "Nom du projet"},
     "description": {"en": "Description (one sentence)", "fr": "Description (une phrase)"},
-}
+})
 
 
 def ask_text(prompt: str, default: str, lang: str) -> str:
