@@ -33,6 +33,9 @@ BEGIN
     CREATE ROLE expert LOGIN CREATEDB CREATEROLE PASSWORD 'expert';
   END IF;
 END $$;
+-- DROP DATABASE ... WITH (FORCE) terminates every session in the database, an autovacuum worker's too; that one
+-- belongs to no role, so only a member of pg_signal_backend may end it (CI failed on this race once).
+GRANT pg_signal_backend TO expert;
 SELECT 'CREATE DATABASE expert OWNER expert' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'expert')\gexec
 SQL
 }
