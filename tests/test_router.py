@@ -83,6 +83,13 @@ def test_tuning_paraphrases(kb):
     assert hits >= 53, f"{hits}/{total}"
 
 
+def test_blind_paraphrases(kb):
+    """Written by someone who never saw the keywords, the router or the other sets (symptoms in plain words):
+    31 of 60 first, 46 of 60 in the first three; far from the issue's 19 of 20 (see bench/routing.py)."""
+    hits, total = top_hits("blind", kb)
+    assert total == 60 and hits >= 31, f"{hits}/{total}"
+
+
 def test_the_held_out_set_covers_every_domain_in_both_languages(kb):
     cases = yaml.safe_load((ROUTING / "heldout.yml").read_text())["cases"]
     domains = {kb.agents[c["agent"]].domain for c in cases}
