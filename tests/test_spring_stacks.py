@@ -63,17 +63,30 @@ def test_every_setting_in_application_yml_is_read_by_the_code(project: Path) -> 
 
 
 def test_the_routes_are_the_contracts(project: Path) -> None:
+    """Each handler maps one operation of openapi.yaml: its method, its path and, for springdoc, its operationId."""
     contract = yaml.safe_load((project / "openapi.yaml").read_text(encoding="utf-8"))
-    auth = (project / SOURCES / "auth/AuthController.java").read_text(encoding="utf-8")
-    mapped = set(re.findall(r'@(?:Get|Post)Mapping\("([^"]+)"\)', auth))
-    resources = (project / SOURCES / "api/Resources.java").read_text(encoding="utf-8")
-    plurals = re.search(r'PLURALS = "([^"]+)"', resources).group(1).split("|")
-    for plural in plurals:
-        mapped |= {f"/api/v1/{plural}", f"/api/v1/{plural}/{{id}}"}
-    health = (project / SOURCES / "web/Health.java").read_text(encoding="utf-8")
-    mapped |= set(re.findall(r'@GetMapping\("([^"]+)"\)', health))
-    paths = {re.sub(r"\{[a-z_]+_id\}", "{id}", path) for path in contract["paths"]}
-    assert mapped == paths
+    documented = {
+        (method.upper(), path, operation["operationId"])
+        for path, item in contract["paths"].items()
+        for method, operation in item.items()
+    }
+    handler = re.compile(r'@Operation\(operationId = "(\w+)"\)\s+(?:@ApiResponse\([^)]*\)\s+)*@(Get|Post|Patch|Delete)Mapping\("([^"]+)"\)')
+    handled: set[tuple[str, str, str]] = set()
+    for source in ("auth/AuthController.java", "api/ResourceController.java", "web/Health.java"):
+        text = (project / SOURCES / source).read_text(encoding="utf-8")
+        handled |= {(method.upper(), path, operation_id) for operation_id, method, path in handler.findall(text)}
+    assert handled == documented
+
+
+def test_springdoc_describes_the_controllers_for_the_tests_only(project: Path) -> None:
+    """springdoc's document is off in production (no generated document, no Swagger UI); the tests switch it on."""
+    settings = yaml.safe_load((project / "src/main/resources/application.yml").read_text(encoding="utf-8"))
+    assert settings["springdoc"]["api-docs"]["enabled"] is False
+    pom = (project / "pom.xml").read_text(encoding="utf-8")
+    assert "<artifactId>springdoc-openapi-starter-webmvc-api</artifactId>" in pom and "webmvc-ui" not in pom
+    tests = project / "src/test/java/com/example/app"
+    assert '"springdoc.api-docs.enabled=true"' in (tests / "ApiTest.java").read_text(encoding="utf-8")
+    assert 'get("/v3/api-docs")' in (tests / "OpenApiDocumentTest.java").read_text(encoding="utf-8")
 
 
 def test_the_projects_test_model_is_the_tools(project: Path) -> None:

@@ -1,5 +1,9 @@
 {%- import "java.jinja" as j with context -%}
 {%- set m = cookiecutter | relational -%}
+{%- set ns = namespace(optional=false) -%}
+{%- for e in m.entities -%}
+{%- if e.many_to_many or e.fields | selectattr("required") | selectattr("has_default") | list %}{% set ns.optional = true %}{% endif -%}
+{%- endfor -%}
 package com.example.app.api;
 
 import com.example.app.api.Constraints.Chars;
@@ -8,6 +12,10 @@ import com.example.app.api.Constraints.IsoDateTime;
 import com.example.app.api.Constraints.Whole;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+{%- if ns.optional %}
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Schema.RequiredMode;
+{%- endif %}
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotNull;
@@ -18,7 +26,8 @@ import java.util.List;
 /**
  * The request bodies of the model's entities, checked by Bean Validation as the contract's JSON
  * Schema says (openapi.yaml, {@code <Entity>Create}; an update is merged over the row first, so
- * the same checks hold). Decimals, dates, date-times and UUIDs arrive as text.
+ * the same checks hold). Decimals, dates, date-times and UUIDs arrive as text. A member with a
+ * default is {@code @NotNull} once merged, yet a create may leave it out: springdoc is told so.
  */
 public final class Payloads {
 
@@ -29,13 +38,14 @@ public final class Payloads {
   public record {{ e.name }}Body(
 {%- set comps = [] %}
 {%- for f in e.fields %}
-{%- set _ = comps.append('@JsonProperty("' ~ f.name ~ '") ' ~ j.constraints(f) ~ ' ' ~ j.payload_type(f) ~ ' ' ~ j.camel(f.name)) %}
+{%- set optional = "@Schema(requiredMode = RequiredMode.NOT_REQUIRED) " if f.required and f.has_default else "" %}
+{%- set _ = comps.append('@JsonProperty("' ~ f.name ~ '") ' ~ optional ~ j.constraints(f) ~ ' ' ~ j.payload_type(f) ~ ' ' ~ j.camel(f.name)) %}
 {%- endfor %}
 {%- for r in e.many_to_one %}
 {%- set _ = comps.append('@JsonProperty("' ~ r.column ~ '") ' ~ j.ref_constraints(m, r.required) ~ ' ' ~ j.ref_type(m) ~ ' ' ~ j.camel(r.column)) %}
 {%- endfor %}
 {%- for r in e.many_to_many %}
-{%- set _ = comps.append('@JsonProperty("' ~ r.field ~ '") @NotNull List<' ~ j.ref_constraints(m, true) ~ ' ' ~ j.ref_type(m) ~ '> ' ~ j.camel(r.field)) %}
+{%- set _ = comps.append('@JsonProperty("' ~ r.field ~ '") @Schema(requiredMode = RequiredMode.NOT_REQUIRED) @NotNull List<' ~ j.ref_constraints(m, true) ~ ' ' ~ j.ref_type(m) ~ '> ' ~ j.camel(r.field)) %}
 {%- endfor %}
 {%- for c in comps %}
       {{ c }}{{ "," if not loop.last else ") {}" }}

@@ -17,9 +17,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class Resources {
 
-  /** the URL segments of the entities, as a path pattern */
-  static final String PLURALS = "{{ m.entities | map(attribute='plural') | join('|') }}";
-
   private final Map<String, Resource<?, ?>> byPlural;
 
   public Resources(ObjectMapper json) {
@@ -30,7 +27,7 @@ public class Resources {
 {%- endfor %}
   }
 
-  /** The entity of a URL segment that the route's pattern admitted. */
+  /** The entity of a URL segment (one of ResourceController's routes). */
   Resource<?, ?> named(String plural) {
     return byPlural.get(plural);
   }

@@ -1,4 +1,6 @@
+{%- import "java.jinja" as j with context -%}
 {%- set cookies = cookiecutter.auth == "session-cookie" -%}
+{%- set throttled = ["429"] if cookiecutter.decisions.rate_limiting in ("app-level", "redis") else [] -%}
 package com.example.app.auth;
 
 {%- if cookies %}
@@ -6,6 +8,8 @@ import com.example.app.config.Settings;
 {%- endif %}
 import com.example.app.web.ClientAddress;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -29,7 +33,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The auth routes of the contract (operationIds auth_* and users_me). */
+/**
+ * The auth routes of the contract (operationIds auth_* and users_me), with their response statuses
+ * for springdoc (OpenApiDocumentTest compares springdoc's document with openapi.yaml).
+ */
 @RestController
 public class AuthController {
 
@@ -76,12 +83,16 @@ public class AuthController {
       @JsonProperty("new_password") @NotNull @Size(min = Passwords.MIN_LENGTH, max = Passwords.MAX_LENGTH) @Pattern(regexp = NEW_PASSWORD)
           String newPassword) {}
 
+  @Operation(operationId = "auth_register")
+{{ j.responses(["201", "400", "413", "422"] + throttled) }}
   @PostMapping("/api/v1/auth/register")
   ResponseEntity<Map<String, Object>> register(@Valid @RequestBody Registration body) {
     return ResponseEntity.status(HttpStatus.CREATED)
         .body(accounts.register(body.email(), body.password()));
   }
 
+  @Operation(operationId = "auth_login")
+{{ j.responses(["200", "400", "401", "413", "422", "429"]) }}
   @PostMapping("/api/v1/auth/login")
   ResponseEntity<Map<String, Object>> login(
       @Valid @RequestBody Login body, HttpServletRequest request) {
@@ -96,12 +107,16 @@ public class AuthController {
   }
 {%- if not cookies %}
 
+  @Operation(operationId = "auth_refresh")
+{{ j.responses(["200", "400", "401", "413", "422"]) }}
   @PostMapping("/api/v1/auth/refresh")
   ResponseEntity<Map<String, Object>> refresh(@Valid @RequestBody Refresh body) {
     return ResponseEntity.ok(accounts.refresh(body.refreshToken()).body());
   }
 {%- endif %}
 
+  @Operation(operationId = "auth_logout")
+{{ j.responses(["204", "401"] + (["403"] if cookies else [])) }}
   @PostMapping("/api/v1/auth/logout")
   ResponseEntity<Void> logout(@AuthenticationPrincipal Current current) {
     accounts.logout(current);
@@ -114,6 +129,8 @@ public class AuthController {
 {%- endif %}
   }
 
+  @Operation(operationId = "auth_change_password")
+{{ j.responses(["204", "400", "401", "403", "413", "422", "429"]) }}
   @PostMapping("/api/v1/auth/password")
   ResponseEntity<Void> changePassword(
       @AuthenticationPrincipal Current current, @Valid @RequestBody PasswordChange body) {
@@ -121,6 +138,8 @@ public class AuthController {
     return ResponseEntity.noContent().build();
   }
 
+  @Operation(operationId = "users_me")
+{{ j.responses(["200", "401"]) }}
   @GetMapping("/api/v1/users/me")
   Map<String, Object> me(@AuthenticationPrincipal Current current) {
     return Accounts.publicUser(current.user());

@@ -1,5 +1,6 @@
 package com.example.app.web;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.web.servlet.error.ErrorController;
@@ -10,7 +11,11 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** What the servlet container itself refuses (before Spring MVC) answers as problem details too. */
+/**
+ * What the servlet container itself refuses (before Spring MVC) answers as problem details too.
+ * Hidden from springdoc: the container's error page is no operation of the contract.
+ */
+@Hidden
 @RestController
 public class Errors implements ErrorController {
 

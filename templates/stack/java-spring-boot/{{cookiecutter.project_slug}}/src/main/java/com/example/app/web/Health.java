@@ -1,5 +1,7 @@
 package com.example.app.web;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
@@ -29,11 +31,16 @@ public class Health {
     this.dataSource = dataSource;
   }
 
+  @Operation(operationId = "health_live")
+  @ApiResponse(responseCode = "200")
   @GetMapping("/health/live")
   ResponseEntity<Map<String, String>> live() {
     return status(availability.getLivenessState() == LivenessState.CORRECT);
   }
 
+  @Operation(operationId = "health_ready")
+  @ApiResponse(responseCode = "200")
+  @ApiResponse(responseCode = "503")
   @GetMapping("/health/ready")
   ResponseEntity<Map<String, String>> ready() {
     return status(
