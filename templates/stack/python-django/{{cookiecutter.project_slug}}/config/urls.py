@@ -39,6 +39,6 @@ urlpatterns = [
     path("api/v1/users/me", auth.Me.as_view()),
 {%- for e in m.entities %}
     path("api/v1/{{ e.plural }}", resources.{{ e.name }}Collection.as_view()),
-    path("api/v1/{{ e.plural }}/<str:key>", resources.{{ e.name }}Item.as_view()),
+    path("api/v1/{{ e.plural }}/<str:{{ e.var }}_id>", resources.{{ e.name }}Item.as_view()),
 {%- endfor %}
 ]

@@ -1,5 +1,7 @@
 """Registration, login, {{ "token refresh, " if cookiecutter.auth == "jwt" else "" }}logout, password change and the current user."""
 {%- set jwt = cookiecutter.auth == "jwt" %}
+{#- registration is rate limited in the app unless a gateway does it (decisions.rate_limiting) #}
+{%- set limited = cookiecutter.decisions.get("rate_limiting") in ["app-level", "redis"] %}
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.middleware.csrf import get_token
 {%- endif %}
 from rest_framework import exceptions
+from rest_framework import serializers as fields
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -24,6 +27,26 @@ from app.audit import audit, email_hash
 from app.models import User
 from app.throttling import AuthThrottle
 from app.views.base import ApiView, PublicView, Unauthorized, validated
+from app.views.schema import body, operation
+
+REGISTRATION = body("Registration", email=fields.CharField())
+{%- if jwt %}
+TOKEN = body(
+    "Token",
+    access_token=fields.CharField(),
+    token_type=fields.CharField(),
+    expires_in=fields.IntegerField(),
+    refresh_token=fields.CharField(),
+)
+{%- else %}
+SESSION_INFO = body("SessionInfo", csrf_token=fields.CharField(), expires_in=fields.IntegerField())
+{%- endif %}
+USER_READ = body(
+    "UserRead",
+    id=fields.IntegerField(),
+    email=fields.CharField(),
+    created_at=fields.DateTimeField(),
+)
 
 
 def refuse_if_locked(email: str, request: Request) -> None:
@@ -36,8 +59,17 @@ def refuse_if_locked(email: str, request: Request) -> None:
 
 class Register(PublicView):
     http_method_names = ["post"]
+{%- if limited %}
     throttle_classes = [AuthThrottle]
+{%- endif %}
 
+    @operation(
+        "auth_register",
+        201,
+        REGISTRATION,
+        request=serializers.UserCreate,
+        errors={{ "(429,)" if limited else "()" }},
+    )
     def post(self, request: Request) -> Response:
         # 201 {"email": ...} for a new address and a registered one alike, in the same time (the
         # password is hashed either way): the answer never tells which addresses have an account.
@@ -58,6 +90,13 @@ class Login(PublicView):
     http_method_names = ["post"]
     throttle_classes = [AuthThrottle]
 
+    @operation(
+        "auth_login",
+        200,
+        {{ "TOKEN" if jwt else "SESSION_INFO" }},
+        request=serializers.LoginRequest,
+        errors=(401, 429),
+    )
     def post(self, request: Request) -> Response:
         data = validated(serializers.LoginRequest, request)
         email = data["email"]
@@ -76,6 +115,7 @@ class Login(PublicView):
 class Refresh(PublicView):
     http_method_names = ["post"]
 
+    @operation("auth_refresh", 200, TOKEN, request=serializers.RefreshRequest, errors=(401,))
     def post(self, request: Request) -> Response:
         data = validated(serializers.RefreshRequest, request)
         claims = tokens.refresh_claims(data["refresh_token"])
@@ -101,6 +141,7 @@ class Refresh(PublicView):
 class Logout(ApiView):
     http_method_names = ["post"]
 
+    @operation("auth_logout", 204, errors={{ "(401,)" if jwt else "(401, 403)" }})
     def post(self, request: Request) -> Response:
         user_id = request.user.pk
 {%- if jwt %}
@@ -119,6 +160,12 @@ class Logout(ApiView):
 class ChangePassword(ApiView):
     http_method_names = ["post"]
 
+    @operation(
+        "auth_change_password",
+        204,
+        request=serializers.PasswordChange,
+        errors=(401, 403, 429),
+    )
     def post(self, request: Request) -> Response:
         data = validated(serializers.PasswordChange, request)
         user = request.user
@@ -145,6 +192,7 @@ class ChangePassword(ApiView):
 class Me(ApiView):
     http_method_names = ["get"]
 
+    @operation("users_me", 200, USER_READ, errors=(401,))
     def get(self, request: Request) -> Response:
         user = request.user
         created = user.created_at.isoformat().replace("+00:00", "Z")

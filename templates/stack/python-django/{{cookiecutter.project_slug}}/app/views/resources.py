@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,6 +25,7 @@ from app import models as tables
 from app import serializers as schemas
 from app.problems import Conflict, Unprocessable
 from app.views.base import ApiView, validated
+from app.views.schema import body, operation
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
@@ -99,17 +101,17 @@ class Collection(ApiView):
 
 
 class Item(ApiView):
-    """GET, PATCH and DELETE on /api/v1/<plural>/<id>."""
+    """GET, PATCH and DELETE on /api/v1/<plural>/<id> (its name: `resource.id_parameter`)."""
 
     http_method_names = ["get", "patch", "delete"]
     resource: Resource
 
-    def row(self, request: Request, key: str) -> models.Model:
-        """The user's row with this id: 422 for an id that cannot be one, 404 for a missing row or
-        another user's."""
+    def row(self, request: Request) -> models.Model:
+        """The user's row with the id of the path: 422 for an id that cannot be one, 404 for a
+        missing row or another user's."""
         name = self.resource.id_parameter
         try:
-            pk = fields.from_query(ROW_ID, key)
+            pk = fields.from_query(ROW_ID, self.kwargs[name])
         except serializers.ValidationError as error:
             raise Unprocessable([{"parameter": name, "detail": str(error.detail[0])}]) from None
         row = self.resource.model.objects.filter(owner=request.user, pk=pk).first()
@@ -117,24 +119,35 @@ class Item(ApiView):
             raise exceptions.NotFound(f"{self.resource.model.__name__} not found")
         return row
 
-    def get(self, request: Request, key: str) -> Response:
-        return Response(self.resource.read(self.row(request, key)).data)
+    def get(self, request: Request, **path: str) -> Response:
+        return Response(self.resource.read(self.row(request)).data)
 
-    def patch(self, request: Request, key: str) -> Response:
-        row = self.row(request, key)
+    def patch(self, request: Request, **path: str) -> Response:
+        row = self.row(request)
         data = validated(self.resource.update, request)
         save(request.user, self.resource, row, data)
         row.refresh_from_db()
         return Response(self.resource.read(row).data)
 
-    def delete(self, request: Request, key: str) -> Response:
-        row = self.row(request, key)
+    def delete(self, request: Request, **path: str) -> Response:
+        row = self.row(request)
         try:
             with transaction.atomic():
                 row.delete()
         except (models.RestrictedError, models.ProtectedError, IntegrityError):
             raise Conflict("The row is still referenced") from None
         return Response(status=204)
+
+
+def page_of(name: str, read: type[serializers.Serializer]) -> serializers.Serializer:
+    """The body of a list: one page of rows, the total count and the page's bounds."""
+    return body(
+        name,
+        items=read(many=True),
+        total=serializers.IntegerField(),
+        limit=serializers.IntegerField(),
+        offset=serializers.IntegerField(),
+    )
 
 
 def save(user: Any, resource: Resource, row: models.Model, data: dict[str, Any]) -> None:
@@ -165,7 +178,7 @@ def save(user: Any, resource: Resource, row: models.Model, data: dict[str, Any])
     create=schemas.{{ e.name }}Create,
     update=schemas.{{ e.name }}Update,
     read=schemas.{{ e.name }}Read,
-    id_parameter="{{ e.snake }}_id",
+    id_parameter="{{ e.var }}_id",
     sorts=(
 {%- for s in e.sort_values %}
         "{{ s }}",
@@ -198,11 +211,55 @@ def save(user: Any, resource: Resource, row: models.Model, data: dict[str, Any])
 {%- endif %}
 )
 
+{#- the problem statuses of each operation: 401 without credentials, 403 from the CSRF check of
+    cookie sessions (unsafe methods), 404 for a missing row (or a referenced one), 409 for a taken
+    unique value or a row still referenced by a `restrict` relation, 422 for a bad parameter #}
+{%- set csrf = [] if cookiecutter.auth == "jwt" else [403] %}
+{%- set conflict = [409] if e.has_unique else [] %}
+{%- set create_errors = [401] + csrf + ([404] if e.has_refs else []) + conflict %}
+{%- set update_errors = [401] + csrf + [404] + conflict %}
+{%- set delete_errors = [401] + csrf + [404, 422] + ([409] if e.restricted else []) %}
 
+
+@extend_schema_view(
+    get=operation(
+        "list_{{ e.plural_id }}",
+        200,
+        page_of("{{ e.name }}Page", schemas.{{ e.name }}Read),
+        errors=[401, 422],
+    ),
+    post=operation(
+        "create_{{ e.var }}",
+        201,
+        schemas.{{ e.name }}Read,
+        request=schemas.{{ e.name }}Create,
+        errors=[{{ create_errors | join(", ") }}],
+    ),
+)
 class {{ e.name }}Collection(Collection):
     resource = {{ e.snake | upper }}
 
 
+@extend_schema_view(
+    get=operation(
+        "get_{{ e.var }}",
+        200,
+        schemas.{{ e.name }}Read,
+        errors=[401, 404, 422],
+    ),
+    patch=operation(
+        "update_{{ e.var }}",
+        200,
+        schemas.{{ e.name }}Read,
+        request=schemas.{{ e.name }}Update,
+        errors=[{{ update_errors | join(", ") }}],
+    ),
+    delete=operation(
+        "delete_{{ e.var }}",
+        204,
+        errors=[{{ delete_errors | join(", ") }}],
+    ),
+)
 class {{ e.name }}Item(Item):
     resource = {{ e.snake | upper }}
 {%- endfor %}
