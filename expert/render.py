@@ -35,6 +35,7 @@ def render_layer(layer: str, context: Mapping[str, Any], out_dir: Path) -> Path:
     if not layer_dir.is_dir():
         raise RenderError(f"no template layer named {layer!r}")
     cc = dict(context)
+    cc.setdefault("lang", "en")  # the language of the documents a layer writes (a README picks its French sibling)
     cc.setdefault("_extensions", EXTENSIONS)
     cc.setdefault("_copy_without_render", [])
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -99,7 +99,7 @@ def build_blueprint(
     base = base_context(project, decisions)
     entities = entities or default_entities()
     check_model(entities, stack.name)
-    context = stack_context(project, decisions, stack.spec, entities)
+    context = {**stack_context(project, decisions, stack.spec, entities), "lang": lang}
     schema.check_database(context, entities)
     companions = companion_layers(stack.spec, decisions)
     if (stack.spec.get("data") or {}).get("orm"):

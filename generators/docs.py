@@ -171,7 +171,8 @@ def _applies(when: dict[str, Any], facts: dict[str, Any]) -> bool:
 
 def getting_started(env: jinja2.Environment, project: dict[str, str], stack: dict[str, Any], result: Consultation) -> str:
     """``docs/demarrage.md``: the README's shared sections (install, configure, migrate, run, test, lint) in
-    French, from the stack's layer.yml; a stack README is a per-stack template, written in English."""
+    French, from the stack's layer.yml. The French README (a stack's templates/README.fr.md) says as much per
+    stack, but not every one lists every environment variable: this table does."""
     facts = {k: f.value for k, f in result.facts.items()}
     database = str(facts.get("database", ""))
     variables = []
