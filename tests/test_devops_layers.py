@@ -37,7 +37,7 @@ COMBOS = [
 
 STACKS = [
     "python-fastapi", "node-express", "node-fastify", "node-nestjs", "python-django", "go-gin", "go-echo", "python-flask",
-    "java-spring-boot", "kotlin-spring-boot", "php-laravel", "rust-axum",
+    "java-spring-boot", "kotlin-spring-boot", "php-laravel", "rust-axum", "php-symfony",
 ]
 
 
