@@ -69,6 +69,22 @@ def test_the_routes_are_the_contracts(project: Path) -> None:
     assert routes == set(contract["paths"])
 
 
+def test_springdoc_describes_the_controllers_for_the_tests_only(project: Path) -> None:
+    """springdoc's document is off in production (no Swagger UI); the tests switch it on and compare it with the
+    contract, whose operationIds the handlers name."""
+    settings = yaml.safe_load((project / "src/main/resources/application.yml").read_text(encoding="utf-8"))
+    assert settings["springdoc"]["api-docs"]["enabled"] is False
+    pom = (project / "pom.xml").read_text(encoding="utf-8")
+    assert "<artifactId>springdoc-openapi-starter-webmvc-api</artifactId>" in pom and "webmvc-ui" not in pom
+    tests = project / "src/test/kotlin/com/example/app"
+    assert '"springdoc.api-docs.enabled=true",' in (tests / "ApiTest.kt").read_text(encoding="utf-8")
+    assert '"/v3/api-docs"' in (tests / "OpenApiDocumentTest.kt").read_text(encoding="utf-8")
+    contract = yaml.safe_load((project / "openapi.yaml").read_text(encoding="utf-8"))
+    documented = sorted(op["operationId"] for item in contract["paths"].values() for op in item.values())
+    sources = "".join(_source(project, name) for name in ("auth/AuthController.kt", "api/Resources.kt", "web/Health.kt"))
+    assert sorted(re.findall(r'@Operation\(operationId = "(\w+)"\)', sources)) == documented
+
+
 def test_the_entities_map_the_schemas_columns(project: Path) -> None:
     schema = (project / "db/schema.sql").read_text(encoding="utf-8")
     entities = _source(project, "domain/Entities.kt")

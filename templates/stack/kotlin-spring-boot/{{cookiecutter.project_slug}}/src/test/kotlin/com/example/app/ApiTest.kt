@@ -51,6 +51,8 @@ data class Session(
 @SpringBootTest(
     properties = [
         "spring.flyway.enabled=true",
+        // springdoc's document of the controllers, which OpenApiDocumentTest compares with openapi.yaml
+        "springdoc.api-docs.enabled=true",
         // the tests sign in hundreds of times from one address: the limit has its own test
         "app.auth-rate-limit-per-minute=100000",
     ],

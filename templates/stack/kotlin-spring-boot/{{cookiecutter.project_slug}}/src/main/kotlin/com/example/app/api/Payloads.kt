@@ -45,6 +45,8 @@
 {%- if "json" in m.types %}{% set imports = imports + ["com.fasterxml.jackson.databind.JsonNode"] %}{% endif -%}
 {%- if uuid_ids or m.types | select("in", ["string", "text", "decimal", "uuid"]) | list %}{% set imports = imports + ["jakarta.validation.constraints.Pattern"] %}{% endif -%}
 {%- if not uuid_ids or "integer" in m.types %}{% set imports = imports + ["jakarta.validation.constraints.Max", "jakarta.validation.constraints.Min"] %}{% endif -%}
+{#- a many-to-many list defaults to empty: Kotlin's non-null type would make springdoc call it required -#}
+{%- if m.ordered | selectattr("many_to_many") | list %}{% set imports = imports + ["io.swagger.v3.oas.annotations.media.Schema"] %}{% endif -%}
 {%- set all_imports = imports + ["java.time.Instant"] -%}
 package com.example.app.api
 {% for name in all_imports | sort(case_sensitive=True) if not name.startswith("java.") %}
@@ -83,6 +85,7 @@ data class {{ e.name }}Create(
 {%- endfor %}
 {%- for r in e.many_to_many %}
 {{- named(r.field) }}
+    @field:Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED)
     val {{ ident(r.field) }}: List<{{ idin }}?> = emptyList(),
 {%- endfor %}
 )

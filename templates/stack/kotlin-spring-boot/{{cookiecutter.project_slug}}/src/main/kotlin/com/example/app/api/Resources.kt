@@ -1,3 +1,5 @@
+{%- import "kotlin.jinja" as k with context -%}
+{%- set csrf = ["403"] if cookiecutter.auth == "session-cookie" else [] -%}
 {%- set m = cookiecutter | relational -%}
 {%- set uuid_ids = m.id_kind == "uuid" -%}
 {%- macro camel(name) %}{{ name.split("_")[0] }}{% for part in name.split("_")[1:] %}{{ part | capitalize }}{% endfor %}{% endmacro -%}
@@ -19,7 +21,7 @@
 {%- elif f.type == "decimal" %}params.decimal("{{ flt.name }}", Regex("""{{ f.pattern }}"""))?.setScale({{ f.scale }})
 {%- endif %}
 {%- endmacro -%}
-{%- set ns = namespace(imports=["com.example.app.auth.Current", "com.example.app.domain.now", "com.fasterxml.jackson.databind.JsonNode", "org.springframework.http.ResponseEntity", "org.springframework.http.HttpStatus", "org.springframework.security.core.annotation.AuthenticationPrincipal", "org.springframework.transaction.annotation.Transactional", "org.springframework.web.bind.annotation.DeleteMapping", "org.springframework.web.bind.annotation.GetMapping", "org.springframework.web.bind.annotation.PatchMapping", "org.springframework.web.bind.annotation.PathVariable", "org.springframework.web.bind.annotation.PostMapping", "org.springframework.web.bind.annotation.RequestBody", "org.springframework.web.bind.annotation.RequestMapping", "org.springframework.web.bind.annotation.RequestParam", "org.springframework.web.bind.annotation.ResponseStatus", "org.springframework.web.bind.annotation.RestController"], java=["java.net.URI"]) -%}
+{%- set ns = namespace(imports=["com.example.app.auth.Current", "com.example.app.domain.now", "com.fasterxml.jackson.databind.JsonNode", "io.swagger.v3.oas.annotations.Operation", "io.swagger.v3.oas.annotations.media.Content", "io.swagger.v3.oas.annotations.media.Schema", "io.swagger.v3.oas.annotations.responses.ApiResponse", "org.springframework.http.ResponseEntity", "org.springframework.http.HttpStatus", "org.springframework.security.core.annotation.AuthenticationPrincipal", "org.springframework.transaction.annotation.Transactional", "org.springframework.web.bind.annotation.DeleteMapping", "org.springframework.web.bind.annotation.GetMapping", "org.springframework.web.bind.annotation.PatchMapping", "org.springframework.web.bind.annotation.PathVariable", "org.springframework.web.bind.annotation.PostMapping", "org.springframework.web.bind.annotation.RequestBody", "org.springframework.web.bind.annotation.RequestMapping", "org.springframework.web.bind.annotation.RequestParam", "org.springframework.web.bind.annotation.ResponseStatus", "org.springframework.web.bind.annotation.RestController"], java=["java.net.URI"]) -%}
 {%- for e in m.ordered %}{% set ns.imports = ns.imports + ["com.example.app.domain." ~ e.name] %}{% endfor -%}
 {%- if uuid_ids or "uuid" in m.types %}{% set ns.java = ns.java + ["java.util.UUID"] %}{% endif -%}
 {%- if "decimal" in m.types %}{% set ns.java = ns.java + ["java.math.BigDecimal"] %}{% endif -%}
@@ -32,11 +34,14 @@ import {{ name }}
 {%- for name in all_imports | sort(case_sensitive=True) if name.startswith("java.") %}
 import {{ name }}
 {%- endfor %}
+import io.swagger.v3.oas.annotations.parameters.RequestBody as ApiBody
 
 /*
  * The REST resources of the domain model under /api/v1 (operationIds list_<plural>, create_<entity>,
  * get_<entity>, update_<entity>, delete_<entity> of openapi.yaml): each request runs in one transaction,
- * sees only its user's rows, and checks that every row it references is the user's own.
+ * sees only its user's rows, and checks that every row it references is the user's own. Each handler names its
+ * operationId, its body's payload class and its response statuses for springdoc (OpenApiDocumentTest compares
+ * springdoc's document with openapi.yaml).
  */
 {%- for e in m.ordered %}
 {%- set id_param = e.var ~ "_id" %}
@@ -71,6 +76,8 @@ class {{ e.name }}Resource(
     private val crud: Crud,
     private val requests: Requests,
 ) {
+    @Operation(operationId = "list_{{ e.plural_id }}")
+{{ k.responses(["200", "401", "422"]) }}
     @GetMapping
     @Transactional(readOnly = true)
     fun list(
@@ -89,9 +96,12 @@ class {{ e.name }}Resource(
         return Page(rows.map { it.toRead() }, total, query.limit, query.offset)
     }
 
+    @Operation(operationId = "create_{{ e.var }}")
+{{ k.responses(["201", "400", "401"] + csrf + (["404"] if e.has_refs else []) + (["409"] if e.has_unique else []) + ["413", "422"]) }}
     @PostMapping
     @Transactional
     fun create(
+        {{ k.body(e.name ~ "Create") }}
         @RequestBody body: JsonNode,
         @AuthenticationPrincipal current: Current,
     ): ResponseEntity<{{ e.name }}Read> {
@@ -117,6 +127,8 @@ class {{ e.name }}Resource(
         return ResponseEntity.created(URI.create("/api/v1/{{ e.plural }}/${row.id}")).body(row.toRead())
     }
 
+    @Operation(operationId = "get_{{ e.var }}")
+{{ k.responses(["200", "401", "404", "422"]) }}
     @GetMapping("/{{ '{' }}{{ id_param }}{{ '}' }}")
     @Transactional(readOnly = true)
     fun get(
@@ -124,10 +136,13 @@ class {{ e.name }}Resource(
         @AuthenticationPrincipal current: Current,
     ): {{ e.name }}Read = crud.find({{ e.name }}::class.java, rowId(id), current.userId).toRead()
 
+    @Operation(operationId = "update_{{ e.var }}")
+{{ k.responses(["200", "400", "401"] + csrf + ["404"] + (["409"] if e.has_unique else []) + ["413", "422"]) }}
     @PatchMapping("/{{ '{' }}{{ id_param }}{{ '}' }}")
     @Transactional
     fun update(
         @PathVariable("{{ id_param }}") id: String,
+        {{ k.body(e.name ~ "Update") }}
         @RequestBody body: JsonNode,
         @AuthenticationPrincipal current: Current,
     ): {{ e.name }}Read {
@@ -159,6 +174,8 @@ class {{ e.name }}Resource(
         return row.toRead()
     }
 
+    @Operation(operationId = "delete_{{ e.var }}")
+{{ k.responses(["204", "401"] + csrf + ["404"] + (["409"] if e.restricted else []) + ["422"]) }}
     @DeleteMapping("/{{ '{' }}{{ id_param }}{{ '}' }}")
     @Transactional
     @ResponseStatus(HttpStatus.NO_CONTENT)

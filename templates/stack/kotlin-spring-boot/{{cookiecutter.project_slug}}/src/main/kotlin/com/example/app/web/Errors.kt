@@ -1,5 +1,6 @@
 package com.example.app.web
 
+import io.swagger.v3.oas.annotations.Hidden
 import jakarta.servlet.RequestDispatcher
 import jakarta.servlet.http.HttpServletRequest
 import org.springframework.boot.web.servlet.error.ErrorController
@@ -17,8 +18,9 @@ import org.springframework.web.bind.annotation.RestController
 /**
  * The errors that never reach a controller, as problem details too: what the servlet container forwards to
  * /error, and the URLs Spring Security's firewall refuses (an encoded NUL, `..`, a backslash, ...: they name
- * no resource, 404).
+ * no resource, 404). Hidden from springdoc: the container's error page is no operation of the contract.
  */
+@Hidden
 @RestController
 class Errors : ErrorController {
     @RequestMapping("/error")

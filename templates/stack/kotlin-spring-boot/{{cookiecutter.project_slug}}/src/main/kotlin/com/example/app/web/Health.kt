@@ -1,5 +1,7 @@
 package com.example.app.web
 
+import io.swagger.v3.oas.annotations.Operation
+import io.swagger.v3.oas.annotations.responses.ApiResponse
 import org.springframework.boot.availability.ApplicationAvailability
 import org.springframework.boot.availability.ReadinessState
 import org.springframework.http.MediaType
@@ -21,9 +23,14 @@ class Health(
         val status: String,
     )
 
+    @Operation(operationId = "health_live")
+    @ApiResponse(responseCode = "200")
     @GetMapping("/health/live", produces = [MediaType.APPLICATION_JSON_VALUE])
     fun live() = Status("ok")
 
+    @Operation(operationId = "health_ready")
+    @ApiResponse(responseCode = "200")
+    @ApiResponse(responseCode = "503")
     @GetMapping("/health/ready", produces = [MediaType.APPLICATION_JSON_VALUE])
     fun ready(): ResponseEntity<Status> {
         val accepting = availability.readinessState == ReadinessState.ACCEPTING_TRAFFIC
