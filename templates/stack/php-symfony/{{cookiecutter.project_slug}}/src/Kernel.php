@@ -8,7 +8,6 @@ use App\Controller\AuthController;
 use App\Controller\HealthController;
 use App\Controller\ResourceController;
 use App\Service\Database;
-use App\Service\Throttle;
 use App\Support\Logging;
 use App\Support\Metrics;
 use App\Support\Model;
@@ -56,7 +55,6 @@ final class Kernel extends BaseKernel
         $services->set(Model::class)->factory([Model::class, 'load'])->args(['%kernel.project_dir%/resources/model.json']);
         $services->set(Metrics::class)->args(['%kernel.project_dir%/var/metrics.json']);
         $services->set(Connection::class)->factory([Database::class, 'connect']);
-        $services->set(Throttle::class);
         $services->set('logger', LoggerInterface::class)->factory([Logging::class, 'logger'])->args([service(Settings::class), 'app']);
         $services->alias(LoggerInterface::class, 'logger');
         if ($this->environment === 'test') {
