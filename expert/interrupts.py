@@ -17,16 +17,39 @@ from contextlib import contextmanager
 from types import FrameType, TracebackType
 from typing import Any
 
+from expert.messages import Text, table, text
+
 SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+#: what a signal did to the run, in the user's language (``str()`` of an Interrupted is the English line)
+TEXTS = table("interrupts", {
+    "by": {"en": "interrupted by {signal}", "fr": "interrompu par {signal}"},
+    "by_then": {"en": "interrupted by {signal}: {outcome}", "fr": "interrompu par {signal} : {outcome}"},
+    "written_first": {"en": "interrupted by {signal} while the project was written into {dest}: the writing was "
+                            "finished first, the project is complete",
+                      "fr": "interrompu par {signal} pendant l'écriture du projet dans {dest} : l'écriture a d'abord "
+                            "été terminée, le projet est complet"},
+    "updated_first": {"en": "interrupted by {signal} while {dest} was updated: the update was finished first and is "
+                            "complete; review it with `git diff`",
+                      "fr": "interrompu par {signal} pendant la mise à jour de {dest} : la mise à jour a d'abord été "
+                            "terminée, elle est complète ; relisez-la avec `git diff`"},
+})
 
 
 class Interrupted(BaseException):
     """A signal ended the run. A BaseException, like KeyboardInterrupt, so that no ``except Exception`` in a
-    library swallows it; the process should exit with :attr:`exit_code` (128 + the signal number)."""
+    library swallows it; the process should exit with :attr:`exit_code` (128 + the signal number).
+    ``message`` (default: "interrupted by SIGNAL") may be a :class:`Text` of :data:`TEXTS`, rendered in the
+    user's language by :meth:`in_lang`."""
 
-    def __init__(self, signum: int, message: str | None = None) -> None:
+    def __init__(self, signum: int, message: str | Text | None = None) -> None:
         self.signum = signum
-        super().__init__(message or f"interrupted by {signal.Signals(signum).name}")
+        self.text = message if message is not None else text(TEXTS, "by", signal=signal.Signals(signum).name)
+        super().__init__(str(self.text))
+
+    def in_lang(self, lang: str) -> str:
+        return self.text.render(lang) if isinstance(self.text, Text) else str(self.text)
 
     @property
     def exit_code(self) -> int:

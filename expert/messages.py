@@ -67,8 +67,10 @@ class LocalizedError(Exception):
 
 
 def in_lang(exc: BaseException, lang: str) -> str:
-    """The line of ``exc`` in ``lang``: translated when it was built from a Text, else as it is."""
-    return exc.in_lang(lang) if isinstance(exc, LocalizedError) else str(exc)
+    """The line of ``exc`` in ``lang``: translated when it was built from a Text (a LocalizedError, or another
+    exception with the same ``in_lang``, such as a signal's Interrupted), else as it is."""
+    translate = getattr(exc, "in_lang", None)
+    return translate(lang) if callable(translate) else str(exc)
 
 
 COMMON = table("common", {

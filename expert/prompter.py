@@ -18,7 +18,7 @@ from expert.consult import Why
 from expert.explain import show, tr, why_lines
 from expert.interrupts import Interrupted
 from expert.knowledge import DOMAIN_TITLES, KnowledgeBase, Question
-from expert.messages import table
+from expert.messages import in_lang, table
 from expert.selections import problem as selection_problem
 
 WORDS = {
@@ -275,7 +275,7 @@ def ask_project(project: dict[str, str], folder: str, offered: dict[str, str], l
                 resolve_project(project, folder)  # a name that gives no usable slug is refused here, not later
             except AnswersError as exc:
                 project.pop(key, None)
-                click.echo(f"  {exc}")
+                click.echo(f"  {in_lang(exc, lang)}")  # the refusal in the interview's language
                 continue
             break
     return bool(wanted)

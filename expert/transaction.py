@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from expert.destination import JOURNAL_NAME, OutputError
+from expert.messages import COMMON, Text, reason, table, text
 
 #: the staged tree's folder in a run's work folder
 STAGED = "project"
@@ -35,6 +36,25 @@ BACKUP_SUFFIX = ".orig"
 JOURNAL_VERSION = 1
 #: errors of ``link()`` that mean "this file system (or this file) cannot be hard-linked", not "it failed"
 _NO_HARD_LINKS = {errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP}
+
+#: the commit's refusals and failures, in the user's language (the CLI's error printer renders them)
+TEXTS = table("transaction", {
+    "symlink": {"en": "{path} is a symbolic link: refusing to write through it",
+                "fr": "{path} est un lien symbolique : refus d'écrire au travers"},
+    "file_not_folder": {"en": "{path} is a file in the destination, the project needs a folder there",
+                        "fr": "{path} est un fichier de la destination, le projet a besoin d'un dossier à cet endroit"},
+    "folder_not_file": {"en": "{path} is a directory in the destination, the project needs a file there",
+                        "fr": "{path} est un dossier de la destination, le projet a besoin d'un fichier à cet endroit"},
+    "appeared": {"en": "{path} appeared during generation: use --force to write into a non-empty folder",
+                 "fr": "{path} est apparu pendant la génération : utilisez --force pour écrire dans un dossier non vide"},
+    "undo_failed": {"en": "could not write into {dest} ({failure}) and undoing it failed too ({error}): the next run "
+                          "into {dest} finishes undoing it",
+                    "fr": "impossible d'écrire dans {dest} ({failure}) et l'annulation a échoué elle aussi ({error}) : "
+                          "la prochaine exécution dans {dest} finira de l'annuler"},
+    "bad_journal": {"en": "{journal}: unreadable journal of an interrupted run ({error}); check {dest} and remove {work}",
+                    "fr": "{journal} : journal illisible d'une exécution interrompue ({error}) ; vérifiez {dest} et "
+                          "supprimez {work}"},
+})
 
 
 @dataclass(frozen=True)
@@ -70,9 +90,9 @@ def _folder_op(dest: Path, folder: str) -> list[Op]:
     if st is None:
         return [Op("mkdir", folder)]
     if stat.S_ISLNK(st.st_mode):
-        raise OutputError(f"{dest / folder} is a symbolic link: refusing to write through it")
+        raise OutputError(text(TEXTS, "symlink", path=dest / folder))
     if not stat.S_ISDIR(st.st_mode):
-        raise OutputError(f"{dest / folder} is a file in the destination, the project needs a folder there")
+        raise OutputError(text(TEXTS, "file_not_folder", path=dest / folder))
     return []
 
 
@@ -82,9 +102,9 @@ def _file_op(project: Path, dest: Path, rel: str, force: bool, taken: set[str]) 
     if st is None:
         return Op("new", rel)
     if stat.S_ISDIR(st.st_mode):
-        raise OutputError(f"{target} is a directory in the destination, the project needs a file there")
+        raise OutputError(text(TEXTS, "folder_not_file", path=target))
     if not force:
-        raise OutputError(f"{target} appeared during generation: use --force to write into a non-empty folder")
+        raise OutputError(text(TEXTS, "appeared", path=target))
     if _same(project / rel, target, st):
         return None  # already these bytes: nothing to replace, nothing to back up
     return Op("replace", rel, _backup_name(dest, rel, taken))
@@ -119,18 +139,16 @@ def commit(ops: list[Op], project: Path, dest: Path, work: Path) -> None:
         try:
             rollback(ops, project, dest)
         except OSError as exc:
-            raise OutputError(
-                f"could not write into {dest} ({_reason(failure)}) and undoing it failed too "
-                f"({_reason(exc)}): the next run into {dest} finishes undoing it"
-            ) from None
+            raise OutputError(text(TEXTS, "undo_failed", dest=dest, failure=_reason(failure), error=_reason(exc))) from None
         journal.unlink()
         raise
     journal.unlink()
 
 
-def _reason(exc: OSError) -> str:
-    reason = os.strerror(exc.errno) if exc.errno else str(exc)
-    return f"{exc.filename}: {reason}" if exc.filename else reason
+def _reason(exc: OSError) -> Text | str:
+    """``file: reason`` (the system's reason in the user's language when it is a common one)."""
+    why = reason(exc)
+    return text(COMMON, "located", where=exc.filename, message=why) if exc.filename else why
 
 
 def _apply(op: Op, project: Path, dest: Path) -> None:
@@ -204,7 +222,7 @@ def recover(work: Path, dest: Path) -> bool:
     except FileNotFoundError:
         return False
     except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
-        raise OutputError(f"{journal}: unreadable journal of an interrupted run ({exc}); check {dest} and remove {work}") from None
+        raise OutputError(text(TEXTS, "bad_journal", journal=journal, error=exc, dest=dest, work=work)) from None
     rollback(ops, work / STAGED, dest)
     journal.unlink()
     return True
