@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from expert.generators.relational import relational
+from expert.messages import LocalizedError, Text, table, text
 from expert.generators.schema import schema_metadata
 
 __all__ = ["ModelChangeRefused", "migration_paths", "next_migration"]
@@ -55,8 +56,81 @@ PATHS = {
 NAME = "model_update"
 
 
-class ModelChangeRefused(ValueError):
-    """A change of the domain model that no migration can apply safely; the message says what to do."""
+class ModelChangeRefused(LocalizedError, ValueError):
+    """A change of the domain model that no migration can apply safely; the message says what to do (a Text of
+    :data:`TEXTS`: ``str()`` is the English line, ``in_lang`` the user's)."""
+
+
+#: the refusals, in the user's language; ``what`` is a :data:`TEXTS` fragment naming the entity and field
+TEXTS = table("migration_diff", {
+    "entity_field": {"en": "entity {entity}, {column}", "fr": "entité {entity}, {column}"},
+    "entity": {"en": "entity {entity}", "fr": "entité {entity}"},
+    "table_field": {"en": "table {table}, {column}", "fr": "table {table}, {column}"},
+    "table": {"en": "table {table}", "fr": "table {table}"},
+    "tool": {"en": "migrations={tool}: backend-expert cannot write a migration for this tool (it can for {tools})",
+             "fr": "migrations={tool} : backend-expert ne sait pas écrire de migration pour cet outil (il le sait pour "
+                   "{tools})"},
+    "base_changed": {"en": "{key} changed from {old} to {new}: a migration cannot move a project's data to another "
+                           "database or tool; generate a new project and move the data with the vendor's tools",
+                     "fr": "{key} est passé de {old} à {new} : une migration ne peut pas déplacer les données d'un projet "
+                           "vers une autre base ou un autre outil ; générez un nouveau projet et déplacez les données "
+                           "avec les outils de l'éditeur"},
+    "id_type": {"en": "id_type changed ({old} to {new}): every primary and foreign key would change type; keep the "
+                      "project's id type",
+                "fr": "id_type a changé ({old} en {new}) : chaque clé primaire et étrangère changerait de type ; gardez "
+                      "le type d'identifiant du projet"},
+    "sqlite_fk_drop": {"en": "{what}: SQLite cannot drop or change a foreign key without copying the table; keep the "
+                             "relation, or write that migration by hand",
+                       "fr": "{what} : SQLite ne peut ni supprimer ni modifier une clé étrangère sans copier la table ; "
+                             "gardez la relation, ou écrivez cette migration à la main"},
+    "sqlite_fk_add": {"en": "{what}: SQLite cannot add a foreign key to an existing column; write that migration by hand",
+                      "fr": "{what} : SQLite ne peut pas ajouter de clé étrangère à une colonne existante ; écrivez cette "
+                            "migration à la main"},
+    "sqlite_alter": {"en": "{what}: SQLite's ALTER TABLE cannot {action} (only a copy of the table can); keep it as it "
+                           "was, or write that migration by hand",
+                     "fr": "{what} : l'ALTER TABLE de SQLite ne peut pas {action} (seule une copie de la table le peut) ; "
+                           "gardez-le tel quel, ou écrivez cette migration à la main"},
+    "drop_unique": {"en": "drop a unique constraint", "fr": "supprimer une contrainte d'unicité"},
+    "add_unique": {"en": "add a unique constraint", "fr": "ajouter une contrainte d'unicité"},
+    "change_type": {"en": "change a column's type", "fr": "changer le type d'une colonne"},
+    "change_null": {"en": "change a column's NOT NULL", "fr": "changer le NOT NULL d'une colonne"},
+    "required_column": {"en": "{what}: a new required column on a table that may hold rows needs a value for them: give "
+                              "the field a `default:` (existing rows get it), or add it with `required: false`, fill "
+                              "it, then make it required",
+                        "fr": "{what} : une nouvelle colonne obligatoire sur une table qui peut contenir des lignes "
+                              "demande une valeur pour elles : donnez au champ un `default:` (les lignes existantes le "
+                              "reçoivent), ou ajoutez-le avec `required: false`, remplissez-le, puis rendez-le "
+                              "obligatoire"},
+    "required_relation": {"en": "{what}: a new required relation on a table that may hold rows: add it with "
+                                "`required: false`, set it on every row, then make it required",
+                          "fr": "{what} : une nouvelle relation obligatoire sur une table qui peut contenir des lignes : "
+                                "ajoutez-la avec `required: false`, renseignez-la sur chaque ligne, puis rendez-la "
+                                "obligatoire"},
+    "type_change": {"en": "{what}: its column type changes ({old} to {new}), which may not convert or may truncate "
+                          "existing values: add a new field, copy the values in your own migration, then remove the "
+                          "old one",
+                    "fr": "{what} : le type de sa colonne change ({old} en {new}), ce qui peut ne pas se convertir ou "
+                          "tronquer les valeurs existantes : ajoutez un nouveau champ, copiez les valeurs dans votre "
+                          "propre migration, puis retirez l'ancien"},
+    "becomes_required": {"en": "{what}: becomes required, but existing rows may hold NULL: give the field a `default:` "
+                               "(the migration fills those rows with it), or fill them yourself first",
+                         "fr": "{what} : devient obligatoire, mais des lignes existantes peuvent contenir NULL : donnez "
+                               "au champ un `default:` (la migration en remplit ces lignes), ou remplissez-les "
+                               "vous-même d'abord"},
+    "heads": {"en": "alembic/versions has several heads ({heads}): merge them first (`alembic merge heads`)",
+              "fr": "alembic/versions a plusieurs têtes ({heads}) : fusionnez-les d'abord (`alembic merge heads`)"},
+    "list_missing": {"en": "{path} is missing: it lists the migrations the runner applies; restore it from the "
+                           "generated project",
+                     "fr": "{path} est absent : il liste les migrations qu'applique l'exécuteur ; restaurez-le depuis "
+                           "le projet généré"},
+    "no_list": {"en": "{path}: no `export const MIGRATIONS = [...]` list to add the new migration to; add it by hand",
+                "fr": "{path} : aucune liste `export const MIGRATIONS = [...]` où ajouter la nouvelle migration ; "
+                      "ajoutez-la à la main"},
+})
+
+
+def refused(key: str, /, **fields: Any) -> ModelChangeRefused:
+    return ModelChangeRefused(text(TEXTS, key, **fields))
 
 
 def _cc(context: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -67,9 +141,7 @@ def _cc(context: Mapping[str, Any]) -> Mapping[str, Any]:
 def _tool(context: Mapping[str, Any]) -> str:
     tool = str(_cc(context).get("migrations", ""))
     if tool not in PATHS:
-        raise ModelChangeRefused(
-            f"migrations={tool}: backend-expert cannot write a migration for this tool (it can for {', '.join(sorted(PATHS))})"
-        )
+        raise refused("tool", tool=tool, tools=", ".join(sorted(PATHS)))
     return tool
 
 
@@ -106,10 +178,11 @@ class Diff:
     sqlite: bool
 
 
-def _what(names: Mapping[str, str], table: str, column: str | None = None) -> str:
-    """``entity Order field note`` (or the table's name for the tables of the stack itself)."""
-    owner = f"entity {names[table]}" if table in names else f"table {table}"
-    return f"{owner}, {column}" if column else owner
+def _what(names: Mapping[str, str], table: str, column: str | None = None) -> Text:
+    """``entity Order, note`` (or the table's name for the tables of the stack itself)."""
+    if table in names:
+        return text(TEXTS, "entity_field", entity=names[table], column=column) if column else text(TEXTS, "entity", entity=names[table])
+    return text(TEXTS, "table_field", table=table, column=column) if column else text(TEXTS, "table", table=table)
 
 
 def _type_sql(column: Any, dialects: list[Any]) -> list[str]:
@@ -124,10 +197,7 @@ def _defaults(model: Mapping[str, Any]) -> dict[tuple[str, str], Any]:
 def _check_same_base(old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
     for key in ("database", "migrations", "orm"):
         if str(old.get(key)) != str(new.get(key)):
-            raise ModelChangeRefused(
-                f"{key} changed from {old.get(key)} to {new.get(key)}: a migration cannot move a project's data "
-                "to another database or tool; generate a new project and move the data with the vendor's tools"
-            )
+            raise refused("base_changed", key=key, old=old.get(key), new=new.get(key))
 
 
 @dataclass
@@ -152,10 +222,7 @@ def diff(old_context: Mapping[str, Any], new_context: Mapping[str, Any], sqlite:
     old_meta, new_meta = schema_metadata(old_context), schema_metadata(new_context)
     old_model, new_model = relational(old_context), relational(new_context)
     if old_model["id_kind"] != new_model["id_kind"]:
-        raise ModelChangeRefused(
-            f"id_type changed ({old_model['id_kind']} to {new_model['id_kind']}): every primary and foreign key "
-            "would change type; keep the project's id type"
-        )
+        raise refused("id_type", old=old_model["id_kind"], new=new_model["id_kind"])
     names = {e["table"]: e["name"] for e in [*old_model["entities"], *new_model["entities"]]}
     rules = Rules(names, _defaults(new_model), [_dialect(d) for d in ("postgresql", "mysql", "sqlite")], sqlite, lenient)
     old_tables, new_tables = old_meta.tables, new_meta.tables
@@ -208,14 +275,11 @@ def _table_diff(old: Any, new: Any, rules: Rules) -> tuple[list[Step], list[Step
     for name, fk in old_fks.items():
         if name not in new_fks or _fk_key(new_fks[name]) != _fk_key(fk):
             if sqlite:
-                raise ModelChangeRefused(
-                    f"{_what(names, old.name, fk.column_keys[0])}: SQLite cannot drop or change a foreign key "
-                    "without copying the table; keep the relation, or write that migration by hand"
-                )
+                raise refused("sqlite_fk_drop", what=_what(names, old.name, fk.column_keys[0]))
             drops.append(Step("drop_fk", old, fk))
     for name, uq in old_uqs.items():
         if name not in new_uqs:
-            _refuse_sqlite(sqlite, names, old.name, list(uq.columns.keys())[-1], "drop a unique constraint")
+            _refuse_sqlite(sqlite, names, old.name, list(uq.columns.keys())[-1], "drop_unique")
             drops.append(Step("drop_unique", old, uq))
     for name, ix in old_ix.items():
         if name not in new_ix:
@@ -229,27 +293,22 @@ def _table_diff(old: Any, new: Any, rules: Rules) -> tuple[list[Step], list[Step
             adds += _alter_column(new, old.columns[column.key], column, rules)
     for name, uq in new_uqs.items():
         if name not in old_uqs:
-            _refuse_sqlite(sqlite, names, new.name, list(uq.columns.keys())[-1], "add a unique constraint")
+            _refuse_sqlite(sqlite, names, new.name, list(uq.columns.keys())[-1], "add_unique")
             adds.append(Step("add_unique", new, uq))
     adds += [Step("create_index", new, ix) for name, ix in new_ix.items() if name not in old_ix]
     for name, fk in new_fks.items():
         added_with_column = fk.column_keys[0] in {c.key for c in added_columns}
         if (name not in old_fks or _fk_key(old_fks[name]) != _fk_key(fk)) and not (sqlite and added_with_column):
             if sqlite:
-                raise ModelChangeRefused(
-                    f"{_what(names, new.name, fk.column_keys[0])}: SQLite cannot add a foreign key to an "
-                    "existing column; write that migration by hand"
-                )
+                raise refused("sqlite_fk_add", what=_what(names, new.name, fk.column_keys[0]))
             adds.append(Step("add_fk", new, fk))
     return drops, adds
 
 
-def _refuse_sqlite(sqlite: bool, names: Mapping[str, str], table: str, column: str, what: str) -> None:
+def _refuse_sqlite(sqlite: bool, names: Mapping[str, str], table: str, column: str, action: str) -> None:
+    """``action``: the key in :data:`TEXTS` of what SQLite's ALTER TABLE cannot do."""
     if sqlite:
-        raise ModelChangeRefused(
-            f"{_what(names, table, column)}: SQLite's ALTER TABLE cannot {what} (only a copy of the table "
-            "can); keep it as it was, or write that migration by hand"
-        )
+        raise refused("sqlite_alter", what=_what(names, table, column), action=text(TEXTS, action))
 
 
 def _add_column(table: Any, column: Any, fk: Any, rules: Rules) -> list[Step]:
@@ -258,16 +317,9 @@ def _add_column(table: Any, column: Any, fk: Any, rules: Rules) -> list[Step]:
     if not column.nullable and value is None and rules.lenient and not rules.sqlite:
         return [Step("add_column", table, column, fk=fk)]  # NOT NULL at once: fails on a table holding rows
     if not column.nullable and value is None:
-        raise ModelChangeRefused(
-            f"{_what(names, table.name, column.key)}: a new required column on a table that may hold rows needs a "
-            "value for them: give the field a `default:` (existing rows get it), or add it with "
-            "`required: false`, fill it, then make it required"
-        )
+        raise refused("required_column", what=_what(names, table.name, column.key))
     if not column.nullable and value is not None and fk is not None:
-        raise ModelChangeRefused(
-            f"{_what(names, table.name, column.key)}: a new required relation on a table that may hold rows: "
-            "add it with `required: false`, set it on every row, then make it required"
-        )
+        raise refused("required_relation", what=_what(names, table.name, column.key))
     steps = [Step("add_column", table, column, value=value if not column.nullable else None, fk=fk)]
     if steps[0].value is not None and not rules.sqlite:
         steps.append(Step("drop_default", table, column))  # the model's default is the application's, not the column's
@@ -279,25 +331,17 @@ def _alter_column(table: Any, old: Any, new: Any, rules: Rules) -> list[Step]:
     changes: dict[str, Any] = {}
     if _type_sql(old, rules.dialects) != _type_sql(new, rules.dialects):
         if not (_widens(old.type, new.type) or (rules.lenient and _widens(new.type, old.type))):
-            raise ModelChangeRefused(
-                f"{_what(names, table.name, new.key)}: its column type changes ({old.type} to {new.type}), which "
-                "may not convert or may truncate existing values: add a new field, copy the values in your "
-                "own migration, then remove the old one"
-            )
+            raise refused("type_change", what=_what(names, table.name, new.key), old=old.type, new=new.type)
         changes["type_"] = new.type
     if old.nullable != new.nullable:
         changes["nullable"] = new.nullable
     if not changes:
         return []
     if rules.sqlite:
-        what = "change a column's type" if "type_" in changes else "change a column's NOT NULL"
-        _refuse_sqlite(True, names, table.name, new.key, what)
+        _refuse_sqlite(True, names, table.name, new.key, "change_type" if "type_" in changes else "change_null")
     value = rules.defaults.get((table.name, new.key))
     if changes.get("nullable") is False and value is None and not rules.lenient:
-        raise ModelChangeRefused(
-            f"{_what(names, table.name, new.key)}: becomes required, but existing rows may hold NULL: give the "
-            "field a `default:` (the migration fills those rows with it), or fill them yourself first"
-        )
+        raise refused("becomes_required", what=_what(names, table.name, new.key))
     return [Step("alter_column", table, new, old=old, changes=changes, value=value if changes.get("nullable") is False else None)]
 
 
@@ -687,7 +731,7 @@ def _alembic_head(existing: Mapping[str, str]) -> str | None:
             parents.update(re.findall(r'["\']([^"\']+)["\']', down.group(1)))
     heads = sorted(set(revisions) - parents)
     if len(heads) > 1:
-        raise ModelChangeRefused(f"alembic/versions has several heads ({', '.join(heads)}): merge them first (`alembic merge heads`)")
+        raise refused("heads", heads=", ".join(heads))
     return heads[0] if heads else None
 
 
@@ -805,11 +849,11 @@ def _register(existing: Mapping[str, str], path: str, import_line: str, entry: s
     """The migration list (``export const MIGRATIONS ... = [...];``) with one more import and entry."""
     text = existing.get(path)
     if text is None:
-        raise ModelChangeRefused(f"{path} is missing: it lists the migrations the runner applies; restore it from the generated project")
+        raise refused("list_missing", path=path)
     listing = re.search(r"^(export const MIGRATIONS\b[^\n]*?\s=\s*\[)(.*?)(\];)", text, re.M | re.S)
     imports = list(re.finditer(r"^import .*?;$", text, re.M | re.S))
     if not listing or not imports:
-        raise ModelChangeRefused(f"{path}: no `export const MIGRATIONS = [...]` list to add the new migration to; add it by hand")
+        raise refused("no_list", path=path)
     items = [i.strip() for i in listing.group(2).split(",") if i.strip()] + [entry]
     text = text[: listing.start()] + listing.group(1) + ", ".join(items) + listing.group(3) + text[listing.end() :]
     last = imports[-1]

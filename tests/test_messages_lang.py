@@ -65,3 +65,15 @@ def test_a_signals_line_is_english_in_str_and_french_in_french() -> None:
 def test_the_new_tables_are_in_the_sweep() -> None:
     """tests/test_answers.py checks every registered table for both languages with the same fields."""
     assert {"transaction", "interrupts"} <= set(TABLES)
+
+
+def test_a_model_change_refusal_is_english_in_str_and_french_in_french() -> None:
+    """update prints migration_diff's refusals; a tool it cannot write for is one (``str()`` stays English)."""
+    from expert.generators.migration_diff import ModelChangeRefused, migration_paths
+
+    with pytest.raises(ModelChangeRefused) as caught:
+        migration_paths({"migrations": "liquibase", "database": "postgresql"})
+    assert str(caught.value).startswith("migrations=liquibase: backend-expert cannot write a migration for this tool (it can for ")
+    assert in_lang(caught.value, "fr").startswith("migrations=liquibase : backend-expert ne sait pas écrire de migration "
+                                                  "pour cet outil (il le sait pour ")
+    assert "migration_diff" in TABLES
