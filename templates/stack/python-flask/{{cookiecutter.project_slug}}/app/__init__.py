@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, Response, g, request
+from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from app import metrics, middleware
@@ -40,6 +41,15 @@ DETAILS = {
 logger = logging.getLogger("app.request")
 
 
+class Description(Api):
+    """flask-smorest's description of the code (the blueprints' operations, schemas and
+    responses), which tests/test_openapi.py compares with the contract. It is not served: without
+    OPENAPI_URL_PREFIX there is no document route and no interactive docs."""
+
+    # every operation lists its own problem responses (app/api/__init__.py Blueprint.operation)
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+
 def create_app(settings: Settings | None = None) -> Flask:
     """The application: settings from the environment (a bad one stops the process with one
     line), the blueprints, the error format and what wraps every request."""
@@ -58,10 +68,14 @@ def create_app(settings: Settings | None = None) -> Flask:
         # The cookie is set at login only; its server-side session decides how long it works.
         SESSION_REFRESH_EACH_REQUEST=False,
 {%- endif %}
+        API_TITLE={{ cookiecutter.project_name | one_line | py_str }},
+        API_VERSION="0.1.0",
+        OPENAPI_VERSION="3.1.0",
     )
     init_db(app, settings.database_url)
+    description = Description(app)
     for routes in (health, auth, users, *(blueprint(resource) for resource in RESOURCES)):
-        app.register_blueprint(routes)
+        description.register_blueprint(routes)
     app.add_url_rule("/openapi.yaml", "openapi", contract)
     metrics.install_metrics(app)
     audit_refusals(app)

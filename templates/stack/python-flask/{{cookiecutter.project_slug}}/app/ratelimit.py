@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 import threading
 import time
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import Any
 
 from flask import request
 
@@ -58,7 +60,7 @@ def auth_limiter() -> TokenBucket:
 
 
 def limit_auth() -> None:
-    """Called first by the login and registration views: 429 with Retry-After beyond the limit."""
+    """429 with Retry-After beyond the limit."""
     if not get_settings().rate_limit_enabled:
         return
     wait = auth_limiter().take(f"{request.path}:{client_address()}")
@@ -66,3 +68,14 @@ def limit_auth() -> None:
         retry_after = max(1, math.ceil(wait))
         audit("rate_limited", outcome="denied", retry_after=retry_after)
         raise Problem(429, "Too many requests", headers={"Retry-After": str(retry_after)})
+
+
+def rate_limited(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The login and registration views count against the limit before their body is read."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        limit_auth()
+        return view(*args, **kwargs)
+
+    return wrapper

@@ -73,6 +73,16 @@ class HealthStatus(Schema):
     status = fields.String(required=True)
 
 
+class Problem(Schema):
+    """The body of every error (app/problems.py writes it): RFC 9457 problem details."""
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    errors = fields.List(fields.Dict())
+
+
 class UserCreate(Schema):
     email = Text(required=True, validate=[validate.Length(min=3, max=254), matching(EMAIL_PATTERN)])
     password = NewPassword(

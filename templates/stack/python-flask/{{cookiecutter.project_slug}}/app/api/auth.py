@@ -1,4 +1,6 @@
 {%- set jwt = cookiecutter.auth == "jwt" -%}
+{#- registration is rate limited in the app unless a gateway does it (decisions.rate_limiting) -#}
+{%- set limited = cookiecutter.decisions.get("rate_limiting") in ["app-level", "redis"] -%}
 """Registration, login, {% if jwt %}token refresh, {% endif %}logout and password change."""
 
 from __future__ import annotations
@@ -9,12 +11,13 @@ import math
 import secrets
 {%- endif %}
 from datetime import timedelta
+from typing import Any
 
-from flask import Blueprint, Response, jsonify{% if not jwt %}, session{% endif %}
+from flask import Response{% if not jwt %}, jsonify, session{% endif %}
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.api import json_body
+from app.api import Blueprint
 from app.audit import audit, email_hash
 from app.auth import {% if not jwt %}CSRF_COOKIE, {% endif %}authenticated, login{% if jwt %}, unauthorized{% endif %}
 from app.config import get_settings
@@ -22,7 +25,7 @@ from app.db import db_session
 from app.lockout import login_backoff
 from app.models import {% if jwt %}AuthSession, {% endif %}User
 from app.problems import Problem
-from app.ratelimit import limit_auth
+from app.ratelimit import rate_limited
 from app.schemas import (
     LoginRequest,
     PasswordChange,
@@ -54,21 +57,24 @@ from app.sessions import {% if jwt %}active_session, {% endif %}open_session, re
 
 logger = logging.getLogger(__name__)
 auth = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
-USER_CREATE, LOGIN, PASSWORD_CHANGE = UserCreate(), LoginRequest(), PasswordChange()
-{%- if jwt %}
-REFRESH, TOKEN = RefreshRequest(), Token()
-{%- else %}
+{%- if not jwt %}
 SESSION_INFO = SessionInfo()
 {%- endif %}
 
 
 @auth.post("/register")
-def auth_register() -> tuple[Response, int]:
+{%- if limited %}
+@rate_limited
+@auth.operation("auth_register", 400, 413, 422, 429)
+{%- else %}
+@auth.operation("auth_register", 400, 413, 422)
+{%- endif %}
+@auth.response(201, Registration)
+@auth.arguments(UserCreate)
+def auth_register(payload: dict[str, Any]) -> dict[str, str]:
     """Create an account: 201 {"email"} for a new address and a registered one alike, in the same
     time (the password is hashed either way), so the answer never tells which addresses have an
     account. A registered account is left as it was; the attempt is audited."""
-    limit_auth()
-    payload = json_body(USER_CREATE)
     email = payload["email"].lower()
     with hashing_slot():
         user = User(email=email, password_hash=hash_password(payload["password"]))
@@ -82,7 +88,7 @@ def auth_register() -> tuple[Response, int]:
     else:
         logger.info("user registered", extra={"user_id": user.id})
         audit("user_registered", outcome="success", user_id=str(user.id))
-    return jsonify(Registration().dump({"email": email})), 201
+    return {"email": email}
 
 
 def _refuse_if_locked(account: str) -> None:
@@ -119,7 +125,7 @@ def _authenticate(payload: dict[str, str]) -> User:
 {%- if jwt %}
 
 
-def _tokens(opened: AuthSession) -> Response:
+def _tokens(opened: AuthSession) -> dict[str, Any]:
     """A fresh access token and the session's current refresh token."""
     settings = get_settings()
     secret = settings.secret_key.get_secret_value()
@@ -137,23 +143,28 @@ def _tokens(opened: AuthSession) -> Response:
         "expires_in": int(access_in.total_seconds()),
         "refresh_token": create_token(subject, secret, refresh_in, refresh_claims),
     }
-    return jsonify(TOKEN.dump(body))
+    return body
 
 
 @auth.post("/login")
-def auth_login() -> Response:
+@rate_limited
+@auth.operation("auth_login", 400, 401, 413, 422, 429)
+@auth.response(200, Token)
+@auth.arguments(LoginRequest)
+def auth_login(payload: dict[str, str]) -> dict[str, Any]:
     """Exchange credentials for an access token and a refresh token."""
-    limit_auth()
-    user = _authenticate(json_body(LOGIN))
+    user = _authenticate(payload)
     lifetime = timedelta(minutes=get_settings().refresh_token_expire_minutes)
     return _tokens(open_session(db_session(), user, lifetime))
 
 
 @auth.post("/refresh")
-def auth_refresh() -> Response:
+@auth.operation("auth_refresh", 400, 401, 413, 422)
+@auth.response(200, Token)
+@auth.arguments(RefreshRequest)
+def auth_refresh(payload: dict[str, str]) -> dict[str, Any]:
     """Exchange a refresh token for new tokens: the old one stops working, and a second use of it
     (a copy in other hands) ends the whole session."""
-    payload = json_body(REFRESH)
     secret = get_settings().secret_key.get_secret_value()
     claims = decode_token(payload["refresh_token"], secret, "refresh")
     invalid = unauthorized("Invalid or expired refresh token")
@@ -174,21 +185,26 @@ def auth_refresh() -> Response:
 
 @auth.post("/logout")
 @authenticated
-def auth_logout() -> tuple[str, int]:
+@auth.operation("auth_logout", 401)
+@auth.response(204)
+def auth_logout() -> Response:
     """End the session: its access and refresh tokens stop working."""
     current = login()
     revoke(db_session(), current.session)
     audit("logout", outcome="success", user_id=str(current.user.id))
-    return "", 204
+    return Response(status=204)
 {%- else %}
 
 
 @auth.post("/login")
-def auth_login() -> Response:
+@rate_limited
+@auth.operation("auth_login", 400, 401, 413, 422, 429)
+@auth.response(200, SessionInfo)
+@auth.arguments(LoginRequest)
+def auth_login(payload: dict[str, str]) -> Response:
     """Open a session: Flask's signed, HttpOnly `session` cookie names it, and the readable
     csrf_token cookie holds the token unsafe requests must echo in X-CSRF-Token."""
-    limit_auth()
-    user = _authenticate(json_body(LOGIN))
+    user = _authenticate(payload)
     settings = get_settings()
     lifetime = timedelta(minutes=settings.session_expire_minutes)
     opened = open_session(db_session(), user, lifetime)
@@ -211,6 +227,8 @@ def auth_login() -> Response:
 
 @auth.post("/logout")
 @authenticated
+@auth.operation("auth_logout", 401, 403)
+@auth.response(204)
 def auth_logout() -> Response:
     """End the session (the cookie stops working, even if kept) and clear the cookies."""
     current = login()
@@ -227,9 +245,11 @@ def auth_logout() -> Response:
 
 @auth.post("/password")
 @authenticated
-def auth_change_password() -> tuple[str, int]:
+@auth.operation("auth_change_password", 400, 401, 403, 413, 422, 429)
+@auth.response(204)
+@auth.arguments(PasswordChange)
+def auth_change_password(payload: dict[str, str]) -> Response:
     """Change the password (the current one is required); ends every other session."""
-    payload = json_body(PASSWORD_CHANGE)
     current = login()
     user = current.user
     account = email_hash(user.email)
@@ -247,4 +267,4 @@ def auth_change_password() -> tuple[str, int]:
     db.commit()
     closed = revoke_others(db, user.id, keep=current.session.id)
     audit("password_changed", outcome="success", user_id=str(user.id), closed=closed)
-    return "", 204
+    return Response(status=204)

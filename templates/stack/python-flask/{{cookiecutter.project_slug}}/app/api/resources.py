@@ -15,13 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Response, request
 from marshmallow import Schema{% if not uuid_ids %}, validate{% endif %}
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.api import json_body, path_value, query_args
+from app.api import Blueprint, path_value
 from app.auth import authenticated, login
 from app.db import db_session
 {%- if uuid_ids %}
@@ -67,6 +67,8 @@ class Resource:
     query: Schema
     # the reference fields (`<relation>_id`, `<relation>_ids`) and the entity each points at
     links: dict[str, type[Any]] = field(default_factory=dict)
+    unique: bool = False  # a unique field: a write may conflict (409)
+    restricted: bool = False  # a `restrict` relation points here: a delete may conflict (409)
 
 
 def owned(db: Session, user: User, model: type[Any], row_id: Any) -> Any:
@@ -136,44 +138,67 @@ def blueprint(resource: Resource) -> Blueprint:
     label = resource.model.__name__
     id_name = f"{resource.name}_id"
     item = f"/<{id_name}>"
+    write = (*CSRF, *((409,) if resource.unique else ()))
 
     def find(raw_id: str) -> Any:
         row_id = path_value(ROW_ID, id_name, raw_id)
         return owned(db_session(), login().user, resource.model, row_id)
 
-    def list_rows() -> Response:
-        args = query_args(resource.query)
+    @routes.operation(f"list_{resource.plural}", 401, 422)
+    @routes.response(200, resource.page)
+    @routes.arguments(resource.query, location="query")
+    def list_rows(args: dict[str, Any]) -> dict[str, Any]:
         filters = {name: value for name, value in args.items() if name not in PAGE_ARGS}
         rows, total = listing(db_session(), login().user, resource.model, args, filters)
-        page = {"items": rows, "total": total, "limit": args["limit"], "offset": args["offset"]}
-        return jsonify(resource.page.dump(page))
+        return {"items": rows, "total": total, "limit": args["limit"], "offset": args["offset"]}
 
-    def create_row() -> tuple[Response, int, dict[str, str]]:
-        payload = json_body(resource.create)
+    @routes.operation(
+        f"create_{resource.name}",
+        *BODY_PROBLEMS,
+        401,
+        *write,
+        *((404,) if resource.links else ()),
+    )
+    @routes.response(201, resource.read)
+    @routes.arguments(resource.create)
+    def create_row(payload: dict[str, Any]) -> tuple[Any, dict[str, str]]:
         db, user = db_session(), login().user
         row = resource.model(owner_id=user.id)
         assign(db, user, row, payload, resource.links)
         db.add(row)
         commit(db, f"{label} already exists")
-        return jsonify(resource.read.dump(row)), 201, {"Location": f"{request.path}/{row.id}"}
+        return row, {"Location": f"{request.path}/{row.id}"}
 
-    def get_row(**ids: str) -> Response:
-        return jsonify(resource.read.dump(find(ids[id_name])))
+    @routes.operation(f"get_{resource.name}", 401, 404, 422)
+    @routes.response(200, resource.read)
+    def get_row(**ids: str) -> Any:
+        return find(ids[id_name])
 
-    def update_row(**ids: str) -> Response:
+    @routes.operation(f"update_{resource.name}", *BODY_PROBLEMS, 401, 404, *write)
+    @routes.response(200, resource.read)
+    @routes.arguments(resource.update)
+    def update_row(payload: dict[str, Any], **ids: str) -> Any:
         row = find(ids[id_name])
-        payload = json_body(resource.update)
         db = db_session()
         assign(db, login().user, row, payload, resource.links)
         commit(db, f"{label} already exists")
-        return jsonify(resource.read.dump(row))
+        return row
 
-    def delete_row(**ids: str) -> tuple[str, int]:
+    @routes.operation(
+        f"delete_{resource.name}",
+        401,
+        404,
+        422,
+        *CSRF,
+        *((409,) if resource.restricted else ()),
+    )
+    @routes.response(204)
+    def delete_row(**ids: str) -> Response:
         row = find(ids[id_name])
         db = db_session()
         db.delete(row)
         commit(db, f"{label} is still referenced")
-        return "", 204
+        return Response(status=204)
 
     views = [
         ("", f"list_{resource.plural}", list_rows, "GET"),
@@ -187,6 +212,10 @@ def blueprint(resource: Resource) -> Blueprint:
     return routes
 
 
+# a body may be malformed (400), too large (413) or invalid (422)
+BODY_PROBLEMS = (400, 413, 422)
+# the CSRF check of cookie sessions refuses unsafe methods without the token (403)
+CSRF = {{ "()" if cookiecutter.auth == "jwt" else "(403,)" }}
 PAGE_ARGS = frozenset({"limit", "offset", "sort"})
 RESOURCES = [
 {%- for e in m.entities %}
@@ -200,6 +229,12 @@ RESOURCES = [
         read={{ e.name }}Read(),
         page={{ e.name }}Page(),
         query={{ e.name }}Query(),
+{%- if e.has_unique %}
+        unique=True,
+{%- endif %}
+{%- if e.restricted %}
+        restricted=True,
+{%- endif %}
 {%- if e.has_refs %}
         links={
 {%- for r in e.many_to_one %}

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
-
+from app.api import Blueprint
 from app.auth import authenticated, login
+from app.models import User
 from app.schemas import UserRead
 
 users = Blueprint("users", __name__, url_prefix="/api/v1/users")
-USER = UserRead()
 
 
 @users.get("/me")
 @authenticated
-def users_me() -> Response:
-    return jsonify(USER.dump(login().user))
+@users.operation("users_me", 401)
+@users.response(200, UserRead)
+def users_me() -> User:
+    return login().user
