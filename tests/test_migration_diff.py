@@ -817,3 +817,32 @@ def test_goose_update_migration_applies_over_the_old_schema(tmp_path: Path) -> N
         run(project, go, "vet", "./...")
         run(project, go, "test", "-p", "1", "./...")
         assert_database_has_new_schema(engine_url, "postgresql", tmp_path, sample)
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not os.environ.get("E2E_ALL"), reason="two Maven builds (~5 min): runs with E2E_ALL=1")
+def test_flyway_update_migration_applies_over_the_old_schema(tmp_path: Path) -> None:
+    """The old Spring Boot project's `migrate` (its jar's Flyway) creates the schema and the database gets a row;
+    the updated project (the old V1 and the next version's file) builds, its own tests (`./mvnw test`, whose
+    context runs Flyway) migrate that database further and pass, and the database then has the new
+    db/schema.sql's catalogue."""
+    import shutil
+
+    if not shutil.which("java"):
+        pytest.fail("java is missing")
+    sample = "jvm/spring-boot-postgresql.yml"
+    with postgresql_database() as url:
+        project = updated_project(tmp_path, sample)
+        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex}
+
+        def run(cwd: Path, *args: str) -> None:
+            done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=1200, check=False)
+            assert done.returncode == 0, f"{' '.join(args)}\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+
+        old = tmp_path / "old"
+        run(old, "./mvnw", "-B", "-q", "-DskipTests", "package")
+        run(old, "java", "-jar", "target/app.jar", "migrate")
+        engine_url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        insert_customer(engine_url, "email, password_hash", "'a@example.com', 'x'")
+        run(project, "./mvnw", "-B", "-q", "test")
+        assert_database_has_new_schema(engine_url, "postgresql", tmp_path, sample)
