@@ -35,6 +35,7 @@ BEGIN
 END $$;
 -- DROP DATABASE ... WITH (FORCE) terminates every session in the database, an autovacuum worker's too; that one
 -- belongs to no role, so only a member of pg_signal_backend may end it (CI failed on this race once).
+SET client_min_messages = warning;  -- a second run's GRANT is a NOTICE, not news
 GRANT pg_signal_backend TO expert;
 SELECT 'CREATE DATABASE expert OWNER expert' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'expert')\gexec
 SQL
