@@ -35,6 +35,7 @@ from tests.stack_commands import (
 )
 from tests.test_e2e import admin_url, conformance_against_live_app, free_port, login, mysql_url, run
 from tests.test_php_stack import AUTOLOAD_SHIM
+from tests.test_symfony_stack import SYMFONY_AUTOLOAD_SHIM
 
 pytestmark = pytest.mark.e2e
 
@@ -51,9 +52,9 @@ _MORE = SAMPLES.glob("*/more/*.yml") if os.environ.get("E2E_ALL") else []
 STACK_SAMPLES = [p for p in sorted([*SAMPLES.glob("*.yml"), *SAMPLES.glob("*/*.yml"), *_MORE]) if _stack_of(p)]
 
 
-#: PHP: no Packagist on the machines that run this suite. Debian's packaged Laravel, PHPUnit and PHP_CodeSniffer
+#: PHP: no Packagist on the machines that run this suite. Debian's packaged Laravel or Symfony, PHPUnit and PHP_CodeSniffer
 #: (scripts/php.sh) stand in for `composer install` through a vendor/autoload.php shim written here (never part of
-#: a generated project: tests/test_php_stack.py), and the tools run from PATH instead of vendor/bin.
+#: a generated project: tests/test_php_stack.py, tests/test_symfony_stack.py), and the tools run from PATH instead of vendor/bin.
 PHP_OFFLINE_STEPS = {"lint": ["phpcs"], "test": ["phpunit"]}
 
 
@@ -61,7 +62,8 @@ def offline_php_step(project: Path, spec: dict, step: str) -> list[str] | None:
     """The argv of a PHP stack's step on this machine: the install step writes the autoload shim instead."""
     if step == "install":
         (project / "vendor").mkdir(exist_ok=True)
-        (project / "vendor" / "autoload.php").write_text(AUTOLOAD_SHIM)
+        shim = SYMFONY_AUTOLOAD_SHIM if spec.get("framework") == "symfony" else AUTOLOAD_SHIM
+        (project / "vendor" / "autoload.php").write_text(shim)
         return None
     return PHP_OFFLINE_STEPS.get(step, step_argv(spec, step))
 
