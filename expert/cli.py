@@ -210,8 +210,7 @@ def _complete(blueprint: Any, destination: Path) -> bool:
 
 
 def _interrupted(exc: Interrupted, lang: str) -> str:
-    default = f"interrupted by {exc.name}"
-    return f"interrompu par {exc.name}" if lang == "fr" and str(exc) == default else str(exc)
+    return exc.in_lang(lang)
 
 
 def _consult(kb: KnowledgeBase, answer_set: AnswerSet, progress: Progress, offered: Offer, destination: Path,

@@ -25,6 +25,7 @@ from expert.destination import (
     user_entries,
 )
 from expert.generators.blueprint import Blueprint
+from expert.interrupts import TEXTS as INTERRUPTS
 from expert.interrupts import Interrupted, SignalGuard
 from expert.messages import COMMON, Text, table, text
 from expert.pristine import write_state
@@ -113,14 +114,10 @@ def write_project(blueprint: Blueprint, dest: Path, force: bool = False, guard: 
             active.checkpoint()
             report = _write(blueprint, path, shown, force, active, untouched)
         except Interrupted as exc:
-            raise Interrupted(exc.signum, f"interrupted by {exc.name}: {untouched}") from None
+            raise Interrupted(exc.signum, text(INTERRUPTS, "by_then", signal=exc.name, outcome=untouched)) from None
         if active.pending is not None:
             late = Interrupted(active.pending)
-            raise Interrupted(
-                late.signum,
-                f"interrupted by {late.name} while the project was written into {shown}: "
-                "the writing was finished first, the project is complete",
-            )
+            raise Interrupted(late.signum, text(INTERRUPTS, "written_first", signal=late.name, dest=shown))
     return report
 
 

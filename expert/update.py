@@ -24,6 +24,7 @@ from expert.answers import TEXTS as ANSWERS_TEXTS
 from expert.answers import AnswersError, AnswerSet, apply_sets, load_answers
 from expert.destination import Destination, OutputError, describe, is_ours, stale_work
 from expert.generators.blueprint import ANSWERS_FILE, Blueprint
+from expert.interrupts import TEXTS as INTERRUPTS
 from expert.interrupts import Interrupted, SignalGuard
 from expert.knowledge import KnowledgeBase
 from expert.merge import GROUPS, Outcome, decide
@@ -185,8 +186,7 @@ def update_project(root: Path, shown: str, pristine: Pristine, blueprint: Bluepr
         target.close()
     if guard.pending is not None:  # a signal during the commit waited for it: say that the update landed
         late = Interrupted(guard.pending)
-        raise Interrupted(late.signum, f"interrupted by {late.name} while {shown} was updated: the update was "
-                                       "finished first and is complete; review it with `git diff`")
+        raise Interrupted(late.signum, text(INTERRUPTS, "updated_first", signal=late.name, dest=shown))
     return report
 
 
@@ -406,7 +406,7 @@ def migration_step(old: Blueprint, new: Blueprint) -> MigrationStep | None:
         patterns = migration_diff.migration_paths(new_context)
     except migration_diff.ModelChangeRefused as exc:  # a migration tool it cannot write for
         if changed:
-            raise UpdateError(str(exc)) from None
+            raise UpdateError(exc.text) from None
         return None
     if not changed:
         return MigrationStep(patterns, None)
@@ -415,6 +415,6 @@ def migration_step(old: Blueprint, new: Blueprint) -> MigrationStep | None:
         try:
             return migration_diff.next_migration(old_context, new_context, existing)
         except migration_diff.ModelChangeRefused as exc:
-            raise UpdateError(str(exc)) from None
+            raise UpdateError(exc.text) from None
 
     return MigrationStep(patterns, next_files)
