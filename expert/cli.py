@@ -401,6 +401,8 @@ def stacks(fmt: str) -> None:
         for key, values in row["generates"].items():
             if key not in ("language", "framework"):
                 click.echo(f"  {key:<20} {', '.join(str(v) for v in values)}")
+        if row.get("verified"):
+            click.echo(f"  {'verified':<20} {row['verified']}")
 
 
 @cli.command()

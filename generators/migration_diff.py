@@ -37,8 +37,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from expert.generators.relational import relational
-from expert.messages import LocalizedError, Text, table, text
 from expert.generators.schema import schema_metadata
+from expert.messages import LocalizedError, Text, table, text
 
 __all__ = ["ModelChangeRefused", "migration_paths", "next_migration"]
 

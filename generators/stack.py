@@ -123,8 +123,8 @@ def select_stack(decisions: dict[str, Any]) -> Layer:
 
 
 def capability_matrix() -> list[dict[str, Any]]:
-    """Each stack layer and the decision values it generates (``supports`` and ``implements``), for
-    ``backend-expert stacks``."""
+    """Each stack layer, the decision values it generates (``supports`` and ``implements``) and what was run
+    to verify it (``verified``), for ``backend-expert stacks``."""
     rows = []
     for layer in layers_of("stack"):
         spec = layer.spec
@@ -133,5 +133,5 @@ def capability_matrix() -> list[dict[str, Any]]:
             merged = generates.setdefault(key, [])
             merged.extend(v for v in values if v not in merged)
         rows.append({"stack": layer.name.split("/", 1)[1], "language": spec.get("language"),
-                     "framework": spec.get("framework"), "generates": generates})
+                     "framework": spec.get("framework"), "generates": generates, "verified": spec.get("verified")})
     return rows

@@ -183,6 +183,15 @@ def test_stacks_prints_what_each_layer_generates():
     assert "node-express (typescript/express)" in text and "python-fastapi (python/fastapi)" in text
 
 
+def test_stacks_says_what_was_verified_for_each_stack_and_where():
+    rows = json.loads(invoke("stacks", "--format", "json").output)
+    assert all(row["verified"] and "no image was built" in row["verified"] for row in rows), [r["stack"] for r in rows]
+    by_stack = {row["stack"]: row["verified"] for row in rows}
+    for php in ("php-laravel", "php-symfony"):  # checked on Debian's older packages: never claimed on current ones
+        assert "composer install and current" in by_stack[php] and "were not run" in by_stack[php]
+    assert f"  verified             {by_stack['rust-axum']}" in invoke("stacks").output
+
+
 def test_decide_marks_every_decision_no_stack_generates_with_its_nearest_alternative():
     data = json.loads(invoke("decide", "--format", "json", "--set", "database=mongodb").output)
     gaps = {g["key"]: g for g in data["not_generatable"]}
