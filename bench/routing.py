@@ -5,7 +5,8 @@
 Reports the time to build the routing index (once per knowledge base, on the first ``ask``), the median
 time to route one text, the median wall time of a whole ``backend-expert ask`` command beside
 ``backend-expert --version`` (the CLI's own start-up), and the top-1 and top-3 hits on tests/routing/tuning.yml,
-tests/routing/heldout.yml and tests/routing/blind.yml (written by someone who never saw the keywords). Machines are noisy: read the ratios, not the absolute numbers.
+tests/routing/heldout.yml and tests/routing/blind.yml (written by someone who never saw the keywords).
+Machines are noisy: read the ratios, not the absolute numbers.
 """
 
 from __future__ import annotations
