@@ -721,12 +721,12 @@ def _alembic_head(existing: Mapping[str, str]) -> str | None:
     """The revision no other revision names as its down_revision (refused when there are several)."""
     revisions: dict[str, str] = {}
     parents: set[str] = set()
-    for path, text in existing.items():
-        rev = re.search(r'^revision\s*(?::[^=]*)?=\s*["\']([^"\']+)["\']', text, re.M)
+    for path, source in existing.items():
+        rev = re.search(r'^revision\s*(?::[^=]*)?=\s*["\']([^"\']+)["\']', source, re.M)
         if not rev:
             continue
         revisions[rev.group(1)] = path
-        down = re.search(r"^down_revision\s*(?::[^=]*)?=\s*(.+)$", text, re.M)
+        down = re.search(r"^down_revision\s*(?::[^=]*)?=\s*(.+)$", source, re.M)
         if down:
             parents.update(re.findall(r'["\']([^"\']+)["\']', down.group(1)))
     heads = sorted(set(revisions) - parents)

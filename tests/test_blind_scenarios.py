@@ -23,7 +23,7 @@ def test_the_engine_agrees_with_a_blind_architect(consultant):
     for scenario in SCENARIOS:
         unforeseen: list[str] = []
 
-        def ask(question: Any, why: Any, answers: dict[str, Any] = scenario["answers"]) -> Any:
+        def ask(question: Any, why: Any, answers: dict[str, Any] = scenario["answers"], unforeseen: list[str] = unforeseen) -> Any:
             if question.id not in answers:
                 unforeseen.append(question.id)
                 return question.default

@@ -51,7 +51,8 @@ def test_kotlin_and_spring_boot_select_this_stack_over_the_shared_spring_layers(
 def test_every_setting_in_application_yml_is_read_by_the_code(project: Path) -> None:
     resources = yaml.safe_load((project / "src/main/resources/application.yml").read_text(encoding="utf-8"))
     settings = _source(project, "config/Settings.kt")
-    properties = {re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower() for name in re.findall(r"\bval (\w+): (?:String|Int|Long|Boolean) =", settings)}
+    names = re.findall(r"\bval (\w+): (?:String|Int|Long|Boolean) =", settings)
+    properties = {re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower() for name in names}
     assert set(resources["app"]) == properties
 
 

@@ -21,8 +21,8 @@ import yaml
 
 from expert.answers import AnswerSet, load_answers, resolve_project
 from expert.consult import Consultant, Consultation
-from expert.generators.blueprint import build_blueprint, decision_values
 from expert.generators import stack
+from expert.generators.blueprint import build_blueprint, decision_values
 from expert.generators.stack import capability_matrix, select_stack
 from expert.knowledge import KnowledgeBase
 from expert.render import TEMPLATES_DIR, render_layer

@@ -54,7 +54,8 @@ def test_the_migration_is_the_schema(project: Path) -> None:
 def test_every_setting_in_application_yml_is_read_by_the_code(project: Path) -> None:
     resources = yaml.safe_load((project / "src/main/resources/application.yml").read_text(encoding="utf-8"))
     settings = (project / SOURCES / "config/Settings.java").read_text(encoding="utf-8")
-    components = {re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower() for name in re.findall(r"\b(?:String|int|long|boolean) (\w+)[,)]", settings)}
+    names = re.findall(r"\b(?:String|int|long|boolean) (\w+)[,)]", settings)
+    components = {re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower() for name in names}
     assert set(resources["app"]) == components
     # every environment variable application.yml reads is one layer.yml documents
     documented = set(layer_spec("stack/java-spring-boot")["env"])
