@@ -19,7 +19,50 @@ from collections.abc import Mapping
 from typing import Any
 
 from expert.generators.migration_diff import LINE, NAME, ModelChangeRefused, _cc
+from expert.generators.migration_diff import TEXTS as DIFF_TEXTS
 from expert.generators.relational import relational
+from expert.messages import Text, table, text
+
+#: the refusals of a change Django would apply unsafely, in the user's language (``what`` names entity and field)
+TEXTS = table("migration_django", {
+    "type_change": {"en": "{what}: its type changes ({old} to {new}), which may not convert existing values: add a new "
+                          "field, copy the values in your own migration, then remove the old one",
+                    "fr": "{what} : son type change ({old} en {new}), ce qui peut ne pas convertir les valeurs "
+                          "existantes : ajoutez un nouveau champ, copiez les valeurs dans votre propre migration, puis "
+                          "retirez l'ancien"},
+    "shorter": {"en": "{what}: a shorter max_length may truncate existing values: keep the length, or shorten the "
+                      "values in your own migration first",
+                "fr": "{what} : un max_length plus court peut tronquer les valeurs existantes : gardez la longueur, ou "
+                      "raccourcissez d'abord les valeurs dans votre propre migration"},
+    "becomes_required": {"en": "{what}: becomes required, but existing rows may hold NULL: give the field a `default:` "
+                               "(the migration fills those rows with it), or fill them yourself first",
+                         "fr": "{what} : devient obligatoire, mais des lignes existantes peuvent contenir NULL : donnez "
+                               "au champ un `default:` (la migration en remplit ces lignes), ou remplissez-les "
+                               "vous-même d'abord"},
+    "required_field": {"en": "{what}: a new required field on a table that may hold rows needs a value for them: give "
+                             "it a `default:` (existing rows get it), or add it with `required: false`, fill it, then "
+                             "make it required",
+                       "fr": "{what} : un nouveau champ obligatoire sur une table qui peut contenir des lignes demande "
+                             "une valeur pour elles : donnez-lui un `default:` (les lignes existantes le reçoivent), ou "
+                             "ajoutez-le avec `required: false`, remplissez-le, puis rendez-le obligatoire"},
+    "target_change": {"en": "{what}: the relation's target changes ({old} to {new}): remove the relation in one "
+                            "update and add the new one in another",
+                      "fr": "{what} : la cible de la relation change ({old} en {new}) : retirez la relation dans une "
+                            "mise à jour et ajoutez la nouvelle dans une autre"},
+    "required_relation": {"en": "{what}: a required relation on a table that may hold rows: add it with "
+                                "`required: false`, set it on every row, then make it required",
+                          "fr": "{what} : une relation obligatoire sur une table qui peut contenir des lignes : "
+                                "ajoutez-la avec `required: false`, renseignez-la sur chaque ligne, puis rendez-la "
+                                "obligatoire"},
+    "no_migration": {"en": "{folder}/ holds no migration to follow: restore 0001_initial.py from the generated project",
+                     "fr": "{folder}/ ne contient aucune migration à suivre : restaurez 0001_initial.py depuis le projet "
+                           "généré"},
+})
+
+
+def _refused(key: str, /, **fields: Any) -> ModelChangeRefused:
+    return ModelChangeRefused(text(TEXTS, key, **fields))
+
 
 __all__ = ["django_migration"]
 
@@ -129,8 +172,8 @@ def _column(name: str, head: str, args: list[str]) -> str:
     return "\n".join([" " * 16 + "(", " " * 20 + f'"{name}",', _call(20, head, args, ","), " " * 16 + "),"])
 
 
-def _what(entity: str, name: str) -> str:
-    return f"entity {entity}, {name}"
+def _what(entity: str, name: str) -> Text:
+    return text(DIFF_TEXTS, "entity_field", entity=entity, column=name)
 
 
 def _compare_field(entity: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
@@ -138,20 +181,11 @@ def _compare_field(entity: str, old: Mapping[str, Any], new: Mapping[str, Any]) 
     old_head, old_args = _field_head(old)
     new_head, new_args = _field_head(new)
     if old_head != new_head or (old_args != new_args and old["type"] not in ("string", "enum")):
-        raise ModelChangeRefused(
-            f"{_what(entity, new['name'])}: its type changes ({old['type']} to {new['type']}), which may not "
-            "convert existing values: add a new field, copy the values in your own migration, then remove the old one"
-        )
+        raise _refused("type_change", what=_what(entity, new["name"]), old=old["type"], new=new["type"])
     if old_args != new_args and int(new_args[0].split("=")[1]) < int(old_args[0].split("=")[1]):
-        raise ModelChangeRefused(
-            f"{_what(entity, new['name'])}: a shorter max_length may truncate existing values: keep the length, "
-            "or shorten the values in your own migration first"
-        )
+        raise _refused("shorter", what=_what(entity, new["name"]))
     if old["required"] != new["required"] and new["required"] and not new["has_default"]:
-        raise ModelChangeRefused(
-            f"{_what(entity, new['name'])}: becomes required, but existing rows may hold NULL: give the field a "
-            "`default:` (the migration fills those rows with it), or fill them yourself first"
-        )
+        raise _refused("becomes_required", what=_what(entity, new["name"]))
     return old_args != new_args or old["required"] != new["required"] or old["indexed"] != new["indexed"]
 
 
@@ -203,11 +237,7 @@ def _kept_entity(o: Mapping[str, Any], n: Mapping[str, Any], ops: _Ops) -> None:
         before = old_fields.get(f["name"])
         if before is None:
             if f["required"] and not f["has_default"]:
-                raise ModelChangeRefused(
-                    f"{_what(n['name'], f['name'])}: a new required field on a table that may hold rows needs a value "
-                    "for them: give it a `default:` (existing rows get it), or add it with `required: false`, fill "
-                    "it, then make it required"
-                )
+                raise _refused("required_field", what=_what(n["name"], f["name"]))
             with_default = f["required"]
             items = [model, f'name="{f["name"]}"', ops.field(*_field_args(f, default=with_default))]
             ops.op("AddField", items + (["preserve_default=False"] if with_default else []))
@@ -219,15 +249,9 @@ def _kept_entity(o: Mapping[str, Any], n: Mapping[str, Any], ops: _Ops) -> None:
     for r in n["many_to_one"]:
         before = old_m2o.get(r["name"])
         if before is not None and before["target"] != r["target"]:
-            raise ModelChangeRefused(
-                f"{_what(n['name'], r['name'])}: the relation's target changes ({before['target']} to {r['target']}): "
-                "remove the relation in one update and add the new one in another"
-            )
+            raise _refused("target_change", what=_what(n["name"], r["name"]), old=before["target"], new=r["target"])
         if r["required"] and (before is None or not before["required"]):
-            raise ModelChangeRefused(
-                f"{_what(n['name'], r['name'])}: a required relation on a table that may hold rows: add it with "
-                "`required: false`, set it on every row, then make it required"
-            )
+            raise _refused("required_relation", what=_what(n["name"], r["name"]))
         if before is None:
             ops.op("AddField", [model, f'name="{r["name"]}"', ops.field("models.ForeignKey", _fk_args(r))])
         elif _fk_args(before) != _fk_args(r):
@@ -236,10 +260,7 @@ def _kept_entity(o: Mapping[str, Any], n: Mapping[str, Any], ops: _Ops) -> None:
     for r in n["many_to_many"]:
         before = old_m2m.get(r["name"])
         if before is not None and before["target"] != r["target"]:
-            raise ModelChangeRefused(
-                f"{_what(n['name'], r['name'])}: the relation's target changes ({before['target']} to {r['target']}): "
-                "remove the relation in one update and add the new one in another"
-            )
+            raise _refused("target_change", what=_what(n["name"], r["name"]), old=before["target"], new=r["target"])
         if before is None:
             ops.op("AddField", [model, f'name="{r["name"]}"', ops.field("models.ManyToManyField", _m2m_args(r, n["name"]))])
     for f in n["fields"]:
@@ -251,7 +272,7 @@ def _latest(existing: Mapping[str, str]) -> tuple[int, str]:
     """The number and name of the project's latest migration (app/migrations/NNNN_name.py)."""
     found = [(int(m.group(1)), m.group(0)) for p in existing if (m := re.match(r"(\d{4})_\w+", p.rsplit("/", 1)[-1]))]
     if not found:
-        raise ModelChangeRefused(f"{MIGRATIONS_DIR}/ holds no migration to follow: restore 0001_initial.py from the generated project")
+        raise _refused("no_migration", folder=MIGRATIONS_DIR)
     return max(found)
 
 
@@ -262,10 +283,7 @@ def django_migration(old_context: Mapping[str, Any], new_context: Mapping[str, A
     _check_same_base(_cc(old_context), _cc(new_context))
     old, new = relational(old_context), relational(new_context)
     if old["id_kind"] != new["id_kind"]:
-        raise ModelChangeRefused(
-            f"id_type changed ({old['id_kind']} to {new['id_kind']}): every primary and foreign key would change "
-            "type; keep the project's id type"
-        )
+        raise ModelChangeRefused(Text(DIFF_TEXTS, "id_type", {"old": old["id_kind"], "new": new["id_kind"]}))
     ops = _Ops(new["id_kind"] == "uuid")
     _operations(old, new, ops)
     if not ops.lines:

@@ -108,6 +108,7 @@ import string  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 
 import expert.destination  # noqa: E402,F401  (registers its tables)
+import expert.generators.migration_django  # noqa: E402,F401
 import expert.model  # noqa: E402,F401
 import expert.output  # noqa: E402,F401
 import expert.update  # noqa: E402,F401

@@ -564,6 +564,17 @@ def test_django_refuses_unsafe_changes(new: dict[str, Any], message: str) -> Non
         next_migration(context(OLD, "postgresql", "django-migrations"), context(new, "postgresql", "django-migrations"), DJANGO_INITIAL)
 
 
+def test_a_django_refusal_is_shown_in_french_to_a_french_user() -> None:
+    from expert.messages import TABLES, in_lang
+
+    new = changed(OLD, "Customer", "nick", {"type": "string", "max_length": 10})
+    with pytest.raises(ModelChangeRefused) as caught:
+        next_migration(context(OLD, "postgresql", "django-migrations"), context(new, "postgresql", "django-migrations"), DJANGO_INITIAL)
+    assert str(caught.value).startswith("entity Customer, nick: a shorter max_length may truncate")
+    assert in_lang(caught.value, "fr").startswith("entité Customer, nick : un max_length plus court peut tronquer")
+    assert "migration_django" in TABLES  # so the sweep checks both languages of every refusal
+
+
 def answers_file(tmp_path: Path, sample: str, name: str, entities: dict[str, Any]) -> Path:
     """A sample's answers with another domain model."""
     import yaml
