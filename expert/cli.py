@@ -13,7 +13,7 @@ import click
 
 from expert import __version__
 from expert.answers import TEXTS as ANSWERS_TEXTS
-from expert.answers import AnswersError, AnswerSet, apply_sets, did_you_mean, load_answers, resolve_project
+from expert.answers import AnswersError, AnswerSet, apply_sets, load_answers, resolve_project, suggest
 from expert.consult import Consultant, Consultation, ConsultError
 from expert.destination import check_target
 from expert.engine import EngineError
@@ -415,7 +415,8 @@ def explain(key: str, answers_file: Path | None, sets: tuple[str, ...], rule_pac
     kb, answer_set = _load(answers_file, sets, rule_packs)
     known = list(kb.decisions) + list(kb.questions)
     if key not in known:
-        raise UserError(f"unknown decision {key!r}{did_you_mean(key, known)}")
+        raise LocalError(_t(lang, f"unknown decision {key!r}", f"décision inconnue {key!r}")
+                         + suggest(key, known).render(lang), lang)
     result = Consultant(kb).run(dict(answer_set.answers))
     if key not in result.facts:
         raise UserError(
@@ -488,7 +489,7 @@ def questions(agent_id: str | None, rule_packs: tuple[Path, ...], lang: str | No
 
     lang = lang or default_lang()
     kb = load_knowledge(rule_packs)
-    _check_agent(kb, agent_id)
+    _check_agent(kb, agent_id, lang)
     for q in kb.questions.values():
         if agent_id and q.agent != agent_id:
             continue
@@ -510,7 +511,7 @@ def rules(agent_id: str | None, graph: bool, rule_packs: tuple[Path, ...], lang:
 
     lang = lang or default_lang()
     kb = load_knowledge(rule_packs)
-    _check_agent(kb, agent_id)
+    _check_agent(kb, agent_id, lang)
     if graph:
         click.echo(mermaid_graph(kb), nl=False)
         return
@@ -541,9 +542,10 @@ def validate(directory: Path) -> None:
         raise SystemExit(1)
 
 
-def _check_agent(kb: KnowledgeBase, agent_id: str | None) -> None:
+def _check_agent(kb: KnowledgeBase, agent_id: str | None, lang: str) -> None:
     if agent_id and agent_id not in kb.agents:
-        raise UserError(f"unknown agent {agent_id!r}{did_you_mean(agent_id, list(kb.agents))}")
+        raise LocalError(_t(lang, f"unknown agent {agent_id!r}", f"agent inconnu {agent_id!r}")
+                         + suggest(agent_id, list(kb.agents)).render(lang), lang)
 
 
 def main() -> None:

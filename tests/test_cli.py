@@ -208,3 +208,15 @@ def test_new_names_every_gap_at_once(tmp_path):
     assert "database=mongodb" in result.output and "orm=" in result.output
     assert "--set database=postgresql" in result.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("args", "en", "fr"), [
+    (["explain", "databse"], "Error: unknown decision 'databse' (did you mean 'database'?)",
+     "Erreur : décision inconnue 'databse' (vouliez-vous dire 'database' ?)"),
+    (["questions", "--agent", "api/rest-desig"], "Error: unknown agent 'api/rest-desig' (did you mean 'api/rest-design'?)",
+     "Erreur : agent inconnu 'api/rest-desig' (vouliez-vous dire 'api/rest-design' ?)"),
+])
+def test_an_unknown_name_is_refused_in_the_users_language_with_a_suggestion(args, en, fr):
+    for lang, line in (("en", en), ("fr", fr)):
+        result = CliRunner().invoke(cli, [*args, "--lang", lang])
+        assert result.exit_code == 1 and result.output.strip() == line, result.output
