@@ -34,6 +34,7 @@ MAX_TEXT_ANSWER_LENGTH = 1000
 #: longest ``--set key=value`` item: anything longer cannot be valid (the description is the longest value)
 MAX_SET_LENGTH = MAX_DESCRIPTION_LENGTH + 100
 TEXTS = table("answers", {
+    "default_description": {"en": "{name}: a backend service.", "fr": "{name} : un service backend."},
     "not_mapping": {"en": "an answers file is a mapping with 'version', 'project' and 'answers'",
                     "fr": "un fichier de réponses est un dictionnaire avec « version », « project » et « answers »"},
     "unknown_section": {"en": "unknown section {key}{hint}", "fr": "section inconnue {key}{hint}"},
@@ -258,8 +259,8 @@ def slugify(name: str) -> str:
     return slug[:MAX_SLUG_LENGTH].rstrip("-")
 
 
-def resolve_project(project: dict[str, str], fallback_name: str) -> dict[str, str]:
-    """Fill name (from the destination folder), slug (from the name) and description."""
+def resolve_project(project: dict[str, str], fallback_name: str, lang: str = "en") -> dict[str, str]:
+    """Fill name (from the destination folder), slug (from the name) and description (in ``lang``)."""
     name = project.get("name") or check_project_field(
         "name", fallback_name, text(TEXTS, "folder", name=quote(fallback_name)))
     slug = project.get("slug") or slugify(name)
@@ -267,5 +268,5 @@ def resolve_project(project: dict[str, str], fallback_name: str) -> dict[str, st
         raise AnswersError(text(TEXTS, "no_slug", name=quote(name)))
     if slug in TYPED_WORDS:
         raise AnswersError(text(TEXTS, "name_slug", name=quote(name), problem=text(TEXTS, "slug_typed", slug=slug)))
-    description = project.get("description") or f"{name}: a backend service."
+    description = project.get("description") or text(TEXTS, "default_description", name=name).render(lang)
     return {"name": name, "slug": slug, "description": description}

@@ -226,7 +226,7 @@ def _consult(kb: KnowledgeBase, answer_set: AnswerSet, progress: Progress, offer
     if description:
         answers = _prefill(kb, description, answers, progress.project, lang)
         progress.answers.update(answers)
-    project = resolve_project(progress.project, folder)
+    project = resolve_project(progress.project, folder, lang)
     consultant = Consultant(kb)
     entities = answer_set.entities
     if no_input:

@@ -18,7 +18,7 @@ from expert.consult import Why
 from expert.explain import show, tr, why_lines
 from expert.interrupts import Interrupted
 from expert.knowledge import DOMAIN_TITLES, KnowledgeBase, Question
-from expert.messages import in_lang, table
+from expert.messages import in_lang, table, text
 from expert.selections import problem as selection_problem
 
 WORDS = {
@@ -259,6 +259,7 @@ def ask_project(project: dict[str, str], folder: str, offered: dict[str, str], l
     """Ask the project's name (default: the destination folder's name, or the saved one) and description first;
     a field already given (answers file, ``--set``, ``--describe``) is not asked. Fills ``project`` in place;
     True when something was asked."""
+    from expert.answers import TEXTS as ANSWERS_TEXTS
     from expert.answers import AnswersError, check_project_field, resolve_project
 
     wanted = [key for key in ("name", "description") if key not in project and not (key == "description" and described)]
@@ -267,12 +268,12 @@ def ask_project(project: dict[str, str], folder: str, offered: dict[str, str], l
             if key == "name":
                 default = offered.get("name") or folder
             else:
-                default = offered.get("description") or (f"{project['name']} : un service backend." if lang == "fr"
-                                                         else f"{project['name']}: a backend service.")
+                default = offered.get("description") or text(ANSWERS_TEXTS, "default_description",
+                                                             name=project["name"]).render(lang)
             value = ask_text(tr(PROJECT_TEXTS[key], lang), default, lang)
             try:
                 project[key] = check_project_field(key, value, tr(PROJECT_TEXTS[key], lang))
-                resolve_project(project, folder)  # a name that gives no usable slug is refused here, not later
+                resolve_project(project, folder, lang)  # a name that gives no usable slug is refused here, not later
             except AnswersError as exc:
                 project.pop(key, None)
                 click.echo(f"  {in_lang(exc, lang)}")  # the refusal in the interview's language

@@ -66,6 +66,7 @@ def test_bad_set_values(small_kb, item, fragment):
 def test_project_defaults_and_slug():
     assert resolve_project({}, "orders-api") == {
         "name": "orders-api", "slug": "orders-api", "description": "orders-api: a backend service."}
+    assert resolve_project({}, "commandes", "fr")["description"] == "commandes : un service backend."
     assert slugify("Éléphant's API 2") == "elephant-s-api-2"
     with pytest.raises(AnswersError, match="project.slug"):
         resolve_project({"name": "日本"}, "x")
