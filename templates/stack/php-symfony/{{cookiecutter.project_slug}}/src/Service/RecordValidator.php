@@ -138,9 +138,10 @@ final class RecordValidator
                     notInRangeMessage: sprintf('must be an integer from %d to %d', $field['min'], $field['max']),
                 ),
             ],
-            'decimal' => [$string, new Regex(
-                pattern: '/' . $field['pattern'] . '/D',
-                message: 'must be a decimal number written as a string, within its bounds',
+            // not Symfony's Regex constraint: it lets the empty string through
+            'decimal' => [$string, self::check(
+                static fn (mixed $value): bool => preg_match('/' . $field['pattern'] . '/D', $value) === 1,
+                'must be a decimal number written as a string, within its bounds',
             )],
             'boolean' => [new Type(type: 'bool', message: 'must be true or false')],
             'enum' => [$string, new Choice(choices: $field['values'], message: 'must be one of ' . implode(', ', $field['values']))],
