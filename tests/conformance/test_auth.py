@@ -46,8 +46,18 @@ def test_wrong_password_and_unknown_email_look_the_same(target: Target, user: Us
 
 @pytest.mark.parametrize(
     "password",
-    ["short", " " * 20, "password1234", "123456789012", "nul\x00in the middle of it", "x" * 4097],
-    ids=["too-short", "whitespace-only", "common", "common-digits", "nul", "too-long"],
+    [
+        "short",
+        " " * 20,
+        "password1234",
+        "123456789012",
+        "nul\x00in the middle of it",
+        "x" * 4097,
+        # 8 characters as sent (12 UTF-16 units), 16 after NFKC ("\ufb03" is "ffi"): the contract's
+        # minLength counts what is sent (schemathesis found two stacks that counted the normalised form)
+        "\ufb03" * 4 + "\U0001f642" * 4,
+    ],
+    ids=["too-short", "whitespace-only", "common", "common-digits", "nul", "too-long", "short-as-sent"],
 )
 def test_weak_passwords_are_refused(target: Target, password: str) -> None:
     response = User(target, target.client(), new_email(), password).register()

@@ -57,7 +57,8 @@ function unauthorized(detail = "not authenticated"): HttpError {
 /** The password, normalised, or 422 saying what is wrong with it (at `pointer`). */
 function acceptable(password: string, pointer: string): string {
   const normalised = normalise(password);
-  const problem = passwordProblem(normalised);
+  // as typed too: NFKC lengthens some text ("ﬃ" is "ffi"), and the contract's bounds are on what is sent
+  const problem = passwordProblem(password) ?? passwordProblem(normalised);
   if (problem) throw new HttpError(422, "the request is not valid", [{ pointer, detail: problem }]);
   return normalised;
 }

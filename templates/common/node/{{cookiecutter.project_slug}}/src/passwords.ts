@@ -1,5 +1,5 @@
 /**
- * The password policy (OWASP ASVS 2.1): 12 to 128 characters after Unicode NFKC normalisation, not blank,
+ * The password policy (OWASP ASVS 2.1): 12 to 128 characters as typed and after Unicode NFKC normalisation, not blank,
  * no NUL, and not one of the 10,000 most common passwords (src/common-passwords.txt), not even with
  * digits or symbols appended ("password2024!", "1234567890123"). Passwords are normalised before hashing and checking.
  */
@@ -25,7 +25,7 @@ export function normalise(password: string): string {
   return password.normalize("NFKC");
 }
 
-/** Why the (normalised) password is refused, or null when it is acceptable. Never echoes it. */
+/** Why the password (as typed, or normalised) is refused, or null when it is acceptable. Never echoes it. */
 export function passwordProblem(password: string): string | null {
   if (password.includes("\u0000")) return "must not contain NUL characters";
   if (!password.trim()) return "must not be only whitespace";

@@ -1,6 +1,6 @@
-"""The password policy (OWASP ASVS 2.1): 12 to 128 characters after Unicode NFKC normalisation, not
-blank, no NUL, and not one of the 10,000 most common passwords (app/common-passwords.txt), not even
-with digits or symbols appended ("password2024!").
+"""The password policy (OWASP ASVS 2.1): 12 to 128 characters as typed (the contract's bounds) and
+after Unicode NFKC normalisation, not blank, no NUL, and not one of the 10,000 most common passwords
+(app/common-passwords.txt), not even with digits or symbols appended ("password2024!").
 
 Passwords are normalised (NFKC) before hashing and before checking, so that the same passphrase
 typed with another keyboard or input method (full-width letters, ligatures, accents) still matches.
@@ -57,9 +57,11 @@ def is_common(folded: str) -> bool:
 
 
 def checked_password(password: str) -> str:
-    """The normalised password, or ValueError saying what is wrong (never echoing it)."""
+    """The normalised password, or ValueError saying what is wrong (never echoing it). The policy
+    holds for the password as typed too: NFKC lengthens some text ("ﬃ" is "ffi"), and the
+    contract's length bounds are on what the client sends."""
     normalised = normalise(password)
-    problem = password_problem(normalised)
+    problem = password_problem(password) or password_problem(normalised)
     if problem:
         raise ValueError(problem)
     return normalised

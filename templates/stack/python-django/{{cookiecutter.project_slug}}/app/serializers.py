@@ -62,11 +62,10 @@ class NewPassword(fields.StrictText):
         super().__init__(min_length=1, max_length=4096, **kw)
 
     def to_internal_value(self, data: Any) -> str:
-        value = passwords.normalise(super().to_internal_value(data))
-        problem = passwords.password_problem(value)
-        if problem:
-            self.fail_with(problem)
-        return value
+        try:
+            return passwords.checked_password(super().to_internal_value(data))
+        except ValueError as exc:
+            self.fail_with(str(exc))
 
 
 class GivenPassword(fields.StrictText):

@@ -60,7 +60,8 @@ fn internal(error: impl std::fmt::Display) -> Problem {
 /// The normalised password, or the 422 saying what is wrong with it (at `pointer`).
 fn acceptable(password: &str, pointer: &str) -> Result<String, Problem> {
     let normalised = security::normalise(password);
-    match security::password_problem(&normalised) {
+    // as typed too: NFKC lengthens some text ("ﬃ" is "ffi"), and the contract's bounds are on what is sent
+    match security::password_problem(password).or_else(|| security::password_problem(&normalised)) {
         Some(why) => Err(Problem::invalid(vec![FieldError::member(pointer, why)])),
         None => Ok(normalised),
     }

@@ -94,7 +94,7 @@ impl Hasher {
     }
 }
 
-/// The password policy (OWASP ASVS 2.1): 12 to 128 characters after Unicode NFKC normalisation, not blank,
+/// The password policy (OWASP ASVS 2.1): 12 to 128 characters as typed and after Unicode NFKC normalisation, not blank,
 /// no NUL, and not one of the 10,000 most common passwords, not even with digits or symbols appended.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 pub const MAX_PASSWORD_CHARS: usize = 128;
@@ -111,7 +111,7 @@ pub fn normalise(password: &str) -> String {
     password.nfkc().collect()
 }
 
-/// Why the normalised password is refused (None: it is acceptable); never echoes it.
+/// Why the password (as typed, or normalised) is refused (None: it is acceptable); never echoes it.
 pub fn password_problem(password: &str) -> Option<&'static str> {
     if password.contains('\0') {
         return Some("must not contain NUL characters");

@@ -11,8 +11,8 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// The password policy (OWASP ASVS 2.1): 12 to 128 characters after Unicode NFKC normalisation, not blank, no
-// NUL, and not one of the 10,000 most common passwords (common-passwords.txt), not even with digits or
+// The password policy (OWASP ASVS 2.1): 12 to 128 characters as typed and after Unicode NFKC normalisation, not
+// blank, no NUL, and not one of the 10,000 most common passwords (common-passwords.txt), not even with digits or
 // symbols appended ("password2024!").
 const (
 	MinPasswordLength = 12
@@ -36,7 +36,7 @@ var common = func() map[string]struct{} {
 // Normalise is the form a password is checked and hashed in.
 func Normalise(password string) string { return norm.NFKC.String(password) }
 
-// PasswordProblem says why the normalised password is refused ("" when it is acceptable); never echoes it.
+// PasswordProblem says why the password (as typed, or normalised) is refused ("" when it is acceptable); never echoes it.
 func PasswordProblem(password string) string {
 	if strings.ContainsRune(password, 0) {
 		return "must not contain NUL characters"

@@ -88,7 +88,12 @@ func unauthorized(detail string) *problem.Problem {
 // acceptable is the normalised password, or the 422 saying what is wrong with it (at pointer).
 func acceptable(password, pointer string) (string, *problem.Problem) {
 	normalised := security.Normalise(password)
-	if why := security.PasswordProblem(normalised); why != "" {
+	// as typed too: NFKC lengthens some text ("ﬃ" is "ffi"), and the contract's bounds are on what is sent
+	why := security.PasswordProblem(password)
+	if why == "" {
+		why = security.PasswordProblem(normalised)
+	}
+	if why != "" {
 		return "", problem.Invalid([]problem.FieldError{fieldError(pointer, why)})
 	}
 	return normalised, nil

@@ -7,7 +7,7 @@ namespace App\Service;
 use Normalizer;
 
 /**
- * Passwords: the policy (12 to 128 characters after NFKC normalisation, not blank, no NUL, not one of the
+ * Passwords: the policy (12 to 128 characters as typed and after NFKC normalisation, not blank, no NUL, not one of the
  * 10,000 most common passwords of resources/common-passwords.txt, not even with digits or symbols appended) and argon2id hashes (PHP's password_hash).
  * At most PASSWORD_HASH_CONCURRENCY hashes run at once on an instance (App\Service\HashSlots).
  */
@@ -31,9 +31,11 @@ final class Passwords
         if ($normalized === false) {
             return 'must be valid UTF-8 text';
         }
-        $length = mb_strlen($normalized);
-        if ($length < self::MIN_LENGTH || $length > self::MAX_LENGTH) {
-            return sprintf('must have %d to %d characters', self::MIN_LENGTH, self::MAX_LENGTH);
+        // as typed too: NFKC lengthens some text ("\u{FB03}" is "ffi"), and the contract's bounds are on what is sent
+        foreach ([mb_strlen($password), mb_strlen($normalized)] as $length) {
+            if ($length < self::MIN_LENGTH || $length > self::MAX_LENGTH) {
+                return sprintf('must have %d to %d characters', self::MIN_LENGTH, self::MAX_LENGTH);
+            }
         }
         if (trim($normalized, " \t\n\r\0\x0B\u{00A0}") === '' || preg_match('/^\s*$/u', $normalized)) {
             return 'must not be blank';

@@ -22,7 +22,7 @@ import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.stereotype.Component;
 
 /**
- * The password policy (OWASP ASVS 2.1): 12 to 128 characters after NFKC normalisation, not blank,
+ * The password policy (OWASP ASVS 2.1): 12 to 128 characters as typed and after NFKC normalisation, not blank,
  * no NUL, not one of 10,000 common passwords (even with digits or symbols appended); and argon2id
  * hashing, PASSWORD_HASH_CONCURRENCY at a time (16 MiB each): the others wait, 503 after 10 s.
  */
@@ -52,14 +52,18 @@ public class Passwords {
   /** The normalised password, or 422 saying what is wrong with it at {@code pointer}. */
   public String acceptable(String password, String pointer) {
     String normalised = normalise(password);
-    String problem = problem(normalised);
+    // as typed too: NFKC lengthens some text ("\uFB03" is "ffi"), and the contract's bounds are on what is sent
+    String problem = problem(password);
+    if (problem == null) {
+      problem = problem(normalised);
+    }
     if (problem != null) {
       throw ApiException.invalid(FieldProblem.member(pointer, problem));
     }
     return normalised;
   }
 
-  /** Why the (normalised) password is refused, or null. Never echoes it. */
+  /** Why the password (as typed, or normalised) is refused, or null. Never echoes it. */
   String problem(String password) {
     if (password.indexOf('\0') >= 0) {
       return "must not contain NUL characters";

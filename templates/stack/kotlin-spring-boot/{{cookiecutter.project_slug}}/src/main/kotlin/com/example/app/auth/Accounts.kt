@@ -269,7 +269,9 @@ class Accounts(
         member: String,
     ): String {
         val normalised = normalised(password)
-        passwords.problem(normalised)?.let { throw ApiException.invalid(FieldProblem.member(member, it)) }
+        // as typed too: NFKC lengthens some text ("\uFB03" is "ffi"), and the contract's bounds are on what is sent
+        (passwords.problem(password) ?: passwords.problem(normalised))
+            ?.let { throw ApiException.invalid(FieldProblem.member(member, it)) }
         return normalised
     }
 }

@@ -23,7 +23,7 @@ private const val HASH_WAIT_SECONDS = 10L
 fun normalised(password: String): String = Normalizer.normalize(password, Normalizer.Form.NFKC)
 
 /**
- * The password policy (12 to 128 characters after NFKC, not blank, no NUL, not a common password or one
+ * The password policy (12 to 128 characters as typed and after NFKC, not blank, no NUL, not a common password or one
  * followed by digits and symbols) and argon2id hashing (OWASP's baseline: 19 MiB, 2 passes, 1 lane), a
  * bounded number at once: each hash takes 19 MiB and a core.
  */
@@ -41,7 +41,7 @@ class Passwords(
     /** Verified when the email is unknown, so that both failures take the same time. */
     private val dummy = encoder.encode("dummy password used for timing")
 
-    /** Why the (normalised) password is refused, or null when it is acceptable. Never echoes it. */
+    /** Why the password (as typed, or normalised) is refused, or null when it is acceptable. Never echoes it. */
     fun problem(password: String): String? {
         val length = password.codePointCount(0, password.length)
         val folded = password.lowercase()
