@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-import signal
+import _signal  # signal's C module: `signal` imports enum first, milliseconds in which Ctrl-C prints a traceback
+import os
 import sys
 
 
 def _quiet_exit(signum: int, frame: object) -> None:
-    """Until the command installs its own guard, a signal ends the process quietly: nothing is written yet."""
-    raise SystemExit(128 + signum)
+    """Outside the commands' own guards (expert.interrupts), a signal ends the process quietly: no file is
+    being written there. It exits at once rather than raising SystemExit: a signal can arrive while the
+    interpreter runs a callback (an import lock's, during start-up), where an exception is not raised but
+    printed as "Exception ignored" with a traceback, and the process goes on."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, RuntimeError, ValueError):  # a closed pipe, a write this signal interrupted
+            pass
+    os._exit(128 + signum)
 
 
 def main() -> None:
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        if signal.getsignal(signum) is not signal.SIG_IGN:
-            signal.signal(signum, _quiet_exit)
+    for signum in (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP):
+        if _signal.getsignal(signum) is not _signal.SIG_IGN:
+            _signal.signal(signum, _quiet_exit)
     if not ((3, 10) <= sys.version_info[:2] <= (3, 12)):
         version = ".".join(map(str, sys.version_info[:3]))
         sys.stderr.write(
