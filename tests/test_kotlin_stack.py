@@ -16,6 +16,7 @@ import yaml
 
 from expert.generators.stack import layer_spec, select_stack
 from tests.conftest import SAMPLES
+from tests.test_spring_stacks import probe_paths
 
 KOTLIN_SAMPLES = sorted([*SAMPLES.glob("jvm/kotlin-*.yml"), *SAMPLES.glob("jvm/more/kotlin-*.yml")])
 SOURCES = Path("src/main/kotlin/com/example/app")
@@ -61,7 +62,7 @@ def test_the_routes_are_the_contracts(project: Path) -> None:
     routes = set()
     auth = _source(project, "auth/AuthController.kt")
     routes |= {f"/api/v1{path}" for path in re.findall(r'@(?:Get|Post)Mapping\("([^"]+)"\)', auth)}
-    routes |= set(re.findall(r'@GetMapping\("(/health/[^"]+)"', _source(project, "web/Health.kt")))
+    routes |= probe_paths(project)
     resources = _source(project, "api/Resources.kt")
     for block in re.split(r"\n@RestController\n", resources)[1:]:
         base = re.search(r'@RequestMapping\("([^"]+)"\)', block).group(1)
@@ -81,8 +82,9 @@ def test_springdoc_describes_the_controllers_for_the_tests_only(project: Path) -
     assert '"springdoc.api-docs.enabled=true",' in (tests / "ApiTest.kt").read_text(encoding="utf-8")
     assert '"/v3/api-docs"' in (tests / "OpenApiDocumentTest.kt").read_text(encoding="utf-8")
     contract = yaml.safe_load((project / "openapi.yaml").read_text(encoding="utf-8"))
-    documented = sorted(op["operationId"] for item in contract["paths"].values() for op in item.values())
-    sources = "".join(_source(project, name) for name in ("auth/AuthController.kt", "api/Resources.kt", "web/Health.kt"))
+    probes = probe_paths(project)
+    documented = sorted(op["operationId"] for path, item in contract["paths"].items() if path not in probes for op in item.values())
+    sources = "".join(_source(project, name) for name in ("auth/AuthController.kt", "api/Resources.kt"))
     assert sorted(re.findall(r'@Operation\(operationId = "(\w+)"\)', sources)) == documented
 
 

@@ -10,11 +10,17 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationContext;
 import org.springframework.http.HttpMethod;
 import org.springframework.test.web.servlet.MvcResult;
 
 /** Registration, login, sessions, the password policy and the error format. */
 class AuthTest extends ApiTest {
+
+  @Autowired ApplicationContext context;
 
   @Test
   void registersSignsInAndReadsItself() throws Exception {
@@ -153,16 +159,34 @@ class AuthTest extends ApiTest {
   }
 
   @Test
+  void readinessRefusesTrafficDuringAGracefulShutdown() throws Exception {
+    AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
+    try {
+      MvcResult ready = mvc.perform(get("/health/ready")).andReturn();
+      assertThat(ready.getResponse().getStatus()).isEqualTo(503);
+      assertThat(body(ready).get("status").asText()).isEqualTo("OUT_OF_SERVICE");
+      assertThat(mvc.perform(get("/health/live")).andReturn().getResponse().getStatus()).isEqualTo(200);
+    } finally {
+      AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+    }
+    assertThat(mvc.perform(get("/health/ready")).andReturn().getResponse().getStatus()).isEqualTo(200);
+  }
+
+  @Test
   void probesAndSecurityHeaders() throws Exception {
     for (String path : new String[] {"/health/live", "/health/ready"}) {
       MvcResult result = mvc.perform(get(path)).andReturn();
       assertThat(result.getResponse().getStatus()).isEqualTo(200);
-      assertThat(body(result).get("status").asText()).isEqualTo("ok");
+      assertThat(body(result).get("status").asText()).isEqualTo("UP");
+      assertThat(result.getResponse().getContentType()).startsWith("application/json");
       assertThat(result.getResponse().getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
       assertThat(result.getResponse().getHeader("X-Frame-Options")).isEqualTo("DENY");
       assertThat(result.getResponse().getHeader("Content-Security-Policy")).isNotBlank();
     }
     assertThat(mvc.perform(get("/no/such/route")).andReturn().getResponse().getStatus()).isEqualTo(404);
+    for (String path : new String[] {"/health", "/health/db", "/health/liveness"}) {
+      assertThat(mvc.perform(get(path)).andReturn().getResponse().getStatus()).as(path).isEqualTo(401);
+    }
     assertThat(mvc.perform(post("/health/live")).andReturn().getResponse().getHeader("Allow")).contains("GET");
   }
 }

@@ -2,18 +2,42 @@ package com.example.app
 
 import org.assertj.core.api.Assertions.assertThat
 import org.junit.jupiter.api.Test
+import org.springframework.beans.factory.annotation.Autowired
+import org.springframework.boot.availability.AvailabilityChangeEvent
+import org.springframework.boot.availability.ReadinessState
+import org.springframework.context.ApplicationContext
 import org.springframework.http.HttpMethod
 import org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post
 
 /** Health, metrics, the security headers, unknown routes and the body limit. */
 class PlatformTest : ApiTest() {
+    @Autowired lateinit var context: ApplicationContext
+
     @Test
     fun `liveness and readiness answer JSON`() {
         for (path in listOf("/health/live", "/health/ready")) {
             val result = call(HttpMethod.GET, path)
             assertThat(result.response.status).`as`(path).isEqualTo(200)
-            assertThat(body(result)["status"].asText()).isEqualTo("ok")
+            assertThat(result.response.contentType).startsWith("application/json")
+            assertThat(body(result)["status"].asText()).isEqualTo("UP")
         }
+        for (path in listOf("/health", "/health/db", "/health/liveness")) {
+            assertThat(call(HttpMethod.GET, path).response.status).`as`(path).isEqualTo(401)
+        }
+    }
+
+    @Test
+    fun `readiness refuses traffic during a graceful shutdown`() {
+        AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC)
+        try {
+            val ready = call(HttpMethod.GET, "/health/ready")
+            assertThat(ready.response.status).isEqualTo(503)
+            assertThat(body(ready)["status"].asText()).isEqualTo("OUT_OF_SERVICE")
+            assertThat(call(HttpMethod.GET, "/health/live").response.status).isEqualTo(200)
+        } finally {
+            AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC)
+        }
+        assertThat(call(HttpMethod.GET, "/health/ready").response.status).isEqualTo(200)
     }
 
     @Test

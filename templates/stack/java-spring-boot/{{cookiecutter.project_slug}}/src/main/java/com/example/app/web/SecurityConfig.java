@@ -38,6 +38,11 @@ public class SecurityConfig {
                         "/api/v1/auth/login"{% if cookiecutter.auth == "jwt" %},
                         "/api/v1/auth/refresh"{% endif %})
                     .permitAll()
+                    // Actuator's health endpoint: only the probes (its groups live and ready) are public
+                    .requestMatchers("/health/live", "/health/ready")
+                    .permitAll()
+                    .requestMatchers("/health", "/health/**")
+                    .denyAll()
                     .requestMatchers("/api/**")
                     .authenticated()
                     .anyRequest()

@@ -51,6 +51,11 @@ class SecurityConfig {
                 it
                     .requestMatchers(*PUBLIC.toTypedArray())
                     .permitAll()
+                    // Actuator's health endpoint: only the probes (its groups live and ready) are public
+                    .requestMatchers("/health/live", "/health/ready")
+                    .permitAll()
+                    .requestMatchers("/health", "/health/**")
+                    .denyAll()
                     .requestMatchers("/api/**")
                     .authenticated()
                     .anyRequest()
