@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLES
+from tests.php_harness import autoload_shim
 from tests.stack_commands import (
     SCHEMATHESIS_SECONDS,
     STEPS,
@@ -34,8 +35,6 @@ from tests.stack_commands import (
     toolchain_env,
 )
 from tests.test_e2e import admin_url, conformance_against_live_app, free_port, login, mysql_url, run
-from tests.test_php_stack import AUTOLOAD_SHIM
-from tests.test_symfony_stack import SYMFONY_AUTOLOAD_SHIM
 
 pytestmark = pytest.mark.e2e
 
@@ -54,7 +53,7 @@ STACK_SAMPLES = [p for p in sorted([*SAMPLES.glob("*.yml"), *SAMPLES.glob("*/*.y
 
 #: PHP: no Packagist on the machines that run this suite. Debian's packaged Laravel or Symfony, PHPUnit and PHP_CodeSniffer
 #: (scripts/php.sh) stand in for `composer install` through a vendor/autoload.php shim written here (never part of
-#: a generated project: tests/test_php_stack.py, tests/test_symfony_stack.py), and the tools run from PATH instead of vendor/bin.
+#: a generated project: tests/php_harness.py), and the tools run from PATH instead of vendor/bin.
 PHP_OFFLINE_STEPS = {"lint": ["phpcs"], "test": ["phpunit"]}
 
 
@@ -62,8 +61,7 @@ def offline_php_step(project: Path, spec: dict, step: str) -> list[str] | None:
     """The argv of a PHP stack's step on this machine: the install step writes the autoload shim instead."""
     if step == "install":
         (project / "vendor").mkdir(exist_ok=True)
-        shim = SYMFONY_AUTOLOAD_SHIM if spec.get("framework") == "symfony" else AUTOLOAD_SHIM
-        (project / "vendor" / "autoload.php").write_text(shim)
+        (project / "vendor" / "autoload.php").write_text(autoload_shim(spec["framework"]))
         return None
     return PHP_OFFLINE_STEPS.get(step, step_argv(spec, step))
 

@@ -7,58 +7,24 @@ made here, in the test harness only (no Packagist on the machines that run this;
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from expert.generators.stack import layer_spec
+from tests.php_harness import assert_phpunit_passes_on_sqlite, assert_valid_psr12
 from tests.stack_commands import generate_sample
 
 SAMPLES = Path(__file__).parent / "samples" / "php"
 BASE_SAMPLE = SAMPLES / "laravel-postgresql.yml"
 DATABASES = layer_spec("stack/php-laravel")["supports"]["database"]
-DEBIAN_LARAVEL = Path("/usr/share/php/Illuminate/autoload.php")
-#: the test-harness shim: Debian's packaged Laravel instead of Composer's vendor/ (never part of a generated project)
-AUTOLOAD_SHIM = """<?php
-require_once '/usr/share/php/Illuminate/autoload.php';
-spl_autoload_register(static function (string $class): void {
-    foreach (['App\\\\' => __DIR__ . '/../app/', 'Tests\\\\' => __DIR__ . '/../tests/'] as $prefix => $dir) {
-        if (str_starts_with($class, $prefix)) {
-            $file = $dir . str_replace('\\\\', '/', substr($class, strlen($prefix))) . '.php';
-            if (is_file($file)) {
-                require $file;
-            }
-        }
-    }
-});
-"""
-
-
-def _tool(name: str) -> str:
-    """A PHP tool on PATH: missing fails in CI (scripts/php.sh installs it) and skips elsewhere."""
-    path = shutil.which(name)
-    if path is None:
-        message = f"{name} is not installed (scripts/php.sh: ensure_php)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 def _generate(sample: Path, project: Path, database: str | None = None) -> Path:
     """The sample's project, its database replaced (MySQL with UUIDv7 ids: the sample's bigint ids are PostgreSQL's)."""
     replace = {"database": database, **({"id_type": "uuid-v7"} if database == "mysql" else {})} if database else {}
     return generate_sample(sample, project, replace)
-
-
-def _run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
-    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})})
-    assert done.returncode == 0, f"{' '.join(argv)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-    return done.stdout
 
 
 def _php_files(project: Path) -> list[Path]:
@@ -69,13 +35,8 @@ def _php_files(project: Path) -> list[Path]:
 
 @pytest.mark.parametrize("database", DATABASES)
 def test_rendered_project_is_valid_psr12_php(database: str, tmp_path: Path) -> None:
-    php, phpcs = _tool("php"), _tool("phpcs")
     project = _generate(BASE_SAMPLE, tmp_path / "p", database)
-    for path in _php_files(project):
-        _run([php, "-l", str(path)], project)
-    _run([phpcs, "--standard=phpcs.xml", "-n"], project)
-    for name in ("resources/model.json", "tests/model.json", "composer.json"):
-        json.loads((project / name).read_text())
+    assert_valid_psr12(project, _php_files(project))
 
 
 def test_migration_executes_the_schema_statements(tmp_path: Path) -> None:
@@ -97,13 +58,5 @@ def test_composer_json_requires_current_laravel(tmp_path: Path) -> None:
 
 @pytest.mark.e2e  # about 90 s: run with -m e2e
 def test_sqlite_sample_passes_its_own_phpunit_on_debian_laravel(tmp_path: Path) -> None:
-    php, phpunit = _tool("php"), _tool("phpunit")
-    if not DEBIAN_LARAVEL.is_file():
-        pytest.skip("php-laravel-framework is not installed (scripts/php.sh: ensure_php)")
     project = _generate(SAMPLES / "more" / "laravel-sqlite.yml", tmp_path / "p")
-    (project / "vendor").mkdir()
-    (project / "vendor" / "autoload.php").write_text(AUTOLOAD_SHIM)
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}", "SECRET_KEY": os.urandom(32).hex()}
-    _run([php, "artisan", "migrate", "--force"], project, env)
-    out = _run([phpunit], project, env)
-    assert re.search(r"OK \(\d+ tests", out), out[-2000:]
+    assert_phpunit_passes_on_sqlite(project, "laravel", ["artisan", "migrate", "--force"], tmp_path / "test.db")
