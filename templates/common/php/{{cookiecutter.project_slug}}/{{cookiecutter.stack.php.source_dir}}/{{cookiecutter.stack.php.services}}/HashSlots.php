@@ -2,14 +2,14 @@
 
 declare(strict_types=1);
 
-namespace App\Services;
+namespace App\{{cookiecutter.stack.php.services}};
 
 use App\Support\Problem;
 use App\Support\Settings;
 
 /**
  * The bound on concurrent argon2id hashes across the worker processes of one instance: PASSWORD_HASH_CONCURRENCY
- * slots, each an exclusive lock on a file under storage/framework. A request that finds no slot free within a
+ * slots, each an exclusive lock on a file in {{ cookiecutter.stack.php.lock_dir }}/. A request that finds no slot free within a
  * second is shed with 503 and Retry-After, so a burst of logins queues on the CPU no longer than that.
  */
 final class HashSlots
@@ -41,7 +41,7 @@ final class HashSlots
         $waited = 0;
         while (true) {
             for ($i = 0; $i < $slots; $i++) {
-                $handle = fopen(storage_path("framework/hash-slot-$i.lock"), 'c');
+                $handle = fopen(dirname(__DIR__, 2) . "/{{ cookiecutter.stack.php.lock_dir }}/hash-slot-$i.lock", 'c');
                 if ($handle !== false && flock($handle, LOCK_EX | LOCK_NB)) {
                     return $handle;
                 }

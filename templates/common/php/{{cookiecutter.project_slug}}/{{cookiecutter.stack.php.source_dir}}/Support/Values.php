@@ -9,7 +9,7 @@ use DateTimeZone;
 use stdClass;
 
 /**
- * API values to column values and back. Values arrive checked (App\Service\RecordValidator); instants are
+ * API values to column values and back. Values arrive checked (App\{{cookiecutter.stack.php.services}}\RecordValidator); instants are
  * stored in UTC with microseconds, which sorts as text on SQLite too; UUIDs are 32 hexadecimal digits where
  * the database has no uuid type.
  */

@@ -2,14 +2,14 @@
 
 declare(strict_types=1);
 
-namespace App\Service;
+namespace App\{{cookiecutter.stack.php.services}};
 
 use Normalizer;
 
 /**
  * Passwords: the policy (12 to 128 characters as typed and after NFKC normalisation, not blank, no NUL, not one of the
  * 10,000 most common passwords of resources/common-passwords.txt, not even with digits or symbols appended) and argon2id hashes (PHP's password_hash).
- * At most PASSWORD_HASH_CONCURRENCY hashes run at once on an instance (App\Service\HashSlots).
+ * At most PASSWORD_HASH_CONCURRENCY hashes run at once on an instance (App\{{cookiecutter.stack.php.services}}\HashSlots).
  */
 final class Passwords
 {
