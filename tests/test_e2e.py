@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -36,6 +37,23 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: i
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     assert proc.returncode == 0, f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
     return proc.stdout
+
+
+#: the header of schemathesis's report of failing cases (each with its checks, the response and a curl to replay it)
+_FAILURES_HEADER = re.compile(r"^=+ FAILURES =+$", re.M)
+
+
+def run_schemathesis(cmd: list[str], cwd: Path, env: dict[str, str]) -> str:
+    """`schemathesis run ...`; when it fails, the error holds its report from the FAILURES header to the end (every
+    failing case, then the warnings and the summary), or its whole output when it has none (a configuration error):
+    a fixed-size tail would cut off the failing cases, which come first."""
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    out = proc.stdout
+    if proc.returncode == 0 and ("No issues found" in out or " passed" in out):
+        return out
+    header = _FAILURES_HEADER.search(out)
+    report = out[header.start() :] if header else out
+    raise AssertionError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{report}\n{proc.stderr}")
 
 
 def admin_url() -> str:
@@ -200,13 +218,11 @@ def schemathesis_against_live_app(project: Path, py: str, env: dict[str, str]) -
             raise AssertionError(f"{exc}\n--- server log (tail) ---\n{log[-4000:]}") from None
         credentials = login(base)
         schemathesis = str(Path(py).parent / "schemathesis")
-        out = run(
+        run_schemathesis(
             [schemathesis, "run", "openapi.yaml", "--url", base, "--checks", "all", "--max-time", SCHEMATHESIS_SECONDS],
             cwd=project,
             env={**env, **credentials},
-            timeout=600,
         )
-        assert "No issues found" in out or " passed" in out, out[-3000:]
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(server.pid, signal.SIGTERM)

@@ -34,7 +34,7 @@ from tests.stack_commands import (
     step_argv,
     toolchain_env,
 )
-from tests.test_e2e import admin_url, conformance_against_live_app, free_port, login, mysql_url, run
+from tests.test_e2e import admin_url, conformance_against_live_app, free_port, login, mysql_url, run, run_schemathesis
 
 pytestmark = pytest.mark.e2e
 
@@ -145,13 +145,11 @@ def test_stack_sample_passes_its_own_checks_and_the_contract(sample: Path, tmp_p
                 pytest.fail("the generated app did not start: " + log_tail(log))
             try:
                 conformance_against_live_app(project, base, live_env)
-                out = run(
+                run_schemathesis(
                     [*schemathesis_command(), "run", "openapi.yaml", "--url", base, "--checks", "all", "--max-time", SCHEMATHESIS_SECONDS],
                     cwd=project,
                     env={**live_env, **login(base)},
-                    timeout=600,
                 )
-                assert "No issues found" in out or " passed" in out, out[-3000:]
             except AssertionError as exc:
                 alive = "running" if server.poll() is None else f"exited with {server.returncode}"
                 raise AssertionError(f"{exc}\n--- server ({alive}) log (tail) ---\n{log_tail(log)}") from None
