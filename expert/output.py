@@ -16,6 +16,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from expert.codegen import CodegenError, run_codegen
 from expert.destination import (
     Destination,
     OutputError,
@@ -71,8 +72,8 @@ class WriteReport:
 
 
 def build_tree(blueprint: Blueprint, root: Path, scratch: Path) -> list[str]:
-    """Render layers (in folders under ``scratch``) and computed documents into ``root`` (new); return the
-    relative file list."""
+    """Render layers (in folders under ``scratch``) and computed documents into ``root`` (new), then run the
+    stack's code generator there (its layer.yml ``codegen``); return the relative file list."""
     try:
         render_layers(blueprint.layers, root, scratch)
     except RenderError as exc:
@@ -83,6 +84,10 @@ def build_tree(blueprint: Blueprint, root: Path, scratch: Path) -> list[str]:
             raise OutputError(text(TEXTS, "collides", path=rel))
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content, encoding="utf-8")
+    try:
+        run_codegen(blueprint.layers[0][1].get("stack") or {}, root)
+    except CodegenError as exc:
+        raise OutputError(exc.text) from None
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
 

@@ -91,6 +91,24 @@ def _relational(context: object) -> object:
 
 FILTERS["relational"] = _relational
 
+_GO_SEPARATORS = frozenset("-#@!$&=.+:;_~ (){}[]")
+
+
+def go_camel(value: object) -> str:
+    """The Go name oapi-codegen gives an operationId (its ToCamelCase): letters after a separator are
+    upper-cased, separators dropped, digits kept (``auth_change_password`` -> ``AuthChangePassword``)."""
+    out, cap_next = [], True
+    for ch in str(value).strip(" "):
+        if ch.isupper() or ch.isdigit():
+            out.append(ch)
+        elif ch.islower():
+            out.append(ch.upper() if cap_next else ch)
+        cap_next = ch in _GO_SEPARATORS
+    return "".join(out)
+
+
+FILTERS["go_camel"] = go_camel
+
 
 class EscapeExtension(Extension):
     """Registers the escaping filters on the environment cookiecutter builds."""

@@ -19,7 +19,8 @@ import click
 from expert.answers import did_you_mean
 from expert.consult import Consultant, Consultation
 from expert.explain import reason, report, show, tr
-from expert.generators.stack import Gap, UnsupportedError, generation_gaps
+from expert.codegen import missing_tool
+from expert.generators.stack import Gap, UnsupportedError, generation_gaps, select_stack
 from expert.knowledge import KnowledgeBase
 from expert.prompter import read_line
 
@@ -89,9 +90,13 @@ def gaps_of(result: Consultation, kb: KnowledgeBase) -> list[Gap]:
 
 
 def refuse_gaps(result: Consultation, kb: KnowledgeBase, lang: str) -> None:
-    """Every decision no starter generates, in one error (before the model is asked, nothing written)."""
+    """Every decision no starter generates, in one error (before the model is asked, nothing written); then
+    a stack whose code generator cannot run on this machine (its tool is not installed)."""
     gaps = gaps_of(result, kb)
     if not gaps:
+        missing = missing_tool(select_stack({key: fact.value for key, fact in result.decisions(kb).items()}).spec)
+        if missing is not None:
+            raise UnsupportedError(missing.render(lang))
         return
     pins = " ".join(f"--set {g.key}={g.alternative}" for g in gaps)
     if lang == "fr":

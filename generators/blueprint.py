@@ -46,8 +46,9 @@ def base_context(project: dict[str, str], decisions: dict[str, Any]) -> dict[str
 
 def stack_context(project: dict[str, str], decisions: dict[str, Any], spec: dict[str, Any], entities: list[Any]) -> dict[str, Any]:
     """The context of a stack layer (``spec``: its layer.yml) for these decisions and domain model.
-    ``stack`` is the layer's own description (a package.json template reads its npm pins from it)."""
-    return {
+    ``stack`` is the layer's own description (a package.json template reads its npm pins from it);
+    ``operations``: the contract's operations (:func:`expert.generators.openapi.operations`)."""
+    context = {
         **base_context(project, decisions),
         "package": "app",
         "python_version": str((spec.get("toolchain") or {}).get("version", "")),
@@ -55,6 +56,8 @@ def stack_context(project: dict[str, str], decisions: dict[str, Any], spec: dict
         "stack": spec,
         **{k: decisions.get(k, "none") for k in ("database", "auth", "orm", "migrations", "cache", "broker")},
     }
+    context["operations"] = openapi.operations(openapi.build_openapi(context))
+    return context
 
 
 def companion_layers(spec: dict[str, Any], decisions: dict[str, Any]) -> list[str]:

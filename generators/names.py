@@ -35,6 +35,7 @@ from typing import Any
 from expert.answers import AnswersError
 from expert.generators.relational import relational
 from expert.model import parse_entities
+from expert.render_filters import go_camel
 from expert.yamlio import load_yaml, plain
 
 #: a model whose every derived name is recognisable (markers that no template word contains), with every
@@ -88,6 +89,7 @@ class Landing:
     pattern: str  # e.g. "{entity.name}Create", "{field.name}", "{relation.name}_id"
     owner: tuple[str, str]  # ("entity", ""), ("field", "<type>/<filterable>"), ("relation", "<kind>")
     taken: frozenset[str]  # names already used there
+    go: bool = False  # the name lands as oapi-codegen spells it in Go (render_filters.go_camel of the filled pattern)
 
 
 @dataclass(frozen=True)
@@ -313,6 +315,33 @@ def contract_landings(document: Mapping[str, Any], owners: list[_Owner]) -> list
     return landings
 
 
+def go_landings(document: Mapping[str, Any], owners: list[_Owner]) -> list[Landing]:
+    """Landings in the Go stacks' internal/api/api.gen.go, which oapi-codegen writes from the document: each
+    component schema's properties and each operation's query parameters become the fields of one Go struct,
+    named by its ToCamelCase, so two names equal after it (``a_b`` and ``a__b``, ``x1`` and ``x_1``, a field
+    ``id_`` beside ``id``) cannot both be kept."""
+    landings: list[Landing] = []
+
+    def add(scope: str, names: list[str]) -> None:
+        taken = frozenset(go_camel(n) for n in names if not MARKER.search(n))
+        for name in dict.fromkeys(names):
+            found = _pattern(name, owners)
+            if found is not None:
+                landings.append(Landing("internal/api/api.gen.go", scope, found[0], found[1].kind(), taken, go=True))
+
+    for schema_name, schema in document["components"]["schemas"].items():
+        found_schema = _pattern(schema_name, owners)
+        if schema.get("properties") and found_schema is not None:
+            add(f"type {found_schema[0]}", list(schema["properties"]))
+    for item in document["paths"].values():
+        for op in item.values():
+            query = [p["name"] for p in op.get("parameters", []) if p["in"] == "query"]
+            found_op = _pattern(op["operationId"], owners)
+            if query and found_op is not None:
+                add(f"the parameters of {found_op[0]}", query)
+    return landings
+
+
 def schema_landings(metadata: Any, owners: list[_Owner], tool_tables: list[str]) -> list[Landing]:
     """Landings in the database: table names, and column names within an entity's table."""
     tables = list(metadata.tables)
@@ -381,17 +410,21 @@ def namespace(stack_name: str) -> Namespace:
                         if p.is_file() and p.suffix in SOURCE_SUFFIXES[language]
                     }
             landings += reader(sources, owners, data.get("inherited") or {})
-        landings += contract_landings(openapi.build_openapi(context), owners)
+        document = openapi.build_openapi(context)
+        landings += contract_landings(document, owners)
+        if spec.get("codegen"):  # oapi-codegen writes Go from the document (common/go layer.yml)
+            landings += go_landings(document, owners)
         landings += schema_landings(schema.schema_metadata(context), owners, tables)
     return Namespace(stack_name, _merged(landings))
 
 
 def _merged(landings: list[Landing]) -> tuple[Landing, ...]:
     """One landing per (file, scope, pattern, owner), with the names taken in any variant."""
-    merged: dict[tuple[str, str, str, tuple[str, str]], set[str]] = {}
+    merged: dict[tuple[str, str, str, tuple[str, str], bool], set[str]] = {}
     for landing in landings:
-        merged.setdefault((landing.where, landing.scope, landing.pattern, landing.owner), set()).update(landing.taken)
-    return tuple(Landing(*key, frozenset(taken)) for key, taken in merged.items())
+        key = (landing.where, landing.scope, landing.pattern, landing.owner, landing.go)
+        merged.setdefault(key, set()).update(landing.taken)
+    return tuple(Landing(*key[:4], frozenset(taken), go=key[4]) for key, taken in merged.items())
 
 
 def _variants(spec: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -431,6 +464,7 @@ def _check(ns: Namespace, model: Mapping[str, Any], originals: Mapping[str, Any]
         forms = owner.forms()
         for landing in by_owner.get(owner.kind(), []):
             name = _fill(landing.pattern, forms)
+            name = go_camel(name) if landing.go else name
             scope = _fill(landing.scope, forms)
             if name in landing.taken:
                 raise _error(owner, originals, name, landing, scope)

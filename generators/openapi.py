@@ -17,7 +17,7 @@ from typing import Any
 
 from expert.generators.relational import INT32_MAX, MAX_ID, relational
 
-__all__ = ["APP_VERSION", "OpenAPIContextError", "build_openapi", "validate_context"]
+__all__ = ["APP_VERSION", "OpenAPIContextError", "build_openapi", "operations", "validate_context"]
 
 APP_VERSION = "0.1.0"  # the version in the generated pyproject.toml and app/main.py
 FIELD_TYPES = ("string", "text", "integer", "decimal", "boolean", "date", "datetime", "uuid", "enum", "json")
@@ -565,6 +565,24 @@ def build_openapi(context: Mapping[str, Any]) -> dict[str, Any]:
             "securitySchemes": security_schemes,
         },
     }
+
+
+def operations(document: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The document's operations in its order, for templates that write one handler per operation (the Go
+    stacks implement the server interface oapi-codegen generates from the document): operationId, method,
+    path, the path parameters (name and schema, in path order) and whether it takes query parameters."""
+    out = []
+    for path, item in document["paths"].items():
+        for method, op in item.items():
+            parameters = op.get("parameters") or []
+            out.append({
+                "id": op["operationId"],
+                "method": method.upper(),
+                "path": path,
+                "path_params": [{"name": p["name"], "schema": p["schema"]} for p in parameters if p["in"] == "path"],
+                "query": any(p["in"] == "query" for p in parameters),
+            })
+    return out
 
 
 def _too_many_requests(cc: Mapping[str, Any]) -> dict[str, Any]:

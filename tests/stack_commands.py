@@ -21,7 +21,7 @@ import yaml
 from expert.generators.stack import layers_of, select_stack
 
 #: the commands a stack's layer.yml may list, in the order a developer runs them (`run` is started last)
-STEPS = ("install", "build", "lint", "format_check", "typecheck", "migrate", "test")
+STEPS = ("install", "build", "lint", "format_check", "codegen_check", "typecheck", "migrate", "test")
 #: the environment variables naming an admin URL per database server (scripts/test.sh sets both)
 SERVER_ENV = {"postgresql": "E2E_DATABASE_URL", "mysql": "E2E_MYSQL_URL"}
 

@@ -887,7 +887,7 @@ def test_github_actions_set_up_the_stacks_toolchain_and_run_its_commands(tmp_pat
         assert len(setup) == 1, job
         assert setup[0]["with"][action["version_input"]] == str(stack["toolchain"]["version"])
         assert {k: v for k, v in setup[0]["with"].items() if k != action["version_input"]} == action.get("with", {})
-    wanted = ["install", "lint", "format_check", "typecheck"]
+    wanted = ["install", "lint", "format_check", "codegen_check", "typecheck"]
     assert _runs(jobs["lint"]["steps"]) == [cmd[name] for name in wanted if name in cmd]
     runs = _runs(jobs["test"]["steps"])
     ordered = [cmd[name] for name in ("install", "build", "migrate") if name in cmd]
@@ -910,7 +910,7 @@ def test_gitlab_jobs_run_in_the_stacks_image_with_its_cache_and_commands(tmp_pat
         name: f"$CI_PROJECT_DIR/{path}" for name, path in cache["env"].items()
     }
     assert toolchain["before_script"] == [cmd["install"]]
-    assert pipeline["lint"]["script"] == [cmd[name] for name in ("lint", "format_check", "typecheck") if name in cmd]
+    assert pipeline["lint"]["script"] == [cmd[name] for name in ("lint", "format_check", "codegen_check", "typecheck") if name in cmd]
     script = [line for line in pipeline["test"]["script"] if not line.startswith("export ")]
     assert script[:-1] == [cmd[name] for name in ("build", "migrate") if name in cmd]
     scheme = stack["env"]["DATABASE_URL"]["example_mysql"].split("://")[0]

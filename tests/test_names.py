@@ -67,9 +67,9 @@ def class_body_names(path: Path, class_name: str) -> set[str]:
     return names
 
 
-def refusal(model: dict[str, Any]) -> str | None:
+def refusal(model: dict[str, Any], stack: str = STACK) -> str | None:
     try:
-        check_model(parse_entities(model, "model.yml"), STACK)
+        check_model(parse_entities(model, "model.yml"), stack)
     except AnswersError as exc:
         return str(exc)
     return None
@@ -126,6 +126,22 @@ def test_two_names_the_model_derives_in_one_scope_must_differ():
     assert "'OrderItem'" in (refusal(indexed) or "")
     plain = {"Order": {"fields": {"item": "string"}}, "OrderItem": {"fields": {"x": "string"}}}
     assert refusal(plain) is None  # the type alias OrderItem stays in app/schemas.py, where no class OrderItem is
+
+
+@pytest.mark.parametrize("stack", ["stack/go-gin", "stack/go-echo"])
+def test_names_equal_in_the_go_code_oapi_codegen_writes_are_refused_there_only(stack: str):
+    """oapi-codegen turns properties and query parameters into Go struct fields (ToCamelCase): two that meet
+    there, or one that meets a fixed member, would not build."""
+    pair = {"Thing": {"fields": {"a_b": "string", "a__b": "string"}}}
+    assert refusal(pair, stack) == ("model.yml:1: field Thing.a__b and field Thing.a_b both need the name 'AB' in the "
+                                    "generated code (internal/api/api.gen.go); rename one of them")
+    assert refusal({"Thing": {"fields": {"id_": "string"}}}) is None  # FastAPI keeps it beside id
+    assert refusal({"Thing": {"fields": {"id_": "string"}}}, stack) == (
+        "model.yml:1: field Thing.id_ needs the name 'Id' in the generated code (internal/api/api.gen.go, type "
+        "ThingRead), where it is already used; choose another name")
+    sort = {"Thing": {"fields": {"sort_": {"type": "string", "index": True}}}}
+    assert "(internal/api/api.gen.go, the parameters of list_things)" in (refusal(sort, stack) or "")
+    assert refusal({"Thing": {"fields": {"sort_": "string"}}}, stack) is None  # not a filter: no parameter
 
 
 def test_the_tables_of_the_starter_are_taken():

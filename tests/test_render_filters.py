@@ -10,7 +10,7 @@ import pytest
 import tomllib
 import yaml
 
-from expert.render_filters import json_str, one_line, py_assign, py_str, sql_str, toml_str, yaml_str
+from expert.render_filters import go_camel, json_str, one_line, py_assign, py_str, sql_str, toml_str, yaml_str
 
 HOSTILE = [
     "O'Brien \"quoted\" \\ back\\slash",
@@ -57,3 +57,11 @@ def test_sql(value):
 
 def test_one_line():
     assert one_line("a\n b\t\tc ") == "a b c"
+
+
+@pytest.mark.parametrize(("operation_id", "go_name"), [
+    ("auth_change_password", "AuthChangePassword"), ("users_me", "UsersMe"), ("list_2fa_codes", "List2faCodes"),
+    ("get_x1", "GetX1"), ("a__b", "AB"), ("listBooks", "ListBooks"), ("health-live", "HealthLive"),
+])
+def test_go_camel_names_an_operation_as_oapi_codegen_does(operation_id: str, go_name: str) -> None:
+    assert go_camel(operation_id) == go_name

@@ -518,6 +518,16 @@ func TestEveryEntity(t *testing.T) {
 			if got := newClient(t).call("GET", e.URL, nil); got.status != http.StatusUnauthorized {
 				t.Fatalf("anonymous list: %d", got.status)
 			}
+			// a value the generated wrapper (internal/api) cannot parse is answered by the service, as any
+			// other: a 401 without credentials, else a 422 naming the parameter
+			for _, path := range []string{e.URL + "?limit=many", e.URL + "/not-an-id"} {
+				if got := newClient(t).call("GET", path, nil); got.status != http.StatusUnauthorized {
+					t.Fatalf("anonymous GET %s: %d %s", path, got.status, got.body)
+				}
+				if got := owner.call("GET", path, nil); got.status != http.StatusUnprocessableEntity || !bytes.Contains(got.body, []byte(`"parameter":"`)) {
+					t.Fatalf("GET %s: %d %s", path, got.status, got.body)
+				}
+			}
 			minimal := map[string]any{}
 			for key, value := range r.body(e, 2) {
 				if f, isField := fieldNamed(e, key); !isField || f.Required {

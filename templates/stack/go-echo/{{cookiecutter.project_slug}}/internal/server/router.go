@@ -1,30 +1,32 @@
-// Package server is the Echo adapter of the API: one Echo route per operation of openapi.yaml, each handing
-// the request to service.API (the logic, framework-neutral) and writing its Reply with Echo.
+// Package server is the Echo adapter of the API: the Echo routes and the server interface that oapi-codegen
+// generates from openapi.yaml (internal/api), implemented by handlers.go, which hands each request to
+// service.API (the logic, framework-neutral) and writes its Reply with Echo.
 package server
 
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	spec "{{ cookiecutter.project_slug }}"
-	"{{ cookiecutter.project_slug }}/internal/contract"
+	"{{ cookiecutter.project_slug }}/internal/api"
 	"{{ cookiecutter.project_slug }}/internal/problem"
 	"{{ cookiecutter.project_slug }}/internal/service"
 	"{{ cookiecutter.project_slug }}/internal/web"
 )
 
 // New is the Echo instance serving the API (metrics nil: no /metrics).
-func New(api *service.API, metrics *web.Metrics) http.Handler {
+func New(svc *service.API, metrics *web.Metrics) http.Handler {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = errorHandler(api)
-	for _, op := range api.Contract.Operations() {
-		e.Add(op.Method, echoPath(op.Path), handler(api, op))
+	h := &handlers{svc: svc, routes: map[string]string{}}
+	for _, op := range svc.Contract.Operations() {
+		h.routes[op.Method+" "+echoPath(op.Path)] = op.ID
 	}
+	e.HTTPErrorHandler = errorHandler(h)
+	api.RegisterHandlers(e, h)
 	e.GET("/openapi.yaml", func(c echo.Context) error { return c.Blob(http.StatusOK, "application/yaml", spec.OpenAPI) })
 	if metrics != nil {
 		e.GET("/metrics", echo.WrapHandler(metrics.Handler()))
@@ -43,8 +45,10 @@ func echoPath(template string) string {
 	return strings.Join(segments, "/")
 }
 
-// errorHandler answers Echo's own errors (no route, wrong method, a panic's error) with problem details.
-func errorHandler(api *service.API) echo.HTTPErrorHandler {
+// errorHandler answers Echo's own errors (no route, wrong method, a panic's error) with problem details,
+// and a parameter the generated wrapper could not parse (its 400) as every other request is answered: by
+// its route's operation, through the service (a 401 first, else a located 422).
+func errorHandler(h *handlers) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
@@ -53,39 +57,21 @@ func errorHandler(api *service.API) echo.HTTPErrorHandler {
 		p := problem.New(http.StatusInternalServerError, "internal error")
 		if errors.As(err, &httpErr) {
 			switch httpErr.Code {
+			case http.StatusBadRequest:
+				if operationID, ok := h.routes[c.Request().Method+" "+c.Path()]; ok {
+					_ = h.serve(c, operationID)
+					return
+				}
+				p = problem.New(httpErr.Code, http.StatusText(httpErr.Code))
 			case http.StatusNotFound:
 				p = web.NotFound()
 			case http.StatusMethodNotAllowed:
-				p = web.MethodNotAllowed(api.Contract.Allowed(c.Request().URL.Path))
+				p = web.MethodNotAllowed(h.svc.Contract.Allowed(c.Request().URL.Path))
 			default:
 				p = problem.New(httpErr.Code, http.StatusText(httpErr.Code))
 			}
 		}
 		_ = write(c, problemReply(p))
-	}
-}
-
-func handler(api *service.API, op *contract.Operation) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		request := &service.Request{
-			HTTP: c.Request(), PathParams: map[string]string{}, ClientIP: web.ClientIP(c.Request(), api.Settings.TrustedProxies),
-		}
-		values := c.ParamValues()
-		for i, name := range c.ParamNames() {
-			if value, err := url.PathUnescape(values[i]); err == nil {
-				request.PathParams[name] = value
-			} else {
-				request.PathParams[name] = values[i]
-			}
-		}
-		if op.HasBody() {
-			body, tooLarge := web.ReadBody(c.Response(), c.Request(), api.Settings.MaxRequestBodySize)
-			if tooLarge != nil {
-				return write(c, problemReply(tooLarge))
-			}
-			request.Body = body
-		}
-		return write(c, api.Serve(c.Request().Context(), op.ID, request))
 	}
 }
 

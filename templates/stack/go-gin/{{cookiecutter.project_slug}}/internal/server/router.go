@@ -1,5 +1,6 @@
-// Package server is the Gin adapter of the API: one Gin route per operation of openapi.yaml, each handing
-// the request to service.API (the logic, framework-neutral) and writing its Reply with Gin.
+// Package server is the Gin adapter of the API: the Gin routes and the server interface that oapi-codegen
+// generates from openapi.yaml (internal/api), implemented by handlers.go, which hands each request to
+// service.API (the logic, framework-neutral) and writes its Reply with Gin.
 package server
 
 import (
@@ -9,14 +10,14 @@ import (
 	"github.com/gin-gonic/gin"
 
 	spec "{{ cookiecutter.project_slug }}"
-	"{{ cookiecutter.project_slug }}/internal/contract"
+	"{{ cookiecutter.project_slug }}/internal/api"
 	"{{ cookiecutter.project_slug }}/internal/problem"
 	"{{ cookiecutter.project_slug }}/internal/service"
 	"{{ cookiecutter.project_slug }}/internal/web"
 )
 
 // New is the Gin engine serving the API (metrics nil: no /metrics).
-func New(api *service.API, metrics *web.Metrics) http.Handler {
+func New(svc *service.API, metrics *web.Metrics) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	engine := gin.New()
 	// internal/web reads X-Forwarded-For from TRUSTED_PROXIES only: Gin's own client IP is not used
@@ -25,16 +26,18 @@ func New(api *service.API, metrics *web.Metrics) http.Handler {
 	engine.RedirectTrailingSlash = false
 	engine.RedirectFixedPath = false
 	engine.ContextWithFallback = true
-	for _, op := range api.Contract.Operations() {
-		engine.Handle(op.Method, ginPath(op.Path), handler(api, op))
+	h := &handlers{svc: svc, routes: map[string]string{}}
+	for _, op := range svc.Contract.Operations() {
+		h.routes[op.Method+" "+ginPath(op.Path)] = op.ID
 	}
+	api.RegisterHandlersWithOptions(engine, h, api.GinServerOptions{ErrorHandler: h.rejected})
 	engine.GET("/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", spec.OpenAPI) })
 	if metrics != nil {
 		engine.GET("/metrics", gin.WrapH(metrics.Handler()))
 	}
 	engine.NoRoute(func(c *gin.Context) { write(c, problemReply(web.NotFound())) })
 	engine.NoMethod(func(c *gin.Context) {
-		write(c, problemReply(web.MethodNotAllowed(api.Contract.Allowed(c.Request.URL.Path))))
+		write(c, problemReply(web.MethodNotAllowed(svc.Contract.Allowed(c.Request.URL.Path))))
 	})
 	return engine
 }
@@ -48,26 +51,6 @@ func ginPath(template string) string {
 		}
 	}
 	return strings.Join(segments, "/")
-}
-
-func handler(api *service.API, op *contract.Operation) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		request := &service.Request{
-			HTTP: c.Request, PathParams: map[string]string{}, ClientIP: web.ClientIP(c.Request, api.Settings.TrustedProxies),
-		}
-		for _, p := range c.Params {
-			request.PathParams[p.Key] = p.Value
-		}
-		if op.HasBody() {
-			body, tooLarge := web.ReadBody(c.Writer, c.Request, api.Settings.MaxRequestBodySize)
-			if tooLarge != nil {
-				write(c, problemReply(tooLarge))
-				return
-			}
-			request.Body = body
-		}
-		write(c, api.Serve(c.Request.Context(), op.ID, request))
-	}
 }
 
 func problemReply(p *problem.Problem) *service.Reply {
