@@ -107,7 +107,15 @@ def go_camel(value: object) -> str:
     return "".join(out)
 
 
+def go_param_type(schema: dict[str, object]) -> str:
+    """The Go type oapi-codegen gives a path parameter of this schema (the contract's ids: integers, UUIDs)."""
+    if schema.get("type") == "integer":
+        return {"int32": "int32", "int64": "int64"}.get(str(schema.get("format")), "int")
+    return "openapi_types.UUID" if schema.get("format") == "uuid" else "string"
+
+
 FILTERS["go_camel"] = go_camel
+FILTERS["go_param_type"] = go_param_type
 
 
 class EscapeExtension(Extension):

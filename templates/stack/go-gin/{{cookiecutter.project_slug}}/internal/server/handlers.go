@@ -1,10 +1,4 @@
-{%- macro go_type(schema) -%}
-{%- if schema.type == "integer" -%}{{ {"int32": "int32", "int64": "int64"}.get(schema.get("format"), "int") }}
-{%- elif schema.get("format") == "uuid" -%}openapi_types.UUID
-{%- else -%}string
-{%- endif -%}
-{%- endmacro -%}
-{%- set uuids = cookiecutter.operations | map(attribute="path_params") | sum(start=[]) | map(attribute="schema") | selectattr("format", "defined") | selectattr("format", "equalto", "uuid") | list -%}
+{%- set uuids = cookiecutter.operations | map(attribute="path_params") | sum(start=[]) | map(attribute="schema") | map("go_param_type") | select("equalto", "openapi_types.UUID") | list -%}
 package server
 
 import (
@@ -18,21 +12,10 @@ import (
 	"{{ cookiecutter.project_slug }}/internal/web"
 )
 
-// handlers implements api.ServerInterface, generated from openapi.yaml: one method per operation, so an
-// operation added to the contract does not build until it has its method here. Each method hands the
-// request to service.API, which authenticates first, then checks every parameter and the body against the
-// contract (internal/contract). The values the generated wrapper parsed are not used: the service reads
-// the raw ones, so a 422 locates every problem at once and never comes before a 401.
-type handlers struct {
-	svc *service.API
-	// the operationId of each route ("GET /api/v1/books/:book_id"), for the wrapper's binding errors
-	routes map[string]string
-}
-
 var _ api.ServerInterface = (*handlers)(nil)
 {% for op in cookiecutter.operations %}
 // {{ op.id | go_camel }}: {{ op.method }} {{ op.path }}.
-func (h *handlers) {{ op.id | go_camel }}(c *gin.Context{% for p in op.path_params %}, _ {{ go_type(p.schema) }}{% endfor %}{% if op.query %}, _ api.{{ op.id | go_camel }}Params{% endif %}) {
+func (h *handlers) {{ op.id | go_camel }}(c *gin.Context{% for p in op.path_params %}, _ {{ p.schema | go_param_type }}{% endfor %}{% if op.query %}, _ api.{{ op.id | go_camel }}Params{% endif %}) {
 	h.serve(c, {{ op.id | json_str }})
 }
 {% endfor %}
