@@ -24,6 +24,11 @@ func (s *Store) toDB(kind string, value any) (any, error) {
 	switch kind {
 	case "json":
 		text, err := json.Marshal(value)
+		if s.dialect.Name == "sqlite" {
+			// a BLOB: SQLite's NUMERIC affinity of a JSON column would store the text 5 as an integer and a
+			// 20-digit number as a rounded REAL
+			return text, err
+		}
 		return string(text), err
 	case "integer":
 		return asInt(value)
@@ -98,8 +103,13 @@ func fromDB(kind string, scale int, value any) (any, error) {
 }
 
 func decodeJSON(value any) (any, error) {
-	text, ok := value.(string)
-	if !ok {
+	var text string
+	switch v := value.(type) {
+	case string:
+		text = v
+	case []byte:
+		text = string(v)
+	default:
 		return nil, fmt.Errorf("json column read as %T", value)
 	}
 	decoder := json.NewDecoder(strings.NewReader(text))
