@@ -5,7 +5,6 @@ destination as it was; the project runs the same command after its contract chan
 
 from __future__ import annotations
 
-import os
 import shlex
 import shutil
 import subprocess
@@ -53,9 +52,8 @@ def run_codegen(spec: Mapping[str, Any], root: Path) -> None:
     if problem:
         raise CodegenError(problem)
     command = step["command"]
-    env = {**os.environ, **(step.get("env") or {})}
     try:
-        done = subprocess.run(shlex.split(command), cwd=root, env=env, capture_output=True, text=True,
+        done = subprocess.run(shlex.split(command), cwd=root, capture_output=True, text=True,
                               stdin=subprocess.DEVNULL, timeout=TIMEOUT_SECONDS, check=False)
     except subprocess.TimeoutExpired:
         raise CodegenError(text(TEXTS, "timed_out", command=command, seconds=TIMEOUT_SECONDS)) from None

@@ -85,7 +85,7 @@ def build_tree(blueprint: Blueprint, root: Path, scratch: Path) -> list[str]:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content, encoding="utf-8")
     try:
-        run_codegen(blueprint.layers[0][1].get("stack") or {}, root)
+        run_codegen(blueprint.stack, root)
     except CodegenError as exc:
         raise OutputError(exc.text) from None
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())

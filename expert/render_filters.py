@@ -1,4 +1,5 @@
-"""Jinja filters that escape user values for the file format they land in.
+"""Jinja filters that escape user values for the file format they land in, and the names oapi-codegen gives
+the contract's operations and parameters in Go (go_camel, go_param_type).
 
 User values reach templates as data (never rendered as templates); these filters make sure a
 name with quotes, backslashes, newlines or unicode still yields valid Python, TOML, YAML, JSON, SQL.

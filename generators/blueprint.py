@@ -27,6 +27,7 @@ class Blueprint:
     documents: dict[str, str]
     skipped: list[str] = field(default_factory=list)  # decided but not generated (no template yet)
     lang: str = "en"  # the language of the documents (recorded with the pristine tree, for `update`)
+    stack: dict[str, Any] = field(default_factory=dict)  # the stack's layer.yml, merged (its ``codegen``, if any)
 
 
 def decision_values(result: Consultation, kb: KnowledgeBase) -> dict[str, Any]:
@@ -129,7 +130,7 @@ def build_blueprint(
         **adr.adr_documents(adrs),
         **build_docs(project, result, kb, lang, [layer_spec(name) for name, _ in layers]),
     }
-    return Blueprint(project, layers, documents, skipped, lang)
+    return Blueprint(project, layers, documents, skipped, lang, context["stack"])
 
 
 def deliverable_layers(decisions: dict[str, Any], cloud: str) -> list[tuple[str, str]]:

@@ -54,15 +54,14 @@ func errorHandler(h *handlers) echo.HTTPErrorHandler {
 			return
 		}
 		var httpErr *echo.HTTPError
+		isHTTP := errors.As(err, &httpErr)
+		if operationID, ok := h.routes[c.Request().Method+" "+c.Path()]; ok && isHTTP && httpErr.Code == http.StatusBadRequest {
+			_ = h.serve(c, operationID)
+			return
+		}
 		p := problem.New(http.StatusInternalServerError, "internal error")
-		if errors.As(err, &httpErr) {
+		if isHTTP {
 			switch httpErr.Code {
-			case http.StatusBadRequest:
-				if operationID, ok := h.routes[c.Request().Method+" "+c.Path()]; ok {
-					_ = h.serve(c, operationID)
-					return
-				}
-				p = problem.New(httpErr.Code, http.StatusText(httpErr.Code))
 			case http.StatusNotFound:
 				p = web.NotFound()
 			case http.StatusMethodNotAllowed:
