@@ -14,11 +14,32 @@ from typing import Any
 
 from cookiecutter.exceptions import CookiecutterException, UndefinedVariableInTemplate
 from cookiecutter.generate import generate_files
-from jinja2 import TemplateError
+from jinja2 import BytecodeCache, TemplateError
+from jinja2.bccache import Bucket
 
 from expert.paths import TEMPLATES_DIR
 
 EXTENSIONS = ["expert.render_filters.EscapeExtension"]
+
+
+class _ProcessBytecodeCache(BytecodeCache):
+    """Compiled templates kept for the process. cookiecutter builds a new Jinja environment for every
+    layer it renders, so each template was compiled again each time (``new`` renders a stack's layers for
+    the names check, then for the project): compiling took most of the rendering. Jinja checks each
+    entry against its template's source checksum, so an edited template is compiled afresh."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._compiled:
+            bucket.bytecode_from_string(self._compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _ProcessBytecodeCache()
 
 
 class RenderError(Exception):
@@ -38,6 +59,7 @@ def render_layer(layer: str, context: Mapping[str, Any], out_dir: Path) -> Path:
     cc.setdefault("lang", "en")  # the language of the documents a layer writes (a README picks its French sibling)
     cc.setdefault("_extensions", EXTENSIONS)
     cc.setdefault("_copy_without_render", [])
+    cc.setdefault("_jinja2_env_vars", {"bytecode_cache": _BYTECODE})
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
         root = generate_files(

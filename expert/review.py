@@ -17,9 +17,9 @@ from typing import Any
 import click
 
 from expert.answers import did_you_mean
+from expert.codegen import missing_tool
 from expert.consult import Consultant, Consultation
 from expert.explain import reason, report, show, tr
-from expert.codegen import missing_tool
 from expert.generators.stack import Gap, UnsupportedError, generation_gaps, select_stack
 from expert.knowledge import KnowledgeBase
 from expert.prompter import read_line

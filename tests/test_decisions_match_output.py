@@ -24,7 +24,7 @@ import yaml
 
 from expert.answers import load_answers, resolve_project
 from expert.consult import Consultant, Consultation
-from expert.generators import adr, stack
+from expert.generators import adr
 from expert.generators.blueprint import build_blueprint, decision_values
 from expert.generators.stack import generation_gaps, layer_spec
 from expert.knowledge import KnowledgeBase
@@ -48,23 +48,6 @@ class Case:
     answers: dict[str, Any]
     project: dict[str, str] = field(default_factory=lambda: {"name": "Sweep"})
     entities: list[dict[str, Any]] | None = None
-
-
-@pytest.fixture(autouse=True, scope="module")
-def parsed_once() -> Iterator[None]:
-    """Each layer.yml parsed once for the module (the line-keeping parser takes most of a blueprint's time);
-    ``plain`` copies what it returns, so no caller sees another's changes."""
-    cache: dict[Path, Any] = {}
-    load = stack.load_yaml
-
-    def cached(path: Path) -> Any:
-        if path not in cache:
-            cache[path] = load(path)
-        return cache[path]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(stack, "load_yaml", cached)
-        yield
 
 
 def persona_cases() -> Iterator[Case]:

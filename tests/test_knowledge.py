@@ -91,6 +91,18 @@ def test_the_fast_parser_reads_what_the_line_keeping_parser_reads():
     assert fast.decisions == slow.decisions
 
 
+def test_every_layer_file_reads_the_same_with_both_parsers():
+    """layer.yml files are read with libyaml (generators/stack.py): a value YAML 1.1 types differently
+    from YAML 1.2 (``on``, ``0755``, ``12:30``) would change what a layer declares without a word."""
+    from expert.paths import TEMPLATES_DIR
+    from expert.yamlio import load_yaml, load_yaml_fast, plain
+
+    files = sorted(TEMPLATES_DIR.glob("*/*/layer.yml"))
+    assert len(files) > 30
+    for path in files:
+        assert load_yaml_fast(path) == plain(load_yaml(path)), path
+
+
 def test_lint_errors_in_the_built_in_files_still_name_their_line(tmp_path):
     from expert.knowledge import RULES_DIR
 

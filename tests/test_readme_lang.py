@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,6 @@ import yaml
 
 from expert.answers import AnswerSet, load_answers, resolve_project
 from expert.consult import Consultant, Consultation
-from expert.generators import stack
 from expert.generators.blueprint import build_blueprint, decision_values
 from expert.generators.stack import capability_matrix, select_stack
 from expert.knowledge import KnowledgeBase
@@ -71,22 +69,6 @@ def render_readme(layer: str, context: dict[str, Any], tmp: Path, text: str | No
     if (TEMPLATES_DIR / layer / "templates").is_dir():
         (copy / "templates").symlink_to(TEMPLATES_DIR / layer / "templates")
     return (render_layer(str(copy), context, tmp / "out") / "README.md").read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def parsed_once() -> Iterator[None]:
-    """Each layer.yml parsed once for the module (the line-keeping parser takes most of a blueprint's time)."""
-    cache: dict[Path, Any] = {}
-    load = stack.load_yaml
-
-    def cached(path: Path) -> Any:
-        if path not in cache:
-            cache[path] = load(path)
-        return cache[path]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(stack, "load_yaml", cached)
-        yield
 
 
 @pytest.fixture(scope="module", params=STACKS)
