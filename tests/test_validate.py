@@ -342,6 +342,19 @@ def test_kubernetes_validate(tmp_path: Path) -> None:
     assert "portz" in bad_r.detail
 
 
+def test_kubernetes_validate_reads_manifests_as_the_command_does(tmp_path: Path) -> None:
+    """In-process, as ``kubernetes-validate --strict`` reads them: a plain ``=`` is a string, a document
+    that is not a resource fails with its reason, a kind without a schema (a custom resource) passes."""
+    write(tmp_path, "k8s/equals.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {a: =}\n")
+    write(tmp_path, "k8s/custom.yaml", "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: x}\n")
+    write(tmp_path, "k8s/list.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n---\n- 1\n")
+    check = validate.check_kubernetes_validate
+    assert check(tmp_path, tmp_path / "k8s/equals.yaml").status == PASS
+    assert check(tmp_path, tmp_path / "k8s/custom.yaml").status == PASS
+    listed = check(tmp_path, tmp_path / "k8s/list.yaml")
+    assert listed.status == FAIL and "not a mapping" in listed.detail
+
+
 # ---------------------------------------------------------------------------------------- SQL, HCL
 
 
