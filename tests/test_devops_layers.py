@@ -140,10 +140,11 @@ RENDER_CASES = [(combo, "python-fastapi") for combo in COMBOS] + [
 ]
 
 
-@pytest.fixture(params=RENDER_CASES, ids=[f"{stack}-{c[0]}" for c, stack in RENDER_CASES])
-def rendered(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, dict[str, Any], list[Result]]:
+@pytest.fixture(scope="module", params=RENDER_CASES, ids=[f"{stack}-{c[0]}" for c, stack in RENDER_CASES])
+def rendered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any], list[Result]]:
+    """Each case rendered and validated once for the module: the tests below only read the tree."""
     combo, stack = request.param
-    dest, context = _render(tmp_path, combo, stack=stack)
+    dest, context = _render(tmp_path_factory.mktemp("rendered"), combo, stack=stack)
     results = validate_tree(dest) + fast_checks(dest)
     return dest, context, results
 

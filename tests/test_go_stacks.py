@@ -1,7 +1,8 @@
-"""Fast checks of the Go stack layers (stack/go-gin, stack/go-echo over common/go and data/go-sql): for each
+"""Checks of the Go stack layers (stack/go-gin, stack/go-echo over common/go and data/go-sql): for each
 framework and database, the rendered project builds with its own go.mod and go.sum as they are (a missing
 go.sum line fails the build), is gofmt-formatted and go vet clean, and its migration executes db/schema.sql's
-statements; the SQLite samples also pass their own `go test ./...` (no database server needed)."""
+statements; the SQLite samples also pass their own `go test ./...` (no database server needed). The builds
+and the samples' own tests are marked e2e: each compiles a server."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ def test_both_frameworks_are_go_stacks() -> None:
     assert sorted(GO_STACKS) == ["stack/go-echo", "stack/go-gin"]
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(("stack", "database"), COMBINATIONS, ids=["-".join(c).removeprefix("stack/") for c in COMBINATIONS])
 def test_rendered_project_builds_gofmt_and_vet_clean(stack: str, database: str, tmp_path: Path) -> None:
     go = _go()
@@ -78,6 +80,7 @@ def test_shared_modules_are_pinned_alike() -> None:
     assert not differing, differing
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("sample", sorted(SAMPLES.glob("more/*sqlite*.yml")), ids=lambda p: p.stem)
 def test_sqlite_sample_passes_its_own_tests(sample: Path, tmp_path: Path) -> None:
     go = _go()

@@ -19,7 +19,7 @@ from expert.interrupts import TEXTS as INTERRUPTS
 from expert.interrupts import Interrupted
 from expert.messages import TABLES, in_lang, text
 
-SAMPLE = Path(__file__).parent / "samples" / "go" / "gin-postgresql.yml"
+SAMPLE = Path(__file__).parent / "samples" / "orders-api.yml"
 
 REFUSED_NAME = {
     "en": "  Project name: project.name contains a control character (U+0001); remove it\n",

@@ -443,6 +443,7 @@ def _locked_duration(dest: Path, extra: tuple[str, ...], env: dict[str, str]) ->
     return duration
 
 
+@pytest.mark.e2e  # a campaign of signalled runs of the real CLI
 def test_signals_at_random_moments_leave_nothing_behind(tmp_path, generated, capsys):
     env = private_env(tmp_path)
     dest = tmp_path / "runs" / "orders"
@@ -464,6 +465,7 @@ def test_signals_at_random_moments_leave_nothing_behind(tmp_path, generated, cap
         )
 
 
+@pytest.mark.e2e  # a campaign of signalled runs of the real CLI
 def test_signals_at_random_moments_during_force_leave_the_old_or_the_new_tree(tmp_path, forced, capsys):
     pristine, old, new = forced
     env = private_env(tmp_path)

@@ -13,6 +13,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
@@ -184,7 +185,7 @@ def save_and_reload(project: dict[str, str], answers: dict[str, Any], entities: 
     return resolved, load_answers(path, kb)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(project=project_fields(), model=entity_models(), data=st.data())
 def test_every_value_survives_the_saved_answers_file(tmp_path, project, model, data):
     kb = pack_kb_cached()
@@ -215,6 +216,7 @@ def new(dest: Path, answers: Path, *extra: str) -> None:
 FASTAPI_SAMPLES = sorted([*SAMPLES.glob("*.yml"), *SAMPLES.glob("more/*.yml")])
 
 
+@pytest.mark.e2e  # twenty cases, each running `new` twice: about a minute
 @settings(max_examples=20, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],  # each case runs `new` twice
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(project=project_fields(), model=entity_models(), sample=st.sampled_from(FASTAPI_SAMPLES))
