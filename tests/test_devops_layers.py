@@ -460,6 +460,22 @@ PATH_RE = re.compile(
 )
 
 
+@pytest.mark.parametrize(("database", "dump"), [("postgresql", "pg_dump"), ("mysql", "mysqldump"), ("sqlite", None)])
+def test_a_compose_deployment_says_how_to_back_up_its_database(tmp_path: Path, database: str, dump: str | None) -> None:
+    """database_hosting=compose: the database lives in a volume of one server, so the guide gives its dump
+    and restore commands (run inside the db service, with the credentials docker-compose.yml gives it)."""
+    dest, _ = _render(tmp_path, ("compose", database, "github-actions", "compose", "none", "none"))
+    guide = (dest / "docs" / "deployment.md").read_text(encoding="utf-8")
+    assert ("### Back up the database" in guide) == (dump is not None)
+    if dump:
+        compose = _load(dest / "docker-compose.yml")
+        env = compose["services"]["db"]["environment"]
+        command = next(line for line in guide.splitlines() if dump in line)
+        assert command.startswith("docker compose exec -T db sh -c ")
+        assert set(re.findall(r'"\$(\w+)"', command)) <= set(env), "the dump uses a variable the db service lacks"
+        assert "db-data" in guide and any(v.startswith("db-data:") for v in compose["services"]["db"]["volumes"])
+
+
 def test_deployment_guide_names_only_generated_files(tmp_path: Path) -> None:
     for combo in COMBOS:
         dest, _ = _render(tmp_path / combo[0], combo)

@@ -69,6 +69,16 @@ def test_the_question_is_asked_once_of_everyone_with_security_as_default(kb: Kno
      "coverage_threshold", "min-90", "principle.coverage-maintainability-first"),
     ({"team_languages": ["python"], "load": "low", "principle_first": "performance"},
      "coverage_threshold", "min-80", "test.coverage-80-default"),
+    ({"team_languages": ["python"], "hosting": "vm"},
+     "database_hosting", "external", "principle.managed-database-security-first"),
+    ({"team_languages": ["python"], "hosting": "vm", "principle_first": "performance"},
+     "database_hosting", "compose", "dbhost.compose-single-server"),
+    ({"team_languages": ["python"], "hosting": "vm", "team_size": "medium"},
+     "database_hosting", "compose", "dbhost.compose-single-server"),
+    ({"team_languages": ["python"], "cloud": "aws"},
+     "database_hosting", "managed", "dbhost.managed-terraform"),
+    ({"team_languages": ["python"], "hosting": "kubernetes", "cloud": "on-prem"},
+     "database_hosting", "external", "dbhost.external-default"),
 ])
 def test_rules_trade_on_the_ranking(consultant, answers: dict, key: str, expected: str, rule: str) -> None:
     result = consultant.run({**BASE, **answers})
