@@ -329,3 +329,23 @@ def written_defaults(schemas: Path) -> dict[tuple[str, str], object]:
                 if isinstance(value, ast.Constant) and value.value is not None or isinstance(value, ast.UnaryOp):
                     out[(node.name.removesuffix("Create"), item.target.id)] = ast.literal_eval(value)
     return out
+
+
+def test_a_template_edited_between_two_renders_renders_its_new_text(tmp_path: Path) -> None:
+    """Compiled templates are kept for the process (expert/render.py): a kept one must never stand in for
+    a template whose text changed, nor one layer's file for another's of the same name."""
+    from expert.render import render_layer
+
+    def layer(name: str, text: str) -> Path:
+        folder = tmp_path / name / "{{cookiecutter.project_slug}}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "note.txt").write_text(text, encoding="utf-8")
+        return tmp_path / name
+
+    context = {"project_slug": "shop"}
+    first = layer("one", "first {{ cookiecutter.project_slug }}\n")
+    assert (render_layer(str(first), context, tmp_path / "out1") / "note.txt").read_text() == "first shop\n"
+    layer("one", "second {{ cookiecutter.project_slug | upper }}\n")
+    assert (render_layer(str(first), context, tmp_path / "out2") / "note.txt").read_text() == "second SHOP\n"
+    other = layer("two", "other {{ cookiecutter.project_slug }}\n")
+    assert (render_layer(str(other), context, tmp_path / "out3") / "note.txt").read_text() == "other shop\n"
