@@ -421,6 +421,9 @@ def _check_signal_outcome(rc: int, err: str, sig: int, state: dict[str, tuple], 
         return "finished" if rc == 0 else "after"
     assert rc == 128 + sig, (rc, err)
     errors = [line for line in err.splitlines() if line.startswith("Error: ")]
+    if not errors:  # after the command's guard, the start-up handler ends the process quietly (expert/entry.py)
+        assert state == new, f"a quiet exit left an incomplete destination: {err}"
+        return "after"
     assert len(errors) == 1, err
     if "the project is complete" in errors[0]:
         assert state == new
