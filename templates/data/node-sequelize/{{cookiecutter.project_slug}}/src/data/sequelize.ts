@@ -22,7 +22,7 @@ import {
 import { v7 as uuidv7 } from "uuid";
 
 import { ENTITIES, ID_KIND, type Entity, type Field, entityNamed } from "../model.js";
-import { type Dialect, connect, dialectOf } from "./source.js";
+import { type Dialect, connect, dialectOf, storedInstant } from "./source.js";
 import { type ListQuery, type Row, type RowId, type Session, type Store, StoreError, type User } from "./store.js";
 import { type Codec, hexUuid, isoInstant, references, same, tokenId } from "./values.js";
 
@@ -32,9 +32,9 @@ function uuidCodec(dialect: Dialect): Codec {
   return dialect === "postgres" ? same : hexUuid;
 }
 
-/** A timestamp as the driver returns it (a Date, or SQLite's text) as a Date. */
+/** A timestamp as the driver returns it (a Date, or stored text) as a Date. */
 function asDate(value: unknown): Date {
-  return value instanceof Date ? value : new Date(String(value));
+  return value instanceof Date ? value : storedInstant(String(value));
 }
 
 const instant: Codec = {
